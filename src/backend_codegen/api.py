@@ -1,0 +1,125 @@
+"""The Python API. The CLI is a thin shell over these functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from backend_codegen import __version__
+from backend_codegen.domain.infer import InferOptions, infer
+from backend_codegen.domain.model import DomainModel
+from backend_codegen.domain.stack import StackOverrides, resolve_stack
+from backend_codegen.errors import Warnings
+from backend_codegen.output.docs import structure_document
+from backend_codegen.output.worklog import WorkLog
+from backend_codegen.output.writer import WriteReport, write_text_atomic, write_tree
+from backend_codegen.spec.loader import load_spec
+from backend_codegen.targets import GeneratedFile, TargetOptions, get_target
+from backend_codegen.verify.runner import VerifyResult
+from backend_codegen.verify.runner import verify as run_verify
+
+DOC_NAME = "backend-codegen-project-structure.md"
+
+
+@dataclass
+class Options:
+    stack: str | None = None
+    database: str | None = None
+    orm: str | None = None
+    soft_delete: bool | None = None
+    project: str | None = None
+
+
+@dataclass
+class Inspection:
+    model: DomainModel
+    warnings: Warnings
+
+
+@dataclass
+class GenerateResult:
+    model: DomainModel
+    files: list[GeneratedFile]
+    project_dir: Path
+    docs_path: Path
+    log_path: Path
+    warnings: Warnings
+    report: WriteReport = field(default_factory=WriteReport)
+
+
+def inspect(inputs: list[Path], options: Options | None = None,
+            log: WorkLog | None = None) -> Inspection:
+    """Read the documents and infer the domain model (nothing is written)."""
+    options = options or Options()
+    warnings = Warnings()
+    spec = load_spec(inputs, warnings)
+    if log:
+        log("read", f"{', '.join(spec.sources)}: {len(spec.operations)} operations, "
+                    f"{len(spec.schemas)} schemas ({spec.source_format})")
+    stack = resolve_stack(spec.stack, StackOverrides(options.stack, options.database,
+                                                     options.orm), warnings)
+    model = infer(spec, InferOptions(options.soft_delete, options.project), warnings)
+    model.stack = stack
+    if log:
+        log("infer", f"{len(model.entities)} entities "
+                     f"({', '.join(e.name for e in model.entities)}), "
+                     f"{len(model.bindings)} bindings, auth {'on' if model.auth.enabled else 'off'}")
+    return Inspection(model, warnings)
+
+
+def render(model: DomainModel) -> list[GeneratedFile]:
+    """The generated files, in memory."""
+    target = get_target("python-fastapi")
+    return target(model, TargetOptions(database=model.stack.database,
+                                       generator_version=__version__,
+                                       sources=list(model.sources)))
+
+
+def generate(inputs: list[Path], output: Path | None = None, *, force: bool = False,
+             options: Options | None = None, docs_dir: Path | None = None,
+             log_file: Path | None = None) -> GenerateResult:
+    """Read, infer, render and write a project. Nothing is written if anything fails first."""
+    project_dir = (output or Path("backend")).resolve()
+    root = project_dir.parent
+    docs_dir = docs_dir or root / "output"
+    log_path = log_file or root / "logs" / "workflow.log"
+    log = WorkLog(log_path)
+    inspection = inspect(inputs, options, log)
+    model, warnings = inspection.model, inspection.warnings
+    files = render(model)
+    log("render", f"{len(files)} files for python-fastapi")
+    report = write_tree(files, project_dir, force=force, meta={
+        "generator": "backend-codegen", "generator_version": __version__,
+        "stack": "python-fastapi", "sources": model.sources,
+    })
+    log("write", f"{len(report.written)} files in {project_dir}")
+    for path in report.overwritten_edits:
+        log("write", f"replaced a file edited by hand (--force): {path}")
+    doc = structure_document(model, files, _display(project_dir), warnings)
+    docs_path = docs_dir / DOC_NAME
+    write_text_atomic(docs_path, doc)
+    log("write", f"documentation {docs_path}")
+    for w in warnings:
+        log("warn", w.render("warning").replace("\n", " "))
+    log.flush()
+    return GenerateResult(model, files, project_dir, docs_path, log_path, warnings, report)
+
+
+def verify(project_dir: Path, *, database_url: str | None = None,
+           log_file: Path | None = None) -> VerifyResult:
+    """The test gate: install the project's dependencies and run its tests."""
+    log = WorkLog(log_file or project_dir.resolve().parent / "logs" / "workflow.log")
+    steps: list[str] = []
+    result = run_verify(project_dir, database_url=database_url, log=steps)
+    for step in steps:
+        log("verify", step)
+    log("verify", f"{project_dir}: {result.summary} ({'pass' if result.ok else 'FAIL'})")
+    log.flush()
+    return result
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,177 @@
+"""`backend-codegen`: inspect, generate, verify. A thin shell over backend_codegen.api."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from backend_codegen import __version__, api
+from backend_codegen.errors import SpecError, Warnings
+
+app = typer.Typer(
+    name="backend-codegen",
+    help="Turn API design documents (Markdown or OpenAPI 3.x) into a complete, tested backend.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+Inputs = Annotated[
+    list[Path],
+    typer.Argument(help="A directory with api-list.md + requirements.md, an OpenAPI file, or "
+                        "api-list.md [requirements.md].", show_default=False),
+]
+StackOpt = Annotated[str | None, typer.Option("--stack", help="Target stack: python-fastapi.")]
+DbOpt = Annotated[str | None, typer.Option("--db", help="postgresql | mysql | sqlite.")]
+OrmOpt = Annotated[str | None, typer.Option("--orm", help="sqlalchemy (sqlmodel: planned).")]
+SoftOpt = Annotated[bool | None, typer.Option("--soft-delete/--no-soft-delete",
+                                              help="Soft delete with deleted_at (default: on, "
+                                                   "or as the requirements say).")]
+
+
+def _fail(exc: SpecError) -> None:
+    err.print(exc.render(), style="red", markup=False, highlight=False)
+    raise typer.Exit(2)
+
+
+def _warn(warnings: Warnings) -> None:
+    for w in warnings:
+        err.print(w.render("warning"), style="yellow", markup=False, highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"backend-codegen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """backend-codegen."""
+
+
+@app.command()
+def inspect(
+    inputs: Inputs,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the model as JSON.")] = False,
+    stack: StackOpt = None, db: DbOpt = None, orm: OrmOpt = None, soft_delete: SoftOpt = None,
+) -> None:
+    """Show the inferred model: entities, fields, relations, bindings, and why."""
+    try:
+        result = api.inspect(inputs, api.Options(stack, db, orm, soft_delete))
+    except SpecError as exc:
+        _fail(exc)
+        return
+    if as_json:
+        print(json.dumps(result.model.to_dict(), indent=2, default=str))
+        _warn(result.warnings)
+        return
+    model = result.model
+    out.print(f"[bold]{model.title}[/bold] {model.version} — {len(model.entities)} entities, "
+              f"{len(model.bindings)} operations, auth {'on' if model.auth.enabled else 'off'}, "
+              f"soft delete {'on' if model.soft_delete else 'off'}")
+    for entity in model.entities:
+        table = Table(title=f"{entity.name} ({entity.table})", title_justify="left",
+                      show_lines=False)
+        for col in ("field", "type", "null", "key", "why"):
+            table.add_column(col, overflow="fold")
+        for fld in entity.fields:
+            key = "PK" if fld.primary_key else (f"FK→{fld.foreign_key}" if fld.foreign_key
+                                                 else ("unique" if fld.unique else ""))
+            table.add_row(fld.name, fld.type + (f"({fld.length})" if fld.length else ""),
+                          "yes" if fld.nullable else "no", key, "; ".join(fld.reasons))
+        out.print(table)
+        for rel in entity.relations:
+            out.print(f"  {rel.kind} [bold]{rel.name}[/bold] → {rel.target} "
+                      f"(on delete {rel.on_delete}): {'; '.join(rel.reasons)}", highlight=False)
+    table = Table(title="Operations", title_justify="left")
+    for col in ("method", "path", "binding", "auth", "why"):
+        table.add_column(col, overflow="fold")
+    for b in model.bindings:
+        table.add_row(b.method.upper(), b.path, f"{b.action} {b.entity or ''}".strip(), b.auth,
+                      "; ".join(b.reasons))
+    out.print(table)
+    _warn(result.warnings)
+
+
+@app.command()
+def generate(
+    inputs: Inputs,
+    output: Annotated[Path | None, typer.Option("-o", "--output",
+                                                help="Project directory (default ./backend).")]
+    = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output "
+                                                         "directory.")] = False,
+    stack: StackOpt = None, db: DbOpt = None, orm: OrmOpt = None, soft_delete: SoftOpt = None,
+    docs_dir: Annotated[Path | None, typer.Option("--docs-dir", help="Where the structure "
+                                                  "document goes (default: output/ beside the "
+                                                  "project).")] = None,
+    verify_after: Annotated[bool, typer.Option("--verify", help="Run the test gate after "
+                                                               "generating.")] = False,
+) -> None:
+    """Generate a complete backend project."""
+    try:
+        result = api.generate(inputs, output, force=force,
+                              options=api.Options(stack, db, orm, soft_delete),
+                              docs_dir=docs_dir)
+    except SpecError as exc:
+        _fail(exc)
+        return
+    _warn(result.warnings)
+    for path in result.report.overwritten_edits:
+        err.print(f"warning: replaced {path}, which had been edited by hand (--force)",
+                  style="yellow", markup=False)
+    out.print(f"[green]generated[/green] {len(result.files)} files in {result.project_dir}")
+    out.print(f"docs: {result.docs_path}\nlog:  {result.log_path}")
+    out.print(f"next: cd {result.project_dir} && pip install -e \".[test]\" && "
+              "uvicorn app.main:app", highlight=False)
+    if verify_after:
+        _run_verify(result.project_dir, None)
+
+
+def _run_verify(project: Path, database_url: str | None) -> None:
+    with err.status("installing dependencies and running the generated tests…"):
+        try:
+            result = api.verify(project, database_url=database_url)
+        except SpecError as exc:
+            _fail(exc)
+            return
+        except RuntimeError as exc:
+            err.print(str(exc), style="red", markup=False)
+            raise typer.Exit(1) from None
+    if result.ok:
+        out.print(f"[green]verify passed[/green]: {result.summary}")
+        return
+    sys.stdout.write(result.output[-6000:])
+    err.print(f"verify failed: {result.summary}", style="red")
+    raise typer.Exit(1)
+
+
+@app.command()
+def verify(
+    project: Annotated[Path, typer.Argument(help="A generated project directory.")],
+    database_url: Annotated[str | None, typer.Option("--database-url",
+                                                     help="Run the tests on this database.")]
+    = None,
+) -> None:
+    """The test gate: install the project's dependencies and run its test suite."""
+    _run_verify(project, database_url)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1148 @@
+"""Inference: ApiSpec -> DomainModel.
+
+The rules, in order:
+1. Every operation's path is read for its resource shape (collection, item, parent, action).
+2. Each collection is named after the schema its operations carry, else after the path word.
+3. Entity fields are the union of the data dictionary, request bodies and responses.
+4. `<x>_id` -> many-to-one, `<x>_ids` -> many-to-many, arrays of objects -> owned children,
+   `parent_id` -> self reference, nested paths -> FK from the path.
+5. The documents' rules set FK policies, extra relations, uniqueness and soft delete.
+6. Each operation gets a binding (entity + action) and the filters its query declares.
+Every decision appends a reason that `inspect` prints.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from backend_codegen.domain.model import (
+    Action,
+    AuthMode,
+    FilterOp,
+    AuthConfig,
+    Binding,
+    DomainModel,
+    Entity,
+    Field,
+    Filter,
+    OnDelete,
+    Relation,
+)
+from backend_codegen.domain.paths import (
+    LOGIN_WORDS,
+    ME_WORDS,
+    REGISTER_WORDS,
+    SEARCH_WORDS,
+    PathShape,
+    shape_of,
+)
+from backend_codegen.domain.reserved import sql_safe
+from backend_codegen.domain.rules import apply_rules
+from backend_codegen.domain.types import type_of
+from backend_codegen.errors import Location, SpecError, Warnings
+from backend_codegen.naming import Name, split_words
+from backend_codegen.spec.model import ApiSpec, Operation, Schema
+
+ACCOUNT_WORDS = ("user", "account", "member", "customer", "patient")
+OWNER_FIELDS = {"user_id", "owner_id", "author_id", "created_by", "created_by_id", "creator_id"}
+PAGE_PARAMS = {"page", "page_number", "pagenumber"}
+LIMIT_PARAMS = {"limit", "size", "page_size", "pagesize", "per_page", "perpage"}
+OFFSET_PARAMS = {"offset", "skip", "start"}
+SORT_PARAMS = {"sort", "order", "order_by", "orderby", "sort_by", "sortby", "direction"}
+SEARCH_PARAMS = {"q", "search", "query", "keyword", "keywords", "term", "text"}
+TIMESTAMP_ALIASES = {
+    "created_at": "created_at",
+    "createdat": "created_at",
+    "created": "created_at",
+    "updated_at": "updated_at",
+    "updatedat": "updated_at",
+    "modified_at": "updated_at",
+    "deleted_at": "deleted_at",
+    "deletedat": "deleted_at",
+}
+GENERIC_CHILD_WORDS = {"items", "lines", "line_items", "entries", "details", "rows", "parts"}
+
+
+@dataclass
+class InferOptions:
+    soft_delete: bool | None = None  # None: the documents decide (default on)
+    project: str | None = None
+
+
+@dataclass
+class _Prop:
+    api_name: str
+    schema: Schema
+    in_create: bool = False
+    required_on_create: bool = False
+    in_response: bool = False
+    from_dictionary: bool = False
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Op:
+    op: Operation
+    shape: PathShape
+    action: Action = "custom"
+    entity: str | None = None
+    body: Schema | None = None  # request entity schema (unwrapped)
+    response: Schema | None = None  # response entity schema (unwrapped)
+    response_is_list: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+
+def _success(op: Operation) -> tuple[int | None, Schema | None]:
+    codes = sorted(r.status for r in op.responses if r.status.isdigit() and r.status[0] == "2")
+    if not codes:
+        return None, None
+    resp = next(r for r in op.responses if r.status == codes[0])
+    return int(codes[0]), resp.schema
+
+
+def _is_object(schema: Schema | None) -> bool:
+    return schema is not None and (schema.type == "object" or bool(schema.properties))
+
+
+def unwrap(schema: Schema | None) -> tuple[Schema | None, bool]:
+    """The entity schema inside a body: bare, in an array, in `{"article": {...}}` or in a
+    list envelope `{"items": [...], "total": 3}`. Returns (schema, is_list)."""
+    if schema is None:
+        return None, False
+    if schema.type == "array" and schema.items is not None and _is_object(schema.items):
+        return schema.items, True
+    if not _is_object(schema):
+        return None, False
+    props = schema.properties
+    if len(props) == 1:
+        (inner,) = props.values()
+        if _is_object(inner) and inner.name:
+            return inner, False
+        if inner.type == "array" and inner.items is not None and _is_object(inner.items):
+            return inner.items, True
+    arrays = [p for p in props.values() if p.type == "array" and _is_object(p.items)]
+    scalars = [p for p in props.values() if p.type in ("integer", "number", "string", "boolean")]
+    if len(arrays) == 1 and len(arrays) + len(scalars) == len(props) and not schema.name:
+        return arrays[0].items, True
+    return schema, False
+
+
+class _Inference:
+    def __init__(self, spec: ApiSpec, options: InferOptions, warnings: Warnings) -> None:
+        self.spec = spec
+        self.options = options
+        self.warnings = warnings
+        self.entities: dict[str, Entity] = {}
+        self.props: dict[str, dict[str, _Prop]] = {}
+        self.entity_locations: dict[str, Location | None] = {}
+        self.ops: list[_Op] = []
+        self.collection_entity: dict[str, str] = {}
+        self.auth = AuthConfig()
+        self.notes: list[str] = []
+        self._pending_m2m: list[tuple[str, str, str, _Prop, str]] = []
+
+    # -- 1. entities from paths and schemas -------------------------------------------
+    def discover(self) -> None:
+        known = {n.lower() for n in self.spec.schemas}
+        known |= {Name.parse(n).plural.snake for n in self.spec.schemas}
+        for op in self.spec.operations:
+            shape = shape_of(op.path, self.spec.base_path, known)
+            body, _ = unwrap(op.request_body)
+            _, resp_schema = _success(op)
+            response, is_list = unwrap(resp_schema)
+            self.ops.append(_Op(op, shape, body=body, response=response, response_is_list=is_list))
+
+        # A collection word is named after the schema its operations carry, if any.
+        for item in self.ops:
+            col = item.shape.collection
+            if not col or self._auth_action(item):
+                continue
+            named = next(
+                (s.name for s in (item.response, item.body) if s is not None and s.name), None
+            )
+            key = col.lower()
+            if named and (key not in self.collection_entity or item.op.method == "get"):
+                self.collection_entity[key] = (
+                    named if named[:1].isupper() else Name.entity(named).pascal
+                )
+        for item in self.ops:
+            col = item.shape.collection
+            if col and col.lower() not in self.collection_entity and not self._auth_action(item):
+                self.collection_entity[col.lower()] = Name.entity(col).pascal
+
+        # Data dictionary entries (Markdown) are entities even without an endpoint.
+        if self.spec.source_format == "markdown":
+            for name, schema in self.spec.schemas.items():
+                self._entity(
+                    self._canonical(name),
+                    schema.location,
+                    f"listed in the data dictionary ({schema.location or 'documents'})",
+                )
+                for prop_name, prop in schema.properties.items():
+                    self._prop(
+                        self._canonical(name),
+                        prop_name,
+                        prop,
+                        "data dictionary",
+                        required=prop_name in schema.required,
+                        dictionary=True,
+                    )
+
+        for item in self.ops:
+            self._classify(item)
+
+    def _canonical(self, name: str) -> str:
+        pascal = Name.entity(name).pascal
+        for existing in self.entities:
+            if existing.lower() == pascal.lower() or existing.lower() == name.lower():
+                return existing
+        return pascal
+
+    def _entity(self, name: str, location: Location | None, reason: str) -> Entity:
+        if name not in self.entities:
+            ident = Name.parse(name)
+            self.entities[name] = Entity(
+                name=name, table=sql_safe(ident.plural.snake), reasons=[reason]
+            )
+            self.props[name] = {}
+            self.entity_locations[name] = location
+        return self.entities[name]
+
+    def _auth_action(self, item: _Op) -> Action | None:
+        shape, method = item.shape, item.op.method
+        last = (shape.action or shape.collection or "").lower()
+        words = set(shape.words)
+        if method == "post" and (last in REGISTER_WORDS or words & REGISTER_WORDS):
+            return "register"
+        if method == "post" and (
+            last in LOGIN_WORDS or (words & LOGIN_WORDS and not shape.item_param)
+        ):
+            return "login"
+        if last in ME_WORDS or (shape.collection or "").lower() in ME_WORDS:
+            if method == "get":
+                return "me"
+            if method in ("put", "patch"):
+                return "me_update"
+        return None
+
+    def _classify(self, item: _Op) -> None:
+        op, shape = item.op, item.shape
+        method = op.method
+        auth_action = self._auth_action(item)
+        if auth_action:
+            item.action = auth_action
+            item.reasons.append(f"path word '{shape.action or shape.collection}' on {op.key}")
+            return
+        col = (shape.collection or "").lower()
+        if not col:
+            item.reasons.append("no resource collection in the path")
+            return
+        entity_name = self.collection_entity[col]
+        item.entity = entity_name
+        self._entity(entity_name, op.location, f"resource path {op.path}")
+        action: Action = "custom"
+        if shape.action:
+            verb = shape.action.lower()
+            if method == "get" and (
+                verb in SEARCH_WORDS or item.response_is_list or verb.startswith("find")
+            ):
+                action = "list"
+                item.reasons.append(f"GET {op.path} returns a list of {entity_name}")
+            elif shape.item_param and method in ("post", "put", "patch"):
+                action = "set_field"  # resolved to a field later, or back to custom
+                item.reasons.append(f"action '{shape.action}' on one {entity_name}")
+            else:
+                item.reasons.append(f"'{shape.action}' is not a CRUD operation")
+        elif shape.item_param:
+            action = {"get": "read", "put": "replace", "patch": "patch", "delete": "delete"}.get(
+                method, "custom"
+            )  # type: ignore[assignment]
+            item.reasons.append(f"{method.upper()} on one {entity_name} ({{{shape.item_param}}})")
+        elif shape.parent and shape.parent_param:
+            action = {"get": "sub_list", "post": "sub_create"}.get(method, "custom")  # type: ignore[assignment]
+            item.reasons.append(f"{method.upper()} on {col} nested under {shape.parent}")
+        else:
+            action = {"get": "list", "post": "create"}.get(method, "custom")  # type: ignore[assignment]
+            item.reasons.append(f"{method.upper()} on the {col} collection")
+        item.action = action
+        if item.response is not None and (item.response.name or action in ("read", "list")):
+            for name, prop in item.response.properties.items():
+                self._prop(entity_name, name, prop, f"response of {op.key}", response=True)
+        if item.body is not None and action in ("create", "replace", "patch", "sub_create"):
+            for name, prop in item.body.properties.items():
+                self._prop(
+                    entity_name,
+                    name,
+                    prop,
+                    f"request body of {op.key}",
+                    create=True,
+                    required=name in item.body.required and action != "patch",
+                )
+
+    def _prop(
+        self,
+        entity: str,
+        name: str,
+        schema: Schema,
+        source: str,
+        *,
+        create: bool = False,
+        required: bool = False,
+        response: bool = False,
+        dictionary: bool = False,
+    ) -> None:
+        props = self.props[entity]
+        prop = props.get(name)
+        if prop is None:
+            prop = props[name] = _Prop(name, schema)
+        elif dictionary or (create and not prop.from_dictionary and not prop.in_create):
+            prop.schema = schema
+        prop.in_create |= create or (dictionary and not schema.read_only)
+        prop.required_on_create |= required
+        prop.in_response |= response or dictionary
+        prop.from_dictionary |= dictionary
+        prop.sources.append(source)
+
+    # -- 2. fields ---------------------------------------------------------------------
+    def build_fields(self) -> None:
+        for name in list(self.entities):
+            self._build_entity_fields(name)
+
+    def _build_entity_fields(self, name: str) -> None:
+        entity = self.entities[name]
+        props = self.props[name]
+        id_schema = next((p.schema for n, p in props.items() if n.lower() == "id"), None)
+        uuid_id = id_schema is not None and (
+            id_schema.format == "uuid" or (id_schema.logical or "").lower() == "uuid"
+        )
+        entity.id_type = "uuid" if uuid_id else "integer"
+        entity.fields.append(
+            Field(
+                name="id",
+                api_name="id",
+                type="uuid" if uuid_id else "integer",
+                nullable=False,
+                system=True,
+                primary_key=True,
+                read_only=True,
+                reasons=[
+                    "system field: primary key" + (" (uuid, from the schema)" if uuid_id else "")
+                ],
+            )
+        )
+        for api_name, prop in props.items():
+            self._build_field(entity, api_name, prop)
+
+    def _build_field(self, entity: Entity, api_name: str, prop: _Prop) -> None:
+        schema = prop.schema
+        snake = Name.parse(api_name).snake
+        low = api_name.lower().replace("_", "")
+        if snake == "id" or api_name == "id":
+            return
+        if low in TIMESTAMP_ALIASES or snake in TIMESTAMP_ALIASES:
+            return  # system fields, added uniformly later (api name kept for aliases)
+        reasons = [f"from {prop.sources[0]}"]
+        if "password" in snake and not schema.read_only:
+            entity.password_field = "password_hash"
+            if entity.field("password_hash") is None:
+                entity.fields.append(
+                    Field(
+                        name="password_hash",
+                        api_name=api_name,
+                        type="password",
+                        length=255,
+                        nullable=False,
+                        required=True,
+                        write_only=True,
+                        reasons=[f"'{api_name}' is stored as an argon2 hash, never returned"],
+                    )
+                )
+            return
+        if schema.type == "array" and schema.items is not None and _is_object(schema.items):
+            self._owned_child(entity, api_name, schema, prop)
+            return
+        info = type_of(schema, snake)
+        required = prop.required_on_create and not schema.nullable
+        fld = Field(
+            name=snake,
+            api_name=api_name,
+            type=info.type,
+            length=info.length,
+            precision=info.precision,
+            scale=info.scale,
+            enum_values=info.enum_values or [],
+            required=required and not schema.has_default,
+            nullable=not required and not schema.has_default or schema.nullable,
+            unique=schema.unique,
+            default=schema.default,
+            has_default=schema.has_default,
+            min_length=schema.min_length,
+            minimum=schema.minimum,
+            maximum=schema.maximum,
+            pattern=schema.pattern,
+            read_only=schema.read_only or not prop.in_create,
+            write_only=schema.write_only,
+            description=schema.description,
+            example=schema.example,
+            reasons=reasons,
+        )
+        if info.type == "string" and schema.max_length is None and not schema.logical:
+            reasons.append(f"no max length given: VARCHAR({info.length})")
+        if schema.references:
+            fld.foreign_key = schema.references
+            reasons.append(f"references {schema.references} (stated in the documents)")
+        if fld.read_only and not schema.read_only:
+            reasons.append("not accepted in any request body: read-only")
+        entity.fields.append(fld)
+
+    def _owned_child(self, parent: Entity, api_name: str, schema: Schema, prop: _Prop) -> None:
+        items = schema.items
+        assert items is not None
+        words = split_words(api_name)
+        if (
+            items.name
+            and items.name in self.spec.schemas
+            and self._canonical(items.name) in self.entities
+            and self.entities[self._canonical(items.name)].owned_by is None
+            and self._canonical(items.name) != parent.name
+        ):
+            target = self._canonical(items.name)
+            self._pending_m2m.append(
+                (parent.name, target, api_name, prop, f"'{api_name}' is a list of {target} objects")
+            )
+            return
+        if items.name:
+            child_name = Name.entity(items.name).pascal
+        elif (
+            "_".join(words) in GENERIC_CHILD_WORDS
+            or len(words) == 1
+            and Name.entity(words[0]).snake not in {Name.parse(n).snake for n in self.entities}
+        ):
+            child_name = Name((*Name.parse(parent.name).words, *Name.entity(api_name).words)).pascal
+        else:
+            child_name = Name.entity(api_name).pascal
+        if child_name in self.entities and self.entities[child_name].owned_by != parent.name:
+            child_name = Name.parse(parent.name + child_name).pascal
+        child = self._entity(
+            child_name,
+            items.location,
+            f"'{api_name}' in {parent.name} is a list of objects written with it",
+        )
+        child.owned_by = parent.name
+        for name, sub in items.properties.items():
+            self._prop(
+                child_name,
+                name,
+                sub,
+                f"{parent.name}.{api_name}[]",
+                create=True,
+                required=name in items.required,
+                response=True,
+            )
+        self._build_entity_fields(child_name)
+        fk = f"{Name.parse(parent.name).snake}_id"
+        if child.field(fk) is None:
+            child.fields.append(
+                Field(
+                    name=fk,
+                    api_name=fk,
+                    type="integer",
+                    nullable=False,
+                    read_only=True,
+                    index=True,
+                    foreign_key=parent.name,
+                    reasons=[f"owned by {parent.name}"],
+                )
+            )
+        else:
+            existing = child.field(fk)
+            assert existing is not None
+            existing.foreign_key, existing.read_only, existing.required = parent.name, True, False
+        parent.relations.append(
+            Relation(
+                kind="owned",
+                name=Name.parse(api_name).snake,
+                source=parent.name,
+                target=child_name,
+                api_name=api_name,
+                fk_field=fk,
+                nullable=False,
+                on_delete="cascade",
+                required=prop.required_on_create,
+                min_items=schema.min_items,
+                back_populates=Name.parse(parent.name).snake,
+                reasons=[
+                    f"'{api_name}' is an array of objects in the {parent.name} body: "
+                    f"an owned child entity written in the same request, cascade delete"
+                ],
+            )
+        )
+        child.relations.append(
+            Relation(
+                kind="many_to_one",
+                name=Name.parse(parent.name).snake,
+                source=child_name,
+                target=parent.name,
+                api_name=fk,
+                fk_field=fk,
+                nullable=False,
+                on_delete="cascade",
+                back_populates=Name.parse(api_name).snake,
+                reasons=[f"child of {parent.name}.{api_name}"],
+            )
+        )
+
+    # -- 3. relations ------------------------------------------------------------------
+    def resolve_relations(self) -> None:
+        for entity in list(self.entities.values()):
+            for fld in list(entity.fields):
+                if fld.system or fld.type == "password":
+                    continue
+                self._fk_or_m2m(entity, fld)
+        for source, target, api_name, _prop, reason in self._pending_m2m:
+            self._add_m2m(
+                self.entities[source], target, api_name, reason, Name.parse(api_name).snake
+            )
+        for item in self.ops:
+            if item.action in ("sub_list", "sub_create") and item.entity and item.shape.parent:
+                self._parent_from_path(item)
+
+    def _target_for(self, stem: str) -> str | None:
+        words = Name.parse(stem).words
+        for candidate in (Name(words).pascal, Name(words).singular.pascal):
+            if candidate in self.entities:
+                return candidate
+        for name in self.entities:
+            if name.lower() == "".join(words):
+                return name
+        return None
+
+    def _fk_or_m2m(self, entity: Entity, fld: Field) -> None:
+        name = fld.name
+        explicit = fld.foreign_key
+        prop = self.props[entity.name].get(fld.api_name)
+        schema = prop.schema if prop else None
+        if name.endswith("_ids") and schema is not None and schema.type == "array":
+            target = self._canonical(explicit) if explicit else self._target_for(name[:-4])
+            if target is None or target not in self.entities:
+                self._unknown_target(entity, fld, explicit, name[:-4], schema)
+                return
+            entity.fields.remove(fld)
+            self._add_m2m(
+                entity,
+                target,
+                fld.api_name,
+                f"'{fld.api_name}' is a list of {target} ids",
+                Name.parse(name[:-4]).plural.snake,
+            )
+            return
+        stem = name[:-3] if name.endswith("_id") else None
+        if explicit is None and stem is None:
+            return
+        if explicit:
+            target = self._canonical(explicit)
+            if target not in self.entities:
+                self._unknown_target(entity, fld, explicit, explicit, schema)
+                return
+        else:
+            assert stem is not None
+            target = entity.name if stem == "parent" else self._target_for(stem)
+            if target is None and name in OWNER_FIELDS and self.auth.account:
+                target = self.auth.account
+            if target is None:
+                self.warnings.add(
+                    f"{entity.name}.{fld.api_name} looks like a reference but no entity "
+                    f"'{Name.parse(stem).pascal}' exists; kept as a plain column",
+                    schema.location if schema else None,
+                    "name the target with '→ Entity' in the documents (x-references in OpenAPI)",
+                )
+                return
+        target_entity = self.entities[target]
+        fld.foreign_key = target
+        fld.type = "uuid" if target_entity.id_type == "uuid" else "integer"
+        fld.index = True
+        fld.length = None
+        rel_name = stem if stem and stem != name else Name.parse(target).snake
+        if entity.relation(rel_name) is not None or entity.field(rel_name) is not None:
+            rel_name = f"{rel_name}_ref"
+        reason = (
+            f"'{fld.api_name}' references {target}"
+            + (" (self reference)" if target == entity.name else "")
+            + ("; NOT NULL because it is required" if fld.required else "")
+        )
+        fld.reasons.append(f"foreign key to {target_entity.table}.id, indexed")
+        entity.relations.append(
+            Relation(
+                kind="many_to_one",
+                name=rel_name,
+                source=entity.name,
+                target=target,
+                api_name=fld.api_name,
+                fk_field=fld.name,
+                nullable=fld.nullable,
+                on_delete="restrict",
+                reasons=[reason, "default FK policy: restrict"],
+            )
+        )
+        if target == self.auth.account and name in OWNER_FIELDS and not (prop and prop.in_create):
+            fld.from_current_user = True
+            fld.nullable = False
+            fld.read_only = True
+            fld.reasons.append("filled from the authenticated user on create")
+
+    def _unknown_target(
+        self, entity: Entity, fld: Field, explicit: str | None, stem: str, schema: Schema | None
+    ) -> None:
+        if explicit is None:
+            self.warnings.add(
+                f"{entity.name}.{fld.api_name} looks like a list of references but no entity "
+                f"'{Name.entity(stem).pascal}' exists; stored as JSON",
+                schema.location if schema else None,
+                "declare the entity or name the target with '→ Entity'",
+            )
+            fld.type, fld.length = "json", None
+            return
+        choices = difflib.get_close_matches(explicit, list(self.entities), n=1)
+        raise SpecError(
+            f"field '{fld.api_name}' of {entity.name} references unknown entity '{explicit}'",
+            schema.location if schema else self.entity_locations.get(entity.name),
+            f"did you mean '{choices[0]}'?"
+            if choices
+            else f"known entities: {', '.join(sorted(self.entities))}",
+        )
+
+    def _add_m2m(
+        self, entity: Entity, target: str, api_name: str, reason: str, rel_name: str
+    ) -> None:
+        src, dst = Name.parse(entity.name), Name.parse(target)
+        if any(r.kind == "many_to_many" and r.target == target for r in entity.relations):
+            return
+        join = sql_safe(f"{src.snake}_{dst.plural.snake}")
+        src_col = f"{src.snake}_id"
+        dst_col = f"{dst.snake}_id" if target != entity.name else f"related_{dst.snake}_id"
+        entity.relations.append(
+            Relation(
+                kind="many_to_many",
+                name=rel_name,
+                source=entity.name,
+                target=target,
+                api_name=api_name,
+                join_table=join,
+                join_source_column=src_col,
+                join_target_column=dst_col,
+                on_delete="cascade",
+                reasons=[reason, f"many-to-many through the join table {join}"],
+            )
+        )
+
+    def _parent_from_path(self, item: _Op) -> None:
+        assert item.entity and item.shape.parent and item.shape.parent_param
+        child = self.entities[item.entity]
+        parent_name = self.collection_entity.get(item.shape.parent.lower())
+        if parent_name is None or parent_name not in self.entities:
+            return
+        fk = f"{Name.parse(parent_name).snake}_id"
+        if child.owned_by == parent_name:
+            return
+        fld = child.field(fk)
+        if fld is None:
+            fld = Field(
+                name=fk,
+                api_name=fk,
+                type="integer",
+                nullable=False,
+                read_only=True,
+                reasons=[f"set from the path parameter {{{item.shape.parent_param}}}"],
+            )
+            child.fields.append(fld)
+            self._fk_or_m2m(child, fld)
+        else:
+            fld.reasons.append(f"set from the path parameter {{{item.shape.parent_param}}}")
+        fld.nullable = False
+        rel = next((r for r in child.relations if r.fk_field == fk), None)
+        if rel is not None:
+            rel.nullable = False
+            rel.reasons.append(f"nested path {item.op.path}")
+
+    # -- 4. auth -----------------------------------------------------------------------
+    def detect_auth(self) -> None:
+        spec = self.spec
+        reasons: list[str] = []
+        secured = [o for o in spec.operations if o.security]
+        if secured:
+            reasons.append(f"{len(secured)} operations require a token (e.g. {secured[0].key})")
+        auth_ops = [i for i in self.ops if self._auth_action(i) in ("register", "login")]
+        if auth_ops:
+            reasons.append(f"auth endpoint {auth_ops[0].op.key}")
+        if spec.stack.auth and re.search(r"jwt|token|bearer", spec.stack.auth, re.I):
+            reasons.append(f"tech stack names {spec.stack.auth}")
+        if not reasons:
+            return
+        self.auth.enabled = True
+        self.auth.reasons = reasons
+        for scheme in spec.security_schemes.values():
+            if scheme.type == "apiKey" and scheme.key_in == "header" and scheme.key_name:
+                self.auth.scheme, self.auth.header = "apiKey", scheme.key_name
+                self.auth.token_prefix = (
+                    "Token" if scheme.key_name.lower() == "authorization" else ""
+                )
+                self.auth.reasons.append(
+                    f"apiKey scheme '{scheme.name}' in header {scheme.key_name}"
+                )
+                break
+            if scheme.type == "oauth2" and not any(
+                s.type == "http" for s in spec.security_schemes.values()
+            ):
+                self.warnings.add(
+                    f"security scheme '{scheme.name}' is OAuth2 ({', '.join(scheme.flows)}); "
+                    "the generated backend issues and checks its own JWT bearer tokens instead",
+                    scheme.location,
+                    "supply your identity provider's token validation in "
+                    "app/core/security.py if tokens must come from it",
+                )
+        account = next((n for n in self.entities if Name.parse(n).snake in ACCOUNT_WORDS), None)
+        if account is None:
+            for item in self.ops:
+                if (
+                    item.action in ("register", "me")
+                    and item.response is not None
+                    and item.response.name
+                ):
+                    account = self._entity(
+                        self._canonical(item.response.name),
+                        item.op.location,
+                        f"returned by {item.op.key}",
+                    ).name
+                    break
+        if account is None:
+            account = self._entity("User", None, "auth is on and no account entity exists").name
+        self.auth.account = account
+        entity = self.entities[account]
+        entity.is_account = True
+        entity.reasons.append("account entity for authentication")
+        for item in self.ops:
+            if item.action in ("register", "me", "me_update", "login"):
+                item.entity = account
+                if item.body is not None and item.action in ("register", "me_update"):
+                    for name, prop in item.body.properties.items():
+                        self._prop(
+                            account,
+                            name,
+                            prop,
+                            f"request body of {item.op.key}",
+                            create=item.action == "register",
+                            required=name in item.body.required and item.action == "register",
+                        )
+                        if item.action == "me_update":
+                            self.props[account][name].in_create = True
+                if item.response is not None and item.action in ("register", "me"):
+                    for name, prop in item.response.properties.items():
+                        if name.lower() not in ("token", "access_token", "accesstoken"):
+                            self._prop(
+                                account, name, prop, f"response of {item.op.key}", response=True
+                            )
+        props = self.props[account]
+        login_field = next((n for n in ("email", "username", "login", "phone") if n in props), None)
+        if login_field is None:
+            login_field = "email"
+            props["email"] = _Prop(
+                "email",
+                Schema(type="string", format="email"),
+                in_create=True,
+                required_on_create=True,
+                in_response=True,
+                sources=["auth: login field"],
+            )
+        login = props[login_field]
+        login.schema.unique = True
+        login.required_on_create = True
+        self.auth.reasons.append(f"{account} logs in with '{login_field}'")
+        entity.login_field = Name.parse(login_field).snake
+        if not any("password" in n.lower() for n in props):
+            props["password"] = _Prop(
+                "password",
+                Schema(type="string", min_length=8, write_only=True),
+                in_create=True,
+                required_on_create=True,
+                sources=["auth: password"],
+            )
+
+    # -- 5. bindings -------------------------------------------------------------------
+    def bind(self) -> list[Binding]:
+        bindings: list[Binding] = []
+        used: set[str] = set()
+        for item in self.ops:
+            op = item.op
+            auth: AuthMode = (
+                "required" if op.requires_auth else ("optional" if op.auth_optional else "none")
+            )
+            status, _ = _success(op)
+            b = Binding(
+                method=op.method,
+                path=op.path,
+                action=item.action,
+                entity=item.entity,
+                operation_id=op.operation_id,
+                summary=op.summary,
+                tags=list(op.tags),
+                auth=auth,
+                reasons=list(item.reasons),
+            )
+            if op.requires_auth:
+                b.reasons.append("requires a bearer token (declared in the documents)")
+            entity = self.entities.get(item.entity or "")
+            if b.action in ("read", "replace", "patch", "delete", "set_field") and entity:
+                b.id_param = item.shape.item_param
+                b.id_field = self._id_field(entity, item.shape.item_param or "id")
+            if b.action in ("sub_list", "sub_create") and entity and item.shape.parent:
+                parent = self.collection_entity.get(item.shape.parent.lower())
+                b.parent, b.parent_param = parent, item.shape.parent_param
+                if parent:
+                    b.parent_fk = next(
+                        (
+                            r.fk_field
+                            for r in entity.relations
+                            if r.kind == "many_to_one" and r.target == parent
+                        ),
+                        None,
+                    )
+                if b.parent_fk is None:
+                    b.action = "custom"
+                    b.reasons.append(f"no relation from {entity.name} to {parent}")
+            if b.action == "set_field" and entity:
+                self._resolve_set_field(b, entity, item.shape.action or "")
+            if b.action in ("list", "sub_list") and entity:
+                self._filters(b, entity, op)
+                declared = _success(op)[1]
+                bare = declared is not None and declared.type == "array"
+                b.list_shape = "array" if bare and self.spec.source_format == "openapi" else "page"
+            if b.action == "custom":
+                b.reasons.append(
+                    "neither the spec nor the requirements say what it does: "
+                    "answers 501 until implemented"
+                )
+            b.status_code = self._status(b, status)
+            b.function = self._function_name(b, item, used)
+            bindings.append(b)
+        return bindings
+
+    def _id_field(self, entity: Entity, param: str) -> str:
+        snake = Name.parse(param).snake
+        if snake in ("id", f"{Name.parse(entity.name).snake}_id"):
+            return "id"
+        fld = entity.field(snake)
+        if fld is not None:
+            fld.unique = True
+            fld.reasons.append(f"addresses a {entity.name} in the path {{{param}}}: unique")
+            return fld.name
+        return "id"
+
+    def _resolve_set_field(self, b: Binding, entity: Entity, verb: str) -> None:
+        verb_l = verb.lower()
+        stems = {
+            verb_l,
+            verb_l + "d",
+            verb_l + "ed",
+            verb_l.rstrip("e") + "ed",
+            "is_" + verb_l + "d",
+            "is_" + verb_l + "ed",
+            "is_" + verb_l.rstrip("e") + "ed",
+        }
+        for fld in entity.fields:
+            if fld.type == "boolean" and fld.name in stems:
+                b.set_field, b.set_value = fld.name, True
+                b.reasons.append(f"'{verb}' sets the boolean {entity.name}.{fld.name} to true")
+                return
+        for fld in entity.fields:
+            if fld.type == "enum":
+                for value in fld.enum_values:
+                    v = value.lower()
+                    if v in stems or v in (verb_l + "led", verb_l + "ing"):
+                        b.set_field, b.set_value = fld.name, value
+                        b.reasons.append(f"'{verb}' sets {entity.name}.{fld.name} to '{value}'")
+                        return
+        b.action = "custom"
+
+    def _filters(self, b: Binding, entity: Entity, op: Operation) -> None:
+        string_fields = [
+            f.name
+            for f in entity.fields
+            if f.type in ("string", "text", "email") and not f.write_only
+        ]
+        for param in op.parameters:
+            if param.location_in != "query":
+                continue
+            snake = Name.parse(param.name).snake
+            low = snake.replace("_", "")
+            if snake in PAGE_PARAMS:
+                continue
+            if snake in LIMIT_PARAMS:
+                continue
+            if snake in OFFSET_PARAMS:
+                b.pagination = "offset"
+                continue
+            if low in {s.replace("_", "") for s in SORT_PARAMS}:
+                continue
+            fld = entity.field(snake)
+            if fld is not None and fld.type != "password":
+                op_kind: FilterOp = "in" if param.schema.type == "array" else "eq"
+                b.filters.append(
+                    Filter(
+                        param.name,
+                        fld.name,
+                        op_kind,
+                        fld.type,
+                        reasons=[f"query '{param.name}' matches a field"],
+                    )
+                )
+                if fld.type not in ("json",):
+                    fld.index = True
+                    fld.reasons.append(f"indexed: filtered by {b.key}")
+                continue
+            if snake in SEARCH_PARAMS and string_fields:
+                b.filters.append(
+                    Filter(
+                        param.name,
+                        string_fields[0],
+                        "search",
+                        "string",
+                        search_fields=string_fields,
+                        reasons=[f"'{param.name}' searches text fields"],
+                    )
+                )
+                continue
+            rng = self._range_filter(entity, snake)
+            if rng is not None:
+                fld_name, kind = rng
+                fld2 = entity.field(fld_name)
+                b.filters.append(
+                    Filter(
+                        param.name,
+                        fld_name,
+                        kind,  # type: ignore[arg-type]
+                        fld2.type if fld2 else "datetime",
+                        reasons=[f"'{param.name}' bounds {fld_name}"],
+                    )
+                )
+                continue
+            # a relation by name: ?tag=python, ?author=jake
+            target_rel = next((r for r in entity.relations if r.name == snake), None)
+            if target_rel is not None and target_rel.fk_field:
+                b.filters.append(
+                    Filter(
+                        param.name,
+                        target_rel.fk_field,
+                        "eq",
+                        "integer",
+                        reasons=[f"'{param.name}' filters by {target_rel.name}"],
+                    )
+                )
+                continue
+            self.warnings.add(
+                f"{op.key}: query parameter '{param.name}' matches no field of {entity.name}; "
+                "it is accepted and ignored",
+                param.location,
+                "name it after a field, or q/search for text search, or min_/max_<field>",
+            )
+
+    def _range_filter(self, entity: Entity, snake: str) -> tuple[str, str] | None:
+        patterns = [
+            (r"^(?:min|from|start)_(.+)$", "gte"),
+            (r"^(.+)_(?:min|from|gte|start|after)$", "gte"),
+            (r"^(?:max|to|end|until)_(.+)$", "lte"),
+            (r"^(.+)_(?:max|to|lte|end|before)$", "lte"),
+        ]
+        for pattern, kind in patterns:
+            match = re.match(pattern, snake)
+            if not match:
+                continue
+            stem = match.group(1)
+            for candidate in (
+                stem,
+                f"{stem}_at",
+                f"{stem}_date",
+                "created_at" if stem in ("created", "date") else "",
+            ):
+                if candidate and (
+                    entity.field(candidate) or candidate in ("created_at", "updated_at")
+                ):
+                    return candidate, kind
+        if snake in ("since", "after", "date_from", "start_date"):
+            return "created_at", "gte"
+        if snake in ("until", "before", "date_to", "end_date"):
+            return "created_at", "lte"
+        return None
+
+    def _status(self, b: Binding, declared: int | None) -> int:
+        if declared is not None and self.spec.source_format == "openapi":
+            return declared
+        return {"create": 201, "sub_create": 201, "register": 201, "delete": 204}.get(b.action, 200)
+
+    def _function_name(self, b: Binding, item: _Op, used: set[str]) -> str:
+        ent = Name.parse(b.entity) if b.entity else None
+        base: str
+        if b.action == "custom":
+            base = (
+                Name.parse(b.operation_id).snake
+                if b.operation_id
+                else "_".join(
+                    [b.method, *[w for w in item.shape.words if w not in ("api", "v1", "v2")]]
+                )
+            )
+        elif ent is None:
+            base = b.action
+        else:
+            base = {
+                "list": f"list_{ent.plural.snake}",
+                "create": f"create_{ent.snake}",
+                "read": f"get_{ent.snake}",
+                "replace": f"replace_{ent.snake}",
+                "patch": f"update_{ent.snake}",
+                "delete": f"delete_{ent.snake}",
+                "register": "register",
+                "login": "login",
+                "me": "read_current_user",
+                "me_update": "update_current_user",
+                "set_field": f"{Name.parse(item.shape.action or 'set').snake}_{ent.snake}",
+            }.get(b.action, f"{b.action}_{ent.snake}")
+            if b.action in ("sub_list", "sub_create") and b.parent:
+                verb = "list" if b.action == "sub_list" else "create"
+                noun = ent.plural.snake if verb == "list" else ent.snake
+                base = f"{verb}_{Name.parse(b.parent).snake}_{noun}"
+        base = Name.parse(base).snake
+        name, n = base, 2
+        while name in used:
+            name, n = f"{base}_{n}", n + 1
+        used.add(name)
+        return name
+
+    # -- 6. finishing --------------------------------------------------------------------
+    def finish(self, soft_delete: bool) -> None:
+        for entity in self.entities.values():
+            entity.soft_delete = soft_delete
+            stamps: list[tuple[str, bool]] = [("created_at", False), ("updated_at", False)]
+            if soft_delete:
+                stamps.append(("deleted_at", True))
+            for stamp, nullable in stamps:
+                api_name = next(
+                    (
+                        p
+                        for p in self.props[entity.name]
+                        if TIMESTAMP_ALIASES.get(p.lower().replace("_", "")) == stamp
+                    ),
+                    stamp,
+                )
+                entity.fields.append(
+                    Field(
+                        name=stamp,
+                        api_name=api_name,
+                        type="datetime",
+                        nullable=nullable,
+                        system=True,
+                        read_only=True,
+                        index=stamp == "deleted_at",
+                        reasons=[
+                            "system field"
+                            + (": soft delete marker, indexed" if stamp == "deleted_at" else "")
+                        ],
+                    )
+                )
+            seen: set[str] = set()
+            for fld in entity.fields:
+                fld.column = sql_safe(fld.name)
+                if fld.name in seen:
+                    raise SpecError(
+                        f"{entity.name} has two fields named '{fld.name}'",
+                        self.entity_locations.get(entity.name),
+                        "rename one of them in the documents",
+                    )
+                seen.add(fld.name)
+
+
+def _stack_soft_delete(spec: ApiSpec) -> tuple[bool, str]:
+    for rule in spec.rules:
+        text = rule.text.lower()
+        if re.search(
+            r"soft[- ]?delete\s*[:=]?\s*(off|no|false|disabled)|no soft[- ]?delete|"
+            r"hard[- ]delete",
+            text,
+        ):
+            return False, f"rule at {rule.location}: {rule.text}"
+    return True, "soft delete is on by default (deleted_at)"
+
+
+def infer(
+    spec: ApiSpec, options: InferOptions | None = None, warnings: Warnings | None = None
+) -> DomainModel:
+    options = options or InferOptions()
+    warnings = warnings if warnings is not None else Warnings()
+    state = _Inference(spec, options, warnings)
+    state.discover()
+    state.detect_auth()
+    state.build_fields()
+    state.resolve_relations()
+    apply_rules(spec, state.entities, warnings, state.auth.account)
+    soft, reason = _stack_soft_delete(spec)
+    if options.soft_delete is not None:
+        soft, reason = options.soft_delete, "set on the command line"
+    state.finish(soft)
+    bindings = state.bind()
+    _check_names(state.entities, state.entity_locations)
+    project = options.project or Name.parse(spec.title or "backend").kebab
+    model = DomainModel(
+        title=spec.title,
+        version=spec.version,
+        description=spec.description,
+        project=project,
+        entities=sorted(state.entities.values(), key=lambda e: e.name),
+        bindings=bindings,
+        auth=state.auth,
+        soft_delete=soft,
+        features=list(spec.features),
+        base_path=spec.base_path,
+        sources=list(spec.sources),
+        source_format=spec.source_format,
+        requirements=list(spec.requirements),
+        notes=[f"soft delete: {reason}"],
+    )
+    _order_entities(model)
+    return model
+
+
+def _check_names(entities: dict[str, Entity], locations: dict[str, Location | None]) -> None:
+    tables: dict[str, str] = {}
+    for entity in entities.values():
+        other = tables.get(entity.table)
+        if other is not None:
+            raise SpecError(
+                f"entities '{other}' and '{entity.name}' both map to the table '{entity.table}'",
+                locations.get(entity.name),
+                "give one of them a distinct name",
+            )
+        tables[entity.table] = entity.name
+
+
+def _order_entities(model: DomainModel) -> None:
+    """Entities in FK order (parents first), ties by name: stable, deterministic output."""
+    by_name = {e.name: e for e in model.entities}
+    ordered: list[Entity] = []
+    visiting: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in visiting or by_name[name] in ordered:
+            return
+        visiting.add(name)
+        for fld in by_name[name].fields:
+            if fld.foreign_key and fld.foreign_key != name and fld.foreign_key in by_name:
+                visit(fld.foreign_key)
+        visiting.discard(name)
+        ordered.append(by_name[name])
+
+    for entity in sorted(by_name):
+        visit(entity)
+    model.entities = ordered
+
+
+__all__ = ["InferOptions", "infer", "unwrap", "OnDelete"]

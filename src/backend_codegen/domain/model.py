@@ -1,0 +1,239 @@
+"""DomainModel: the stack-neutral result of inference, and the only thing targets read.
+
+Everything here is plain, serialisable data. Every decision carries `reasons`: short
+sentences naming the field, path or rule that caused it, so `inspect` can explain it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from backend_codegen.naming import Name
+
+LogicalType = Literal[
+    "string",
+    "text",
+    "integer",
+    "bigint",
+    "smallint",
+    "decimal",
+    "float",
+    "boolean",
+    "date",
+    "datetime",
+    "time",
+    "uuid",
+    "email",
+    "url",
+    "enum",
+    "json",
+    "password",
+]
+OnDelete = Literal["cascade", "restrict", "set null"]
+RelationKind = Literal["many_to_one", "many_to_many", "owned"]
+Action = Literal[
+    "list",
+    "create",
+    "read",
+    "replace",
+    "patch",
+    "delete",
+    "sub_list",
+    "sub_create",
+    "set_field",
+    "register",
+    "login",
+    "me",
+    "me_update",
+    "custom",
+]
+AuthMode = Literal["none", "required", "optional"]
+FilterOp = Literal["eq", "in", "search", "gte", "lte"]
+
+
+@dataclass
+class Field:
+    """A column of an entity (system fields and FK columns included).
+
+    name: the attribute/column name (snake case, sanitised, unique in the entity).
+    api_name: the key used in JSON bodies (as written in the spec).
+    """
+
+    name: str
+    api_name: str
+    type: LogicalType
+    column: str = ""  # DB column name; differs from `name` only for SQL reserved words
+    length: int | None = None  # string max length (also for email/url/enum columns)
+    precision: int | None = None
+    scale: int | None = None
+    enum_values: list[str] = field(default_factory=list)
+    required: bool = False  # must be given on create
+    nullable: bool = True  # column NULL-able
+    unique: bool = False
+    index: bool = False
+    default: Any = None
+    has_default: bool = False
+    min_length: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    pattern: str | None = None
+    read_only: bool = False  # never accepted in requests (system fields, server-set values)
+    write_only: bool = False  # never returned (passwords)
+    system: bool = False  # id, created_at, updated_at, deleted_at
+    primary_key: bool = False
+    foreign_key: str | None = None  # target entity name (pascal) when this is an FK column
+    from_current_user: bool = False  # filled from the authenticated account on create
+    description: str | None = None
+    example: Any = None
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Relation:
+    """A relation seen from `source`.
+
+    many_to_one: source has FK column `fk_field` pointing at target.id.
+    owned: source (parent) owns a collection of target rows written in the same request
+           (the target has the FK `fk_field` back to the source; cascade delete).
+    many_to_many: via `join_table` with columns `join_source_column`/`join_target_column`;
+           exposed in the API as a list of target ids (`api_name`, e.g. "tag_ids").
+    """
+
+    kind: RelationKind
+    name: str  # attribute on source: "category", "items", "tags"
+    source: str  # entity pascal name
+    target: str
+    api_name: str  # key in JSON bodies: "category_id", "items", "tag_ids"
+    fk_field: str | None = None
+    nullable: bool = True
+    on_delete: OnDelete = "restrict"
+    back_populates: str | None = None  # inverse attribute on target
+    join_table: str | None = None
+    join_source_column: str | None = None
+    join_target_column: str | None = None
+    required: bool = False  # owned / many_to_many: must be given on create
+    min_items: int | None = None
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Entity:
+    name: str  # PascalCase singular
+    table: str  # snake_case plural, sanitised
+    fields: list[Field] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    soft_delete: bool = True
+    is_account: bool = False  # the user/account entity used for auth
+    login_field: str | None = None  # e.g. "email" / "username"
+    password_field: str | None = None  # the stored hash column, e.g. "password_hash"
+    id_type: Literal["integer", "uuid"] = "integer"
+    owned_by: str | None = None  # parent entity when rows are only written through it
+    description: str | None = None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def ident(self) -> Name:
+        return Name.parse(self.name)
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def relation(self, name: str) -> Relation | None:
+        return next((r for r in self.relations if r.name == name), None)
+
+    @property
+    def data_fields(self) -> list[Field]:
+        """Fields that appear in API bodies (not system columns, not password hashes)."""
+        return [f for f in self.fields if not f.system and f.type != "password"]
+
+
+@dataclass
+class Filter:
+    param: str  # query parameter name as in the spec
+    target: str  # entity field it filters
+    op: FilterOp
+    type: LogicalType = "string"
+    search_fields: list[str] = field(default_factory=list)  # for op == "search"
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Binding:
+    """What one API operation does, in terms of the model."""
+
+    method: str
+    path: str  # as in the spec (base path included)
+    action: Action
+    entity: str | None = None
+    operation_id: str | None = None
+    summary: str | None = None
+    tags: list[str] = field(default_factory=list)
+    auth: AuthMode = "none"
+    id_param: str | None = None  # path parameter that addresses the row
+    id_field: str = "id"  # entity field the id_param is compared with
+    parent: str | None = None  # sub_list / sub_create: parent entity
+    parent_param: str | None = None
+    parent_fk: str | None = None  # field on entity pointing at the parent
+    filters: list[Filter] = field(default_factory=list)
+    pagination: Literal["page", "offset", "none"] = "page"
+    list_shape: Literal["page", "array"] = "page"
+    set_field: str | None = None  # set_field: which field
+    set_value: Any = None
+    status_code: int = 200
+    function: str = ""  # service/route function name
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.method.upper()} {self.path}"
+
+
+@dataclass
+class AuthConfig:
+    enabled: bool = False
+    account: str | None = None  # entity name
+    scheme: Literal["bearer", "apiKey"] = "bearer"
+    header: str = "Authorization"
+    token_prefix: str = "Bearer"
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Stack:
+    language: str = "python"
+    framework: str = "fastapi"
+    database: str = "postgresql"
+    orm: str = "sqlalchemy"
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DomainModel:
+    title: str
+    version: str
+    description: str | None
+    project: str  # kebab-case project name
+    entities: list[Entity] = field(default_factory=list)
+    bindings: list[Binding] = field(default_factory=list)
+    auth: AuthConfig = field(default_factory=AuthConfig)
+    stack: Stack = field(default_factory=Stack)
+    soft_delete: bool = True
+    features: list[str] = field(default_factory=list)
+    base_path: str = ""
+    sources: list[str] = field(default_factory=list)
+    source_format: str = "openapi"
+    requirements: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # global inference notes for docs
+
+    def entity(self, name: str) -> Entity:
+        for ent in self.entities:
+            if ent.name == name:
+                return ent
+        raise KeyError(name)
+
+    def find(self, name: str) -> Entity | None:
+        return next((e for e in self.entities if e.name == name), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

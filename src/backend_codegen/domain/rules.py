@@ -1,0 +1,218 @@
+"""Relationship and data rules written in plain sentences in the documents.
+
+Understood forms (documented in templates/requirements-template.md):
+  A 1 — N B (cascade delete | restrict | set null)   also 1-N, 1:N, 1..*, one-to-many, has many
+  A N — N B, A M:N B, A many-to-many with B, A ↔ B
+  deleting a A with B is refused / rejected / not allowed / blocked      -> restrict
+  deleting a A deletes its B / removes its B / cascades to B             -> cascade
+  B.a_id is set to null when A is deleted / deleting a A sets B.a_id to null -> set null
+  A.field is unique / A field must be unique                             -> unique
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from backend_codegen.domain.model import Entity, Field, OnDelete, Relation
+from backend_codegen.domain.reserved import sql_safe
+from backend_codegen.errors import Location, SpecError, Warnings
+from backend_codegen.naming import Name
+from backend_codegen.spec.model import ApiSpec
+
+_W = r"([A-Za-z][A-Za-z0-9_]*)"
+_DASH = r"\s*(?:—|–|-{1,2}|:|\.\.|to)\s*"
+ONE_TO_MANY = re.compile(
+    rf"^{_W}\s+(?:1{_DASH}(?:n|\*|many|m)\b|one[- ]to[- ]many(?:\s+with)?|has\s+many)\s+{_W}"
+    r"(?:\s*\((?P<policy>[^)]*)\))?(?P<rest>.*)$",
+    re.I,
+)
+MANY_TO_ONE = re.compile(
+    rf"^{_W}\s+(?:n{_DASH}1|many[- ]to[- ]one(?:\s+with)?|belongs\s+to)\s+"
+    rf"{_W}(?:\s*\((?P<policy>[^)]*)\))?(?P<rest>.*)$",
+    re.I,
+)
+MANY_TO_MANY = re.compile(
+    rf"^{_W}\s+(?:[nm]{_DASH}[nm]\b|many[- ]to[- ]many(?:\s+with)?|↔|<->)\s+{_W}", re.I
+)
+REFUSED = re.compile(
+    rf"delet\w*\s+(?:an?\s+|the\s+)?{_W}\s+(?:that\s+(?:has|have)\s+|with\s+(?:any\s+)?|"
+    rf"having\s+)(?:\w+\s+)?{_W}\s+(?:is|are|will\s+be|must\s+be|gets?)\s+"
+    r"(?:refused|rejected|not\s+allowed|forbidden|blocked|prevented|denied)",
+    re.I,
+)
+CASCADES = re.compile(
+    rf"delet\w*\s+(?:an?\s+|the\s+)?{_W}\s+(?:also\s+)?(?:deletes|removes|cascades\s+to)\s+"
+    rf"(?:its\s+|all\s+(?:its\s+)?|the\s+)?{_W}",
+    re.I,
+)
+SET_NULL = re.compile(
+    rf"{_W}\.{_W}\s+is\s+set\s+to\s+null\s+when\s+(?:an?\s+|the\s+)?{_W}\s+is\s+deleted|"
+    rf"delet\w*\s+(?:an?\s+|the\s+)?{_W}\s+sets\s+{_W}\.{_W}\s+to\s+null",
+    re.I,
+)
+UNIQUE = re.compile(rf"^{_W}\.{_W}\s+(?:is|must\s+be|should\s+be)\s+unique", re.I)
+
+
+def policy_of(text: str | None) -> OnDelete | None:
+    if not text:
+        return None
+    low = text.lower()
+    if "cascade" in low:
+        return "cascade"
+    if "set null" in low or "set_null" in low or "nullify" in low:
+        return "set null"
+    if "restrict" in low or "refuse" in low or "protect" in low:
+        return "restrict"
+    return None
+
+
+class _Rules:
+    def __init__(
+        self, entities: dict[str, Entity], warnings: Warnings, account: str | None
+    ) -> None:
+        self.entities = entities
+        self.warnings = warnings
+        self.account = account
+
+    def lookup(self, word: str, location: Location | None) -> Entity:
+        target = Name.entity(word).pascal
+        for name, entity in self.entities.items():
+            if (
+                name.lower() == target.lower()
+                or Name.parse(name).plural.snake == Name.parse(word).snake
+            ):
+                return entity
+        choices = difflib.get_close_matches(target, list(self.entities), n=1)
+        raise SpecError(
+            f"rule names unknown entity '{word}'",
+            location,
+            f"did you mean '{choices[0]}'?"
+            if choices
+            else f"known entities: {', '.join(sorted(self.entities))}",
+        )
+
+    def fk_relation(self, child: Entity, parent: Entity, reason: str) -> Relation:
+        rel = next(
+            (r for r in child.relations if r.kind == "many_to_one" and r.target == parent.name),
+            None,
+        )
+        if rel is not None:
+            return rel
+        fk = f"{Name.parse(parent.name).snake}_id"
+        fld = child.field(fk)
+        if fld is None:
+            from_user = parent.name == self.account
+            fld = Field(
+                name=fk,
+                api_name=fk,
+                type="uuid" if parent.id_type == "uuid" else "integer",
+                nullable=not from_user,
+                read_only=from_user,
+                from_current_user=from_user,
+                index=True,
+                foreign_key=parent.name,
+                reasons=[f"added by the rule: {reason}", "indexed foreign key"]
+                + (["filled from the authenticated user on create"] if from_user else []),
+            )
+            child.fields.append(fld)
+        rel = Relation(
+            kind="many_to_one",
+            name=Name.parse(parent.name).snake,
+            source=child.name,
+            target=parent.name,
+            api_name=fk,
+            fk_field=fk,
+            nullable=fld.nullable,
+            reasons=[f"rule: {reason}"],
+        )
+        child.relations.append(rel)
+        return rel
+
+    def set_policy(self, rel: Relation, child: Entity, policy: OnDelete, reason: str) -> None:
+        rel.on_delete = policy
+        rel.reasons = [r for r in rel.reasons if not r.startswith("default FK policy")]
+        rel.reasons.append(f"on delete {policy}: {reason}")
+        if policy == "set null" and rel.fk_field:
+            fld = child.field(rel.fk_field)
+            if fld is not None and not fld.nullable:
+                fld.nullable, fld.required = True, False
+                fld.reasons.append("nullable so that it can be set to null on delete")
+            rel.nullable = True
+
+    def m2m(self, a: Entity, b: Entity, reason: str) -> None:
+        if any(r.kind == "many_to_many" and r.target == b.name for r in a.relations) or any(
+            r.kind == "many_to_many" and r.target == a.name for r in b.relations
+        ):
+            return
+        src, dst = Name.parse(a.name), Name.parse(b.name)
+        a.relations.append(
+            Relation(
+                kind="many_to_many",
+                name=dst.plural.snake,
+                source=a.name,
+                target=b.name,
+                api_name=f"{dst.snake}_ids",
+                join_table=sql_safe(f"{src.snake}_{dst.plural.snake}"),
+                join_source_column=f"{src.snake}_id",
+                join_target_column=f"{dst.snake}_id",
+                on_delete="cascade",
+                reasons=[f"rule: {reason}"],
+            )
+        )
+
+    def apply(self, text: str, location: Location | None) -> None:
+        clean = re.sub(r"[*_`]{1,2}(?=\w)|(?<=\w)[*_`]{1,2}", "", text).strip().rstrip(".")
+        where = f"{clean} ({location})" if location else clean
+        if m := ONE_TO_MANY.match(clean):
+            parent, child = self.lookup(m.group(1), location), self.lookup(m.group(2), location)
+            rel = self.fk_relation(child, parent, where)
+            policy = policy_of(m.group("policy")) or policy_of(m.group("rest"))
+            if policy:
+                self.set_policy(rel, child, policy, where)
+            return
+        if m := MANY_TO_ONE.match(clean):
+            child, parent = self.lookup(m.group(1), location), self.lookup(m.group(2), location)
+            rel = self.fk_relation(child, parent, where)
+            policy = policy_of(m.group("policy")) or policy_of(m.group("rest"))
+            if policy:
+                self.set_policy(rel, child, policy, where)
+            return
+        if m := MANY_TO_MANY.match(clean):
+            self.m2m(self.lookup(m.group(1), location), self.lookup(m.group(2), location), where)
+            return
+        if m := REFUSED.search(clean):
+            parent, child = self.lookup(m.group(1), location), self.lookup(m.group(2), location)
+            self.set_policy(self.fk_relation(child, parent, where), child, "restrict", where)
+            return
+        if m := CASCADES.search(clean):
+            parent, child = self.lookup(m.group(1), location), self.lookup(m.group(2), location)
+            self.set_policy(self.fk_relation(child, parent, where), child, "cascade", where)
+            return
+        if m := SET_NULL.search(clean):
+            if m.group(1):
+                child_w, parent_w = m.group(1), m.group(3)
+            else:
+                parent_w, child_w = m.group(4), m.group(5)
+            parent, child = self.lookup(parent_w, location), self.lookup(child_w, location)
+            self.set_policy(self.fk_relation(child, parent, where), child, "set null", where)
+            return
+        if m := UNIQUE.match(clean):
+            entity = self.lookup(m.group(1), location)
+            fld = entity.field(Name.parse(m.group(2)).snake)
+            if fld is None:
+                raise SpecError(
+                    f"rule names unknown field '{m.group(2)}' of {entity.name}",
+                    location,
+                    "fields: " + ", ".join(f.name for f in entity.fields if not f.system),
+                )
+            fld.unique = True
+            fld.reasons.append(f"unique: rule {where}")
+
+
+def apply_rules(
+    spec: ApiSpec, entities: dict[str, Entity], warnings: Warnings, account: str | None
+) -> None:
+    rules = _Rules(entities, warnings, account)
+    for rule in spec.rules:
+        rules.apply(rule.text, rule.location)

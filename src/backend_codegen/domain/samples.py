@@ -1,0 +1,102 @@
+"""Realistic sample values for a field: used for seed data, docs and generated tests.
+
+Deterministic (no randomness): row `n` always gets the same value, and unique fields get
+distinct values per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from backend_codegen.domain.model import Field
+
+_FIRST = ["Alice", "Bob", "Carol", "Dave", "Erin", "Frank", "Grace", "Heidi"]
+_WORDS = ["Aurora", "Beacon", "Cedar", "Delta", "Ember", "Falcon", "Garnet", "Harbor"]
+
+# A fixed argon2id hash of "changeme123" (pwdlib's recommended parameters).
+SEED_PASSWORD = "changeme123"
+SEED_PASSWORD_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$9ZX1CsHZgPbZatBSTXHIWQ$"
+    "a5e4TZK2mHL9c5asGgtvKlBwL5mCPVorW8TErkw9QG0"
+)
+
+
+def _fit(text: str, fld: Field) -> str:
+    if fld.length is not None and len(text) > fld.length:
+        text = text[: fld.length]
+    if fld.min_length is not None and len(text) < fld.min_length:
+        text = text + "x" * (fld.min_length - len(text))
+    return text
+
+
+def _number(fld: Field, n: int, base: float) -> float:
+    value = base + n
+    if fld.minimum is not None and value < fld.minimum:
+        value = fld.minimum + n
+    if fld.maximum is not None and value > fld.maximum:
+        value = fld.maximum - (n % max(1, int(fld.maximum - (fld.minimum or 0)) or 1))
+        if fld.minimum is not None and value < fld.minimum:
+            value = fld.minimum
+    return value
+
+
+def sample_value(fld: Field, n: int = 0) -> Any:
+    """A valid value for `fld` (row index `n`, 0-based)."""
+    name = fld.name
+    if fld.example is not None and not fld.unique and fld.type not in ("json",) and n == 0:
+        return fld.example
+    if fld.type == "enum":
+        return fld.enum_values[n % len(fld.enum_values)] if fld.enum_values else None
+    if fld.type == "email":
+        return f"{_FIRST[n % len(_FIRST)].lower()}{n}@example.com"
+    if fld.type == "url":
+        return f"https://example.com/{name}/{n + 1}"
+    if fld.type == "uuid":
+        return str(uuid.UUID(int=n + 1))
+    if fld.type == "boolean":
+        return n % 2 == 1
+    if fld.type in ("integer", "bigint", "smallint"):
+        base = 1.0 if any(w in name for w in ("quantity", "count", "qty")) else 10.0
+        return int(_number(fld, n, base))
+    if fld.type == "decimal":
+        scale = fld.scale if fld.scale is not None else 2
+        value = _number(fld, n, 19.99 if scale else 20)
+        return Decimal(str(round(value, scale)))
+    if fld.type == "float":
+        return round(_number(fld, n, 4.5), 2)
+    if fld.type == "date":
+        return dt.date(2026, 1, 1 + n % 28)
+    if fld.type == "datetime":
+        return dt.datetime(2026, 1, 1 + n % 28, 9, 30, 0, tzinfo=dt.UTC)
+    if fld.type == "time":
+        return dt.time(9 + n % 8, 30)
+    if fld.type == "json":
+        return {"note": f"sample {n + 1}"}
+    if fld.type == "password":
+        return SEED_PASSWORD_HASH
+    return _string(fld, n)
+
+
+def _string(fld: Field, n: int) -> str:
+    name = fld.name
+    word = _WORDS[n % len(_WORDS)]
+    if name in ("username", "login", "handle", "nickname"):
+        text = f"{_FIRST[n % len(_FIRST)].lower()}{n}"
+    elif name.endswith("name") and ("first" in name or name in ("name", "full_name")):
+        text = f"{_FIRST[n % len(_FIRST)]} {word}" if name != "first_name" else _FIRST[n % 8]
+    elif name in ("phone", "phone_number", "mobile"):
+        text = f"+1555000{n:04d}"
+    elif name in ("slug",):
+        text = f"{word.lower()}-{n + 1}"
+    elif name in ("sku", "code"):
+        text = f"{word[:3].upper()}-{1000 + n}"
+    elif fld.type == "text":
+        text = f"{word} {fld.name.replace('_', ' ')} number {n + 1}, written for the seed data."
+    else:
+        text = f"{word} {fld.name.replace('_', ' ')} {n + 1}"
+    if fld.unique and str(n + 1) not in text:
+        text = f"{text}-{n + 1}"
+    return _fit(text, fld)

@@ -1,0 +1,111 @@
+"""One `Name` value for every identifier, so every stage spells names the same way."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import inflect
+
+_engine = inflect.engine()
+
+_WORD_SPLIT = re.compile(r"[^0-9A-Za-z]+")
+_CAMEL_SPLIT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+# Words inflect gets wrong or that are already plural/singular invariant for our purposes.
+_UNCOUNTABLE = {
+    "data",
+    "info",
+    "information",
+    "metadata",
+    "news",
+    "status",
+    "media",
+    "series",
+    "equipment",
+    "feedback",
+    "inventory",
+    "staff",
+    "auth",
+    "settings",
+}
+
+
+def split_words(text: str) -> list[str]:
+    """'orderItems' / 'order_items' / 'Order Items' / 'order-items' -> ['order', 'items']."""
+    words: list[str] = []
+    for chunk in _WORD_SPLIT.split(text):
+        if not chunk:
+            continue
+        words.extend(w.lower() for w in _CAMEL_SPLIT.split(chunk) if w)
+    return words
+
+
+@lru_cache(maxsize=4096)
+def singular(word: str) -> str:
+    low = word.lower()
+    if low in _UNCOUNTABLE or low.endswith("ss") or low.endswith("us"):
+        return word
+    result = _engine.singular_noun(word)
+    return word if result is False else str(result)
+
+
+@lru_cache(maxsize=4096)
+def plural(word: str) -> str:
+    low = word.lower()
+    if low in _UNCOUNTABLE:
+        return word
+    if singular(word) != word:  # already plural
+        return word
+    return str(_engine.plural_noun(word))
+
+
+@dataclass(frozen=True, order=True)
+class Name:
+    """A name made of lower-case words; renders in every case a target needs."""
+
+    words: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, text: str) -> Name:
+        words = split_words(text)
+        return cls(tuple(words) if words else ("x",))
+
+    @classmethod
+    def entity(cls, text: str) -> Name:
+        """An entity name: the last word made singular ('order_items' -> OrderItem)."""
+        name = cls.parse(text)
+        return cls((*name.words[:-1], singular(name.words[-1])))
+
+    @property
+    def snake(self) -> str:
+        return "_".join(self.words)
+
+    @property
+    def pascal(self) -> str:
+        return "".join(w[:1].upper() + w[1:] for w in self.words)
+
+    @property
+    def camel(self) -> str:
+        p = self.pascal
+        return p[:1].lower() + p[1:]
+
+    @property
+    def kebab(self) -> str:
+        return "-".join(self.words)
+
+    @property
+    def plural(self) -> Name:
+        return Name((*self.words[:-1], plural(self.words[-1])))
+
+    @property
+    def singular(self) -> Name:
+        return Name((*self.words[:-1], singular(self.words[-1])))
+
+    @property
+    def human(self) -> str:
+        return " ".join(self.words)
+
+    def __str__(self) -> str:
+        return self.snake

@@ -1,0 +1,81 @@
+"""Find and read the input documents: a directory or files, Markdown or OpenAPI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from backend_codegen.errors import Location, SpecError, Warnings
+from backend_codegen.spec.model import ApiSpec
+
+OPENAPI_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _looks_like_openapi(path: Path) -> bool:
+    try:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+    except OSError:
+        return False
+    return "openapi" in head or "swagger" in head
+
+
+def load_spec(inputs: list[Path], warnings: Warnings | None = None) -> ApiSpec:
+    """Read the documents named on the command line.
+
+    - one OpenAPI file (.yaml/.yml/.json);
+    - one directory holding an API list and a requirements document (Markdown) or one
+      OpenAPI file;
+    - an API list Markdown file, optionally followed by the requirements document.
+    """
+    warnings = warnings if warnings is not None else Warnings()
+    if not inputs:
+        raise SpecError("no input documents given", None,
+                        "pass a directory, an OpenAPI file, or api-list.md [requirements.md]")
+    for path in inputs:
+        if not path.exists():
+            raise SpecError(f"{path} does not exist", Location(str(path)),
+                            "check the path; pass a directory or the document files")
+    if len(inputs) > 2:
+        raise SpecError("too many input documents", Location(str(inputs[2])),
+                        "pass one OpenAPI file, or an API list and a requirements document")
+    first = inputs[0]
+    if first.is_dir():
+        if len(inputs) > 1:
+            raise SpecError("a directory cannot be combined with other inputs",
+                            Location(str(inputs[1])), "pass the directory alone")
+        return _load_directory(first, warnings)
+    if first.suffix.lower() in OPENAPI_SUFFIXES:
+        if len(inputs) > 1:
+            return _markdown_with_openapi_error(inputs)
+        from backend_codegen.spec.openapi import read_openapi
+
+        return read_openapi(first, warnings)
+    from backend_codegen.spec.markdown import read_markdown
+
+    requirements = inputs[1] if len(inputs) > 1 else None
+    return read_markdown(first, requirements, warnings)
+
+
+def _markdown_with_openapi_error(inputs: list[Path]) -> ApiSpec:
+    raise SpecError("an OpenAPI document is read on its own", Location(str(inputs[1])),
+                    "put the tech stack in x-backend-codegen or use --stack/--db options")
+
+
+def _load_directory(directory: Path, warnings: Warnings) -> ApiSpec:
+    specs = sorted(p for p in directory.iterdir()
+                   if p.suffix.lower() in OPENAPI_SUFFIXES and _looks_like_openapi(p))
+    markdown = sorted(p for p in directory.iterdir() if p.suffix.lower() == ".md")
+    if specs and not markdown:
+        if len(specs) > 1:
+            raise SpecError(f"{directory} holds several OpenAPI documents: "
+                            f"{', '.join(p.name for p in specs)}", Location(str(directory)),
+                            "pass the one to use")
+        from backend_codegen.spec.openapi import read_openapi
+
+        return read_openapi(specs[0], warnings)
+    if not markdown:
+        raise SpecError(f"{directory} holds no API documents", Location(str(directory)),
+                        "add api-list.md + requirements.md (see templates/) or an OpenAPI file")
+    from backend_codegen.spec.markdown import find_markdown_inputs, read_markdown
+
+    api_list, requirements = find_markdown_inputs(directory)
+    return read_markdown(api_list, requirements, warnings)

@@ -1,0 +1,191 @@
+"""python-fastapi: DomainModel -> the files of a FastAPI + SQLAlchemy 2 (async) project."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend_codegen.domain.model import Binding, DomainModel, Entity
+from backend_codegen.domain.samples import SEED_PASSWORD
+from backend_codegen.naming import Name
+from backend_codegen.sql.ddl import compile_ddl
+from backend_codegen.sql.metadata import build_metadata
+from backend_codegen.sql.migrations import render_ops
+from backend_codegen.sql.seed import build_seed
+from backend_codegen.targets.base import (
+    GENERATED_MARK,
+    GeneratedFile,
+    TargetOptions,
+    format_python,
+    jinja_env,
+)
+from backend_codegen.targets.python_fastapi.names import PY_TYPES, py_name
+from backend_codegen.targets.python_fastapi.views import (
+    EntityView,
+    FilterView,
+    ParamView,
+    RouteView,
+    attr_of,
+    build_entity,
+    common_prefix,
+    json_value,
+    route_path,
+)
+from backend_codegen.domain.samples import sample_value
+
+PACKAGE = "backend_codegen.targets.python_fastapi"
+
+DEPENDENCIES = [
+    "fastapi>=0.115,<1",
+    "uvicorn[standard]>=0.30,<1",
+    "sqlalchemy[asyncio]>=2.0.30,<2.2",
+    "alembic>=1.13,<2",
+    "pydantic[email]>=2.7,<3",
+    "pydantic-settings>=2.3,<3",
+    "aiosqlite>=0.20,<1",
+    "asyncpg>=0.29,<1",
+    "asyncmy>=0.2.9,<1",
+]
+AUTH_DEPENDENCIES = ["pyjwt>=2.8,<3", "pwdlib[argon2]>=0.2,<1"]
+TEST_DEPENDENCIES = ["pytest>=8,<10", "httpx>=0.27,<1", "anyio>=4,<5", "ruff>=0.6"]
+
+
+def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
+    fld = entity.field(flt.target)
+    py_type = PY_TYPES[flt.type] if flt.type in PY_TYPES else "str"
+    if flt.op == "search":
+        py_type = "str"
+    if flt.op == "in":
+        py_type = f"list[{py_type}]"
+    name = py_name(Name.parse(flt.param).snake)
+    alias = flt.param if flt.param != name else None
+    test_value = ""
+    if fld is not None and flt.op in ("eq", "gte", "lte") and not fld.foreign_key:
+        test_value = json_value(fld, sample_value(fld, 0))
+    return FilterView(
+        ParamView(name, f"{py_type} | None", "None", alias),
+        attr_of(fld) if fld else flt.target,
+        flt.op,
+        [py_name(s) for s in flt.search_fields],
+        test_value,
+    )
+
+
+def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -> RouteView:
+    full, _params = route_path(b.path, "")
+    rel_path = full[len(prefix):] if prefix and full.startswith(prefix) else full
+    id_param = py_name(Name.parse(b.id_param).snake) if b.id_param else None
+    id_attr, id_annotation = "id", "int"
+    owner = None
+    if entity is not None:
+        id_fld = entity.field(b.id_field) or entity.field("id")
+        assert id_fld is not None
+        id_attr = attr_of(id_fld)
+        id_annotation = PY_TYPES[id_fld.type] if id_fld.name != "id" else (
+            "UUID" if entity.id_type == "uuid" else "int")
+        owner_fld = next((f for f in entity.fields if f.from_current_user), None)
+        owner = attr_of(owner_fld) if owner_fld else None
+    parent_cls = parent_mod = None
+    parent_annotation = "int"
+    if b.parent:
+        parent = model.entity(b.parent)
+        parent_cls, parent_mod = Name.parse(parent.name).pascal, Name.parse(parent.name).snake
+        parent_annotation = "UUID" if parent.id_type == "uuid" else "int"
+    set_value = repr(b.set_value) if b.set_field else "None"
+    set_fld = entity.field(b.set_field) if entity is not None and b.set_field else None
+    test_url = full
+    if id_param:
+        test_url = test_url.replace("{" + id_param + "}", "{id}")
+    if b.parent_param:
+        test_url = test_url.replace("{" + py_name(Name.parse(b.parent_param).snake) + "}",
+                                    "{parent}")
+    return RouteView(
+        binding=b, function=b.function, method=b.method, path=rel_path, full_path=full,
+        spec_path=b.path, status_code=b.status_code, auth=b.auth, id_param=id_param,
+        id_attr=id_attr, id_annotation=id_annotation,
+        parent_param=py_name(Name.parse(b.parent_param).snake) if b.parent_param else None,
+        parent_annotation=parent_annotation, parent_class=parent_cls, parent_module=parent_mod,
+        parent_fk_attr=py_name(b.parent_fk) if b.parent_fk else None,
+        filters=[_filter_view(b, entity, f) for f in b.filters] if entity else [],
+        pagination=b.pagination, list_shape=b.list_shape,
+        set_attr=py_name(b.set_field) if b.set_field else None, set_value=set_value,
+        summary=(b.summary or "").replace('"', "'"), owner_attr=owner, test_url=test_url,
+        set_api=set_fld.api_name if set_fld else "",
+    )
+
+
+def _header(model: DomainModel, comment: str = "#") -> str:
+    sources = ", ".join(model.sources) or "the API documents"
+    return f"{comment} {GENERATED_MARK} from {sources}. Regenerate instead of editing."
+
+
+def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
+    env = jinja_env(PACKAGE)
+    views = {e.name: build_entity(model, e) for e in model.entities}
+    crud_actions = {"list", "create", "read", "replace", "patch", "delete", "sub_list",
+                    "sub_create", "set_field"}
+    auth_actions = {"register", "login", "me", "me_update"}
+    for view in views.values():
+        bound = [b for b in model.bindings if b.entity == view.entity.name and
+                 b.action in crud_actions]
+        paths = [route_path(b.path, "")[0] for b in bound]
+        view.prefix = common_prefix(paths) if paths else ""
+        view.tag = bound[0].tags[0] if bound and bound[0].tags else view.plural.replace("_", "-")
+        view.routes = [_route(b, view.entity, model, view.prefix) for b in bound]
+    auth_routes = [_route(b, model.find(b.entity or ""), model, "")
+                   for b in model.bindings if b.action in auth_actions]
+    custom_routes = [_route(b, model.find(b.entity or ""), model, "")
+                     for b in model.bindings if b.action == "custom"]
+    account = views.get(model.auth.account or "")
+    metadata = build_metadata(model)
+    upgrade, downgrade = render_ops(metadata)
+    ctx: dict[str, Any] = {
+        "model": model, "views": list(views.values()), "account": account,
+        "auth": model.auth, "auth_routes": auth_routes, "custom_routes": custom_routes,
+        "header": _header(model), "options": options, "project": model.project,
+        "package_name": model.project, "dependencies": DEPENDENCIES + (
+            AUTH_DEPENDENCIES if model.auth.enabled else []),
+        "test_dependencies": TEST_DEPENDENCIES, "upgrade": upgrade, "downgrade": downgrade,
+        "seed_password": SEED_PASSWORD, "uses_email": any(
+            f.type == "email" for e in model.entities for f in e.fields),
+    }
+    files: list[GeneratedFile] = []
+
+    def add(path: str, template: str, owner: str = "generated", **extra: Any) -> None:
+        text = env.get_template(template).render(**ctx, **extra)
+        files.append(GeneratedFile(path, text, owner))  # type: ignore[arg-type]
+
+    for path in ("pyproject.toml", "README.md", ".env.example", "Dockerfile", ".dockerignore",
+                 ".gitignore", "alembic.ini", "app/__init__.py", "app/main.py",
+                 "app/core/__init__.py", "app/core/config.py", "app/core/errors.py",
+                 "app/db.py", "app/models/__init__.py", "app/models/base.py",
+                 "app/schemas/__init__.py", "app/schemas/common.py", "app/services/__init__.py",
+                 "app/services/base.py", "app/api/__init__.py", "app/api/deps.py",
+                 "app/api/routes/__init__.py", "migrations/env.py", "migrations/script.py.mako",
+                 "tests/conftest.py", "tests/factories.py", "tests/test_health.py"):
+        add(path, path.replace("/", "__") + ".jinja")
+    add("migrations/versions/0001_initial.py", "migrations__versions__initial.py.jinja")
+    if model.auth.enabled and account is not None:
+        for path in ("app/core/security.py", "app/schemas/auth.py", "app/api/routes/auth.py",
+                     "tests/test_auth.py"):
+            add(path, path.replace("/", "__") + ".jinja")
+    if custom_routes:
+        add("app/api/routes/custom.py", "app__api__routes__custom.py.jinja")
+        add("app/services/custom.py", "app__services__custom.py.jinja")
+        add("tests/test_custom.py", "tests__test_custom.py.jinja")
+    for view in views.values():
+        add(f"app/models/{view.module}.py", "model.py.jinja", view=view)
+        add(f"app/schemas/{view.module}.py", "schema.py.jinja", view=view)
+        add(f"app/services/{view.module}.py", "service.py.jinja", view=view)
+        if view.routes:
+            add(f"app/api/routes/{view.module}.py", "routes.py.jinja", view=view)
+            add(f"tests/test_{view.module}.py", "test_entity.py.jinja", view=view)
+    format_python(files)
+    header = _header(model, "--")
+    for dialect in ("postgresql", "mysql", "sqlite"):
+        files.append(GeneratedFile(f"db/schema.{dialect}.sql",
+                                   compile_ddl(metadata, dialect, header)))
+    files.append(GeneratedFile("db/seed.sql", build_seed(model, header)))
+    return sorted(files, key=lambda f: f.path)
+
+
+__all__ = ["generate", "EntityView"]

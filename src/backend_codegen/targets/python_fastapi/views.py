@@ -1,0 +1,494 @@
+"""View models for the python-fastapi templates: everything a template prints, precomputed.
+
+Templates only loop and print; every naming and typing decision for Python lives here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from backend_codegen.domain.model import Binding, DomainModel, Entity, Field, Relation
+from backend_codegen.domain.paths import split_path
+from backend_codegen.domain.samples import sample_value
+from backend_codegen.naming import Name
+from backend_codegen.targets.python_fastapi.names import PY_TYPES, py_name, sa_type_expr
+
+
+@dataclass
+class ColumnView:
+    attr: str
+    annotation: str
+    args: str
+    system: bool
+
+
+@dataclass
+class RelationView:
+    attr: str
+    annotation: str
+    args: str
+    target: str
+    target_module: str
+
+
+@dataclass
+class SchemaFieldView:
+    attr: str
+    annotation: str
+    default: str  # "" when required
+    field_args: str  # Field(...) keyword arguments, alias included
+
+
+@dataclass
+class TestField:
+    """A field the generated tests write and read back."""
+
+    attr: str
+    api: str
+    type: str
+    value: str  # python expression of a valid value
+    max_length: int | None = None
+    required: bool = False
+    unique: bool = False
+
+
+@dataclass
+class ParamView:
+    name: str  # python parameter name
+    annotation: str
+    default: str  # python expression
+    alias: str | None = None  # the query name in the spec when it differs
+
+
+@dataclass
+class FilterView:
+    param: ParamView
+    attr: str
+    op: str
+    search_attrs: list[str] = field(default_factory=list)
+    test_value: str = ""
+
+
+@dataclass
+class RouteView:
+    binding: Binding
+    function: str
+    method: str
+    path: str  # relative to the router prefix, params renamed to python names
+    full_path: str  # as the client calls it (spec path with python param names)
+    spec_path: str
+    status_code: int
+    auth: str
+    id_param: str | None
+    id_attr: str
+    id_annotation: str
+    parent_param: str | None
+    parent_annotation: str
+    parent_class: str | None
+    parent_module: str | None
+    parent_fk_attr: str | None
+    filters: list[FilterView]
+    pagination: str
+    list_shape: str
+    set_attr: str | None
+    set_value: str
+    summary: str
+    owner_attr: str | None  # attribute filled from the current user
+    test_url: str = ""  # full path with {id} / {parent} placeholders for the tests
+    set_api: str = ""  # JSON name of the field a set_field action changes
+
+
+@dataclass
+class EntityView:
+    entity: Entity
+    cls: str
+    module: str
+    table: str
+    var: str
+    plural: str
+    id_annotation: str
+    soft_delete: bool
+    is_account: bool
+    columns: list[ColumnView]
+    relations: list[RelationView]
+    m2m: list[dict[str, str]]
+    owned: list[dict[str, Any]]
+    fk_checks: list[dict[str, str]]
+    create_fields: list[SchemaFieldView]
+    update_fields: list[SchemaFieldView]
+    read_fields: list[SchemaFieldView]
+    non_nullable_update: list[str]
+    routes: list[RouteView] = field(default_factory=list)
+    prefix: str = ""
+    tag: str = ""
+    owner_attr: str | None = None
+    login_attr: str | None = None
+    login_api: str | None = None
+    has_password: bool = False
+    test_fields: list[TestField] = field(default_factory=list)
+    factory_fields: list[TestField] = field(default_factory=list)
+    factory_parents: list[dict[str, str]] = field(default_factory=list)
+    payload_parents: list[dict[str, str]] = field(default_factory=list)
+    child_payloads: list[dict[str, Any]] = field(default_factory=list)
+    imports_models: list[str] = field(default_factory=list)
+    dump_exclude: str = "None"  # fields of Create/Update handled apart from plain columns
+    patch_field: TestField | None = None  # a field the tests change with PATCH
+    patch_value: str = ""
+    restrict_children: list[dict[str, str]] = field(default_factory=list)
+    missing_id: str = "999999999"
+
+
+def attr_of(fld: Field) -> str:
+    return py_name(fld.name)
+
+
+def py_value(value: Any) -> str:
+    """Python source for a sample value."""
+    import datetime as _dt
+    import uuid as _uuid
+
+    if isinstance(value, Decimal):
+        return f'Decimal("{value}")'
+    if isinstance(value, _dt.datetime):
+        return f'dt.datetime.fromisoformat("{value.isoformat()}")'
+    if isinstance(value, _dt.date):
+        return f'dt.date.fromisoformat("{value.isoformat()}")'
+    if isinstance(value, _dt.time):
+        return f'dt.time.fromisoformat("{value.isoformat()}")'
+    if isinstance(value, _uuid.UUID):
+        return f'UUID("{value}")'
+    return repr(value)
+
+
+def json_value(fld: Field, value: Any) -> str:
+    """Python source for the JSON form of a sample value (what a client sends)."""
+    import datetime as _dt
+
+    if isinstance(value, Decimal):
+        return repr(float(value))
+    if isinstance(value, _dt.date | _dt.time):
+        return repr(value.isoformat())
+    return repr(value)
+
+
+def _annotation(fld: Field, *, schema: bool) -> str:
+    base = PY_TYPES[fld.type]
+    if schema and fld.type == "enum" and fld.enum_values:
+        base = "Literal[" + ", ".join(repr(v) for v in fld.enum_values) + "]"
+    if schema and fld.type == "email":
+        base = "EmailStr"
+    if schema and fld.type == "url":
+        base = "UrlStr"
+    return base
+
+
+def _column(fld: Field, model: DomainModel, entity: Entity) -> ColumnView:
+    attr = attr_of(fld)
+    args: list[str] = []
+    if fld.column != attr:
+        args.append(repr(fld.column))
+    args.append(sa_type_expr(fld))
+    if fld.foreign_key:
+        target = model.entity(fld.foreign_key)
+        rel = next((r for r in entity.relations if r.fk_field == fld.name), None)
+        policy = (rel.on_delete if rel else "restrict").upper()
+        args.append(f'ForeignKey("{target.table}.id", ondelete="{policy}")')
+    if fld.primary_key:
+        args.append("primary_key=True")
+        if fld.type == "uuid":
+            args.append("default=uuid4")
+    if fld.unique:
+        args.append("unique=True")
+    elif fld.index:
+        args.append("index=True")
+    if fld.has_default and fld.default is not None:
+        args.append(f"default={py_value(_typed_default(fld))}")
+    annotation = PY_TYPES[fld.type]
+    nullable = fld.nullable and not fld.primary_key
+    if nullable:
+        annotation += " | None"
+    return ColumnView(attr, annotation, ", ".join(args), fld.system)
+
+
+def _typed_default(fld: Field) -> Any:
+    value = fld.default
+    if fld.type == "decimal" and not isinstance(value, Decimal):
+        return Decimal(str(value))
+    if fld.type == "float" and isinstance(value, int):
+        return float(value)
+    return value
+
+
+def _field_args(fld: Field, *, for_update: bool = False) -> list[str]:
+    args: list[str] = []
+    attr = attr_of(fld)
+    if fld.api_name != attr:
+        args.append(f"alias={fld.api_name!r}")
+    if fld.type in ("string", "text", "email", "url", "enum", "password"):
+        if fld.length and fld.type in ("string", "password"):
+            args.append(f"max_length={fld.length}")
+        if fld.min_length:
+            args.append(f"min_length={fld.min_length}")
+    if fld.type in ("integer", "bigint", "smallint", "float", "decimal"):
+        if fld.minimum is not None:
+            args.append(f"ge={_num(fld, fld.minimum)}")
+        if fld.maximum is not None:
+            args.append(f"le={_num(fld, fld.maximum)}")
+    if fld.type == "decimal":
+        precision = fld.precision or 12
+        scale = fld.scale if fld.scale is not None else 2
+        args.append(f"max_digits={precision}, decimal_places={scale}")
+    if fld.pattern and _python_pattern_ok(fld.pattern) and fld.type in ("string", "text"):
+        args.append(f"pattern={fld.pattern!r}")
+    if fld.description:
+        args.append(f"description={fld.description[:200]!r}")
+    return args
+
+
+def _num(fld: Field, value: float) -> str:
+    if fld.type in ("integer", "bigint", "smallint"):
+        return str(int(value))
+    return repr(float(value)) if fld.type == "float" else repr(value)
+
+
+def _python_pattern_ok(pattern: str) -> bool:
+    import re
+
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
+
+
+def _create_field(fld: Field) -> SchemaFieldView:
+    annotation = _annotation(fld, schema=True)
+    args = _field_args(fld)
+    if fld.required:
+        default = ""
+    elif fld.has_default and fld.default is not None:
+        default = py_value(_typed_default(fld))
+    else:
+        annotation += " | None"
+        default = "None"
+    return SchemaFieldView(attr_of(fld), annotation, default, ", ".join(args))
+
+
+def _update_field(fld: Field) -> SchemaFieldView:
+    annotation = _annotation(fld, schema=True) + " | None"
+    return SchemaFieldView(attr_of(fld), annotation, "None", ", ".join(_field_args(fld)))
+
+
+def _read_field(fld: Field) -> SchemaFieldView:
+    annotation = _annotation(fld, schema=False)
+    if fld.type == "decimal":
+        annotation = "Money"
+    if fld.type == "enum" and fld.enum_values:
+        annotation = "str"
+    if fld.nullable and not fld.primary_key:
+        annotation += " | None"
+    args = [f"alias={fld.api_name!r}"] if fld.api_name != attr_of(fld) else []
+    default = "None" if annotation.endswith("| None") else ""
+    return SchemaFieldView(attr_of(fld), annotation, default, ", ".join(args))
+
+
+def _writable(fld: Field) -> bool:
+    return not fld.system and not fld.read_only and fld.type != "password" and not \
+        fld.from_current_user
+
+
+def build_entity(model: DomainModel, entity: Entity) -> EntityView:
+    ident = Name.parse(entity.name)
+    columns = [_column(f, model, entity) for f in entity.fields]
+    relations: list[RelationView] = []
+    m2m: list[dict[str, str]] = []
+    owned: list[dict[str, Any]] = []
+    imports: set[str] = set()
+    for rel in entity.relations:
+        target = model.entity(rel.target)
+        t_ident = Name.parse(target.name)
+        t_cls, t_mod = t_ident.pascal, t_ident.snake
+        if rel.target != entity.name:
+            imports.add(f"from app.models.{t_mod} import {t_cls}")
+        attr = py_name(rel.name)
+        if rel.kind == "owned":
+            relations.append(RelationView(
+                attr, f'list["{t_cls}"]',
+                f'back_populates="{py_name(rel.back_populates or ident.snake)}", '
+                f'cascade="all, delete-orphan", lazy="selectin", order_by="{t_cls}.id"',
+                t_cls, t_mod))
+            child_view_fields = [f for f in target.fields if _writable(f)]
+            owned.append({"attr": attr, "api": rel.api_name, "cls": t_cls, "module": t_mod,
+                          "required": rel.required, "min_items": rel.min_items or 0,
+                          "fields": [attr_of(f) for f in child_view_fields],
+                          "fk_checks": _fk_checks(model, target)})
+            imports.add(f"from app.models.{t_mod} import {t_cls}")
+        elif rel.kind == "many_to_one":
+            parent_owned = any(r.kind == "owned" and r.target == entity.name and
+                               r.fk_field == rel.fk_field for r in target.relations)
+            fk_attr = py_name(rel.fk_field or "")
+            optional = " | None" if rel.nullable else ""
+            if parent_owned:
+                relations.append(RelationView(
+                    attr, f'"{t_cls}"', f'back_populates="{py_name(rel.back_populates or "")}", '
+                    'lazy="raise"', t_cls, t_mod))
+            else:
+                remote = f', remote_side="{t_cls}.id"' if rel.target == entity.name else ""
+                relations.append(RelationView(
+                    attr, f'"{t_cls}{optional}"' if not optional else f'"{t_cls} | None"',
+                    f'foreign_keys="{ident.pascal}.{fk_attr}"{remote}, lazy="raise"',
+                    t_cls, t_mod))
+        elif rel.kind == "many_to_many":
+            assert rel.join_table
+            relations.append(RelationView(
+                attr, f'list["{t_cls}"]',
+                f'secondary="{rel.join_table}", lazy="selectin", order_by="{t_cls}.id"',
+                t_cls, t_mod))
+            m2m.append({"attr": attr, "api": rel.api_name, "api_attr": py_name(rel.api_name),
+                        "cls": t_cls, "module": t_mod, "table": rel.join_table,
+                        "source_col": rel.join_source_column or "",
+                        "target_col": rel.join_target_column or "",
+                        "source_table": entity.table, "target_table": target.table,
+                        "id_annotation": "UUID" if target.id_type == "uuid" else "int",
+                        "required": str(rel.required)})
+    fk_checks = _fk_checks(model, entity)
+    writable = [f for f in entity.fields if _writable(f)]
+    create_fields = [_create_field(f) for f in writable]
+    update_fields = [_update_field(f) for f in writable]
+    readable = [f for f in entity.fields if f.name != "deleted_at" and f.type != "password" and
+                not f.write_only]
+    read_fields = [_read_field(f) for f in readable]
+    owner = next((f for f in entity.fields if f.from_current_user), None)
+    login = entity.field(entity.login_field) if entity.login_field else None
+    view = EntityView(
+        entity=entity, cls=ident.pascal, module=ident.snake, table=entity.table,
+        var=py_name(ident.snake), plural=ident.plural.snake,
+        id_annotation="UUID" if entity.id_type == "uuid" else "int",
+        soft_delete=entity.soft_delete, is_account=entity.is_account, columns=columns,
+        relations=relations, m2m=m2m, owned=owned, fk_checks=fk_checks,
+        create_fields=create_fields, update_fields=update_fields, read_fields=read_fields,
+        non_nullable_update=[attr_of(f) for f in writable if not f.nullable],
+        owner_attr=attr_of(owner) if owner else None,
+        login_attr=attr_of(login) if login else None,
+        login_api=login.api_name if login else None,
+        has_password=entity.password_field is not None,
+        imports_models=sorted(imports),
+    )
+    special = [m["api_attr"] for m in m2m] + [o["attr"] for o in owned]
+    if view.has_password:
+        special.append("password")
+    if special:
+        view.dump_exclude = "{" + ", ".join(repr(n) for n in special) + "}"
+    _test_data(model, entity, view)
+    view.missing_id = '"00000000-0000-4000-8000-000000000000"' if entity.id_type == "uuid" \
+        else "999999999"
+    for other in model.entities:
+        for rel in other.relations:
+            if rel.kind == "many_to_one" and rel.target == entity.name and \
+                    rel.on_delete == "restrict" and other.name != entity.name and rel.fk_field:
+                view.restrict_children.append({
+                    "factory": f"make_{Name.parse(other.name).snake}",
+                    "attr": py_name(rel.fk_field), "cls": other.name})
+    return view
+
+
+def _fk_checks(model: DomainModel, entity: Entity) -> list[dict[str, str]]:
+    """References in a request body that must point at an existing row (else 400)."""
+    checks = []
+    for fld in entity.fields:
+        if fld.foreign_key and _writable(fld):
+            t_ident = Name.parse(model.entity(fld.foreign_key).name)
+            checks.append({"attr": attr_of(fld), "api": fld.api_name, "cls": t_ident.pascal,
+                           "module": t_ident.snake})
+    return checks
+
+
+def _test_data(model: DomainModel, entity: Entity, view: EntityView) -> None:
+    for fld in entity.fields:
+        if fld.system or fld.foreign_key:
+            continue
+        value = sample_value(fld, 0)
+        tf = TestField(attr_of(fld), fld.api_name, fld.type, py_value(value),
+                       fld.length if fld.type == "string" else None, fld.required, fld.unique)
+        if fld.type == "password":
+            view.factory_fields.append(tf)
+            continue
+        if fld.unique and fld.type in ("string", "text", "email"):
+            tf.value = f"unique_text({py_value(value)}, {fld.length or 255})"
+            if fld.type == "email":
+                tf.value = "unique_email()"
+        elif fld.unique and fld.type in ("integer", "bigint", "smallint"):
+            tf.value = "unique_int()"
+        elif fld.unique and fld.type == "uuid":
+            tf.value = "uuid4()"
+        view.factory_fields.append(tf)
+        if _writable(fld):
+            view.test_fields.append(TestField(tf.attr, tf.api, tf.type,
+                                              tf.value if fld.unique else json_value(fld, value),
+                                              tf.max_length, tf.required, tf.unique))
+    for tf in view.test_fields:
+        if tf.unique or tf.type not in ("string", "text", "enum", "boolean", "integer"):
+            continue
+        fld = next(f for f in entity.fields if attr_of(f) == tf.attr)
+        if tf.type == "enum":
+            value: Any = fld.enum_values[-1]
+        elif tf.type == "boolean":
+            value = True
+        elif tf.type == "integer":
+            value = sample_value(fld, 1)
+        else:
+            value = "Updated " + fld.name.replace("_", " ")
+            if fld.length:
+                value = value[: fld.length]
+            if fld.min_length and len(value) < fld.min_length:
+                value = value + "x" * (fld.min_length - len(value))
+        view.patch_field, view.patch_value = tf, repr(value)
+        break
+    for fld in entity.fields:
+        if not fld.foreign_key:
+            continue
+        target = Name.parse(fld.foreign_key)
+        needed = not fld.nullable
+        if fld.foreign_key == entity.name:
+            continue
+        if needed or fld.from_current_user:
+            view.factory_parents.append({"attr": attr_of(fld), "factory": f"make_{target.snake}",
+                                         "api": fld.api_name})
+        if _writable(fld) and (needed or fld.required):
+            view.payload_parents.append({"attr": attr_of(fld), "factory": f"make_{target.snake}",
+                                         "api": fld.api_name})
+
+
+def route_path(path: str, base: str) -> tuple[str, list[str]]:
+    """Rewrite path params to python names; return (path, python param names in order)."""
+    parts: list[str] = []
+    params: list[str] = []
+    for seg in split_path(path):
+        if seg.param is not None:
+            name = py_name(Name.parse(seg.param).snake)
+            params.append(name)
+            parts.append("{" + name + "}")
+        else:
+            parts.append(seg.literal or "")
+    text = "/" + "/".join(parts)
+    if ":" in path.rsplit("/", 1)[-1] and len(parts) >= 2:  # AEP custom method "{id}:archive"
+        text = "/" + "/".join(parts[:-2]) + f"/{parts[-2]}:{parts[-1]}"
+    return text, params
+
+
+def common_prefix(paths: list[str]) -> str:
+    split = [p.strip("/").split("/") for p in paths]
+    prefix: list[str] = []
+    for segs in zip(*split, strict=False):
+        if len(set(segs)) != 1 or "{" in segs[0] or ":" in segs[0]:
+            break
+        prefix.append(segs[0])
+    if all(len(s) == len(prefix) for s in split) and prefix:
+        return "/" + "/".join(prefix)
+    return "/" + "/".join(prefix) if prefix else ""
+
+
+def relation_by_fk(entity: Entity, fk: str | None) -> Relation | None:
+    return next((r for r in entity.relations if r.fk_field == fk), None)

@@ -1,0 +1,645 @@
+"""Tests for the OpenAPI reader: the shared corpus of real specs plus small synthetic ones."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from backend_codegen.errors import SpecError, Warnings
+from backend_codegen.spec.model import HTTP_METHODS, ApiSpec, Operation
+from backend_codegen.spec.openapi import read_openapi
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS_FILES = sorted((CORPUS / "specs").glob("*.yaml")) + [
+    CORPUS / "realworld" / "openapi.yml",
+    CORPUS / "realworld" / "openapi-3.0.1.yml",
+]
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not available")
+
+
+def write(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+def op(spec: ApiSpec, key: str) -> Operation:
+    matches = [o for o in spec.operations if o.key == key]
+    assert matches, f"{key} not in {[o.key for o in spec.operations]}"
+    return matches[0]
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+@needs_corpus
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
+def test_corpus_spec_reads(path: Path) -> None:
+    spec = read_openapi(path, Warnings())
+    assert spec.operations
+    assert spec.sources == [str(path)]
+    for operation in spec.operations:
+        assert operation.method in HTTP_METHODS
+        assert operation.path.startswith(spec.base_path + "/")
+        assert operation.location is not None and operation.location.pointer
+        assert operation.location.line is not None
+        for parameter in operation.parameters:
+            assert parameter.location is not None
+            if parameter.location_in == "path":
+                assert f"{{{parameter.name}}}" in operation.path
+                assert parameter.required
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", ["openapi.yml", "openapi-3.0.1.yml"])
+def test_realworld(name: str) -> None:
+    spec = read_openapi(CORPUS / "realworld" / name)
+    assert spec.base_path == "/api"
+    assert len(spec.operations) == 19
+    listing = op(spec, "GET /api/articles")
+    assert listing.security == [] or listing.auth_optional
+    assert not listing.requires_auth
+    assert {p.name for p in listing.parameters} >= {"tag", "author", "favorited", "limit"}
+    create = op(spec, "POST /api/articles")
+    assert create.security == ["Token"] and create.requires_auth
+    assert create.request_content_type == "application/json"
+    assert create.request_body is not None
+    assert create.request_body.properties["article"].name == "NewArticle"
+    assert [r.status for r in create.responses][0] == "201"
+    token = spec.security_schemes["Token"]
+    assert (token.type, token.key_in, token.key_name) == ("apiKey", "header", "Authorization")
+
+
+@needs_corpus
+def test_petstore_expanded_all_of_is_flattened() -> None:
+    spec = read_openapi(CORPUS / "specs" / "oai-petstore-expanded.yaml")
+    pet = spec.schemas["Pet"]
+    assert pet.name == "Pet"
+    assert pet.type == "object"
+    assert list(pet.properties) == ["name", "tag", "id"]
+    assert sorted(pet.required) == ["id", "name"]
+    assert [part.name for part in pet.all_of] == ["NewPet", None]
+    assert spec.schemas["NewPet"].required == ["name"]  # parts are not modified by the merge
+    assert op(spec, "GET /v2/pets/{id}").responses[0].schema is pet
+
+
+@needs_corpus
+def test_scalar_galaxy_31_nullable_and_public_operations() -> None:
+    spec = read_openapi(CORPUS / "specs" / "scalar-galaxy.yaml")
+    description = spec.schemas["Planet"].properties["description"]
+    assert description.type == "string" and description.nullable
+    assert op(spec, "GET /planets").security == []
+    assert op(spec, "POST /planets").requires_auth
+    assert spec.security_schemes["bearerAuth"].scheme == "bearer"
+    assert spec.security_schemes["oAuth2"].flows
+
+
+@needs_corpus
+def test_remote_ref_becomes_free_form_object_with_warning() -> None:
+    warnings = Warnings()
+    spec = read_openapi(CORPUS / "specs" / "aep-bookstore.yaml", warnings)
+    remote = [w for w in warnings if "remote $ref" in w.message]
+    assert remote and all(w.location and w.location.pointer for w in remote)
+    lro = [o for o in spec.operations if o.key.endswith(":archive")]
+    assert lro
+    schema = lro[0].responses[0].schema
+    assert schema is not None and schema.type == "object" and schema.additional_properties is True
+
+
+@needs_corpus
+def test_unsupported_regex_is_a_warning_not_an_error() -> None:
+    warnings = Warnings()
+    spec = read_openapi(CORPUS / "specs" / "petclinic-rest.yaml", warnings)
+    assert any("regex" in w.message for w in warnings)
+    first_name = spec.schemas["OwnerFields"].properties["firstName"]
+    assert first_name.pattern is not None and r"\p{L}" in first_name.pattern
+    assert spec.base_path == "/petclinic/api"
+
+
+# --------------------------------------------------------------------------- synthetic specs
+
+SHOP_30 = """
+openapi: 3.0.3
+info: {title: Shop, version: "2.1", description: A shop}
+servers:
+  - url: "{scheme}://example.com/{base}/"
+    variables:
+      scheme: {default: https}
+      base: {default: shop/v1}
+security:
+  - bearer: []
+paths:
+  /categories/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: integer}}
+      - {name: lang, in: query, schema: {type: string}, description: path level}
+    get:
+      operationId: getCategory
+      tags: [categories]
+      x-cache: 60
+      parameters:
+        - {name: lang, in: query, required: true, schema: {type: string, enum: [en, de]}}
+        - $ref: '#/components/parameters/Expand'
+      security:
+        - {}
+        - bearer: []
+      responses:
+        200:
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Category'}
+    delete:
+      security: []
+      responses:
+        "204": {description: gone}
+  /orders:
+    post:
+      requestBody:
+        required: true
+        content:
+          text/plain: {schema: {type: string}}
+          application/x-www-form-urlencoded:
+            schema: {$ref: '#/components/schemas/Order'}
+      responses:
+        default: {$ref: '#/components/responses/Problem'}
+components:
+  parameters:
+    Expand: {name: expand, in: query, schema: {type: boolean, default: false}}
+  responses:
+    Problem:
+      description: problem
+      content:
+        application/problem+json:
+          schema: {type: object, properties: {title: {type: string}}}
+  securitySchemes:
+    bearer: {type: http, scheme: Bearer, bearerFormat: JWT}
+  schemas:
+    Category:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, maxLength: 80, x-unique: true, example: Books}
+        parent:
+          allOf: [{$ref: '#/components/schemas/Category'}]
+          nullable: true
+          description: the parent
+        children:
+          type: array
+          items: {$ref: '#/components/schemas/Category'}
+    Order:
+      type: object
+      properties:
+        category_id: {type: integer, x-references: Category, readOnly: true}
+        total: {type: number, minimum: 0, exclusiveMinimum: true, multipleOf: 0.01}
+        note: {type: string, nullable: true, default: null}
+        created: {type: string, format: date-time, example: 2024-01-02T03:04:05Z}
+"""
+
+
+def test_synthetic_30_document(tmp_path: Path) -> None:
+    spec = read_openapi(write(tmp_path, "shop.yaml", SHOP_30))
+    assert (spec.title, spec.version, spec.description) == ("Shop", "2.1", "A shop")
+    assert spec.base_path == "/shop/v1"
+    assert spec.raw is not None and spec.raw["info"]["title"] == "Shop"
+
+    get = op(spec, "GET /shop/v1/categories/{id}")
+    assert get.operation_id == "getCategory" and get.tags == ["categories"]
+    assert get.extensions == {"x-cache": 60}
+    assert [(p.name, p.location_in) for p in get.parameters] == [
+        ("id", "path"),
+        ("lang", "query"),
+        ("expand", "query"),
+    ]
+    lang = get.parameters[1]
+    assert lang.required and lang.schema.enum == ["en", "de"]  # operation level wins
+    assert get.parameters[2].schema.has_default and get.parameters[2].schema.default is False
+    assert get.parameters[2].location is not None
+    assert get.parameters[2].location.pointer == "/components/parameters/Expand"
+    assert get.security == ["bearer"] and get.auth_optional and not get.requires_auth
+    assert get.responses[0].status == "200"  # unquoted YAML key
+    assert get.location is not None and get.location.line == 15
+    assert get.location.pointer == "/paths/~1categories~1{id}/get"
+
+    delete = op(spec, "DELETE /shop/v1/categories/{id}")
+    assert delete.security == [] and [p.name for p in delete.parameters] == ["id", "lang"]
+
+    post = op(spec, "POST /shop/v1/orders")
+    assert post.security == ["bearer"] and post.requires_auth  # global security
+    assert post.request_content_type == "application/x-www-form-urlencoded"
+    assert post.request_required
+    assert post.request_body is spec.schemas["Order"]
+    problem = post.responses[0]
+    assert (problem.status, problem.description) == ("default", "problem")
+    assert problem.content_type == "application/problem+json"
+    assert problem.schema is not None and "title" in problem.schema.properties
+
+    bearer = spec.security_schemes["bearer"]
+    assert (bearer.type, bearer.scheme, bearer.bearer_format) == ("http", "bearer", "JWT")
+
+
+def test_synthetic_30_schemas(tmp_path: Path) -> None:
+    spec = read_openapi(write(tmp_path, "shop.yaml", SHOP_30))
+    category = spec.schemas["Category"]
+    assert category.location is not None and category.location.line == 57
+    children = category.properties["children"]
+    assert children.type == "array" and children.items is category  # cycle, not a copy
+    parent = category.properties["parent"]
+    assert parent.name == "Category" and parent.nullable and parent.description == "the parent"
+    assert parent.properties is category.properties and not category.nullable
+    name = category.properties["name"]
+    assert name.unique and name.max_length == 80 and name.example == "Books"
+    assert name.extensions == {"x-unique": True}
+
+    order = spec.schemas["Order"].properties
+    assert order["category_id"].references == "Category" and order["category_id"].read_only
+    total = order["total"]
+    assert (total.minimum, total.exclusive_minimum, total.multiple_of) == (0.0, True, 0.01)
+    note = order["note"]
+    assert note.nullable and note.has_default and note.default is None
+    assert order["created"].example == "2024-01-02T03:04:05Z"  # YAML dates stay text
+
+
+SPEC_31 = """
+openapi: 3.1.0
+info: {title: Lib, version: "1"}
+servers: [{url: /}]
+paths:
+  /books:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Book'}}
+components:
+  schemas:
+    Author: {type: object, properties: {name: {type: string}}}
+    Book:
+      type: object
+      properties:
+        title: {type: [string, "null"], minLength: 1}
+        pages: {type: integer, exclusiveMinimum: 0, exclusiveMaximum: 10000}
+        author:
+          anyOf: [{$ref: '#/components/schemas/Author'}, {type: "null"}]
+        cover:
+          oneOf: [{type: string}, {type: integer}]
+        tags: {type: array, items: {type: string}, examples: [[a, b]], maxItems: 5}
+        meta: {type: object, additionalProperties: {type: string}}
+"""
+
+
+def test_synthetic_31_document(tmp_path: Path) -> None:
+    spec = read_openapi(write(tmp_path, "lib.yaml", SPEC_31))
+    assert spec.base_path == ""
+    assert [o.key for o in spec.operations] == ["GET /books"]
+    book = spec.schemas["Book"].properties
+    assert book["title"].type == "string" and book["title"].nullable
+    pages = book["pages"]
+    assert (pages.minimum, pages.exclusive_minimum) == (0.0, True)
+    assert (pages.maximum, pages.exclusive_maximum) == (10000.0, True)
+    author = book["author"]
+    assert author.name == "Author" and author.nullable and "name" in author.properties
+    assert not spec.schemas["Author"].nullable
+    cover = book["cover"]
+    assert [s.type for s in cover.one_of] == ["string", "integer"] and cover.type is None
+    assert book["tags"].example == ["a", "b"] and book["tags"].max_items == 5
+    meta = book["meta"].additional_properties
+    assert not isinstance(meta, bool) and meta is not None and meta.type == "string"
+
+
+def test_json_document(tmp_path: Path) -> None:
+    document = {
+        "openapi": "3.0.0",
+        "info": {"title": "J", "version": "1"},
+        "paths": {"/x": {"get": {"responses": {"200": {"description": "ok"}}}}},
+    }
+    path = tmp_path / "api.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    spec = read_openapi(path)
+    assert [o.key for o in spec.operations] == ["GET /x"]
+
+
+def test_refs_to_other_local_files(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "models/pet.yaml",
+        """
+        components:
+          schemas:
+            Pet:
+              type: object
+              properties:
+                owner: {$ref: 'owner.yaml'}
+                friends: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+        """,
+    )
+    write(tmp_path, "models/owner.yaml", "type: object\nproperties: {name: {type: string}}\n")
+    write(tmp_path, "params.yaml", "Limit: {name: limit, in: query, schema: {type: integer}}\n")
+    main = write(
+        tmp_path,
+        "api.yaml",
+        """
+        openapi: 3.0.3
+        info: {title: Files, version: "1"}
+        paths:
+          /pets:
+            get:
+              parameters: [{$ref: 'params.yaml#/Limit'}]
+              responses:
+                "200":
+                  description: ok
+                  content:
+                    application/json:
+                      schema: {$ref: './models/pet.yaml#/components/schemas/Pet'}
+        """,
+    )
+    spec = read_openapi(main)
+    get = op(spec, "GET /pets")
+    assert get.parameters[0].name == "limit"
+    assert get.parameters[0].location is not None
+    assert get.parameters[0].location.file.endswith("params.yaml")
+    pet = get.responses[0].schema
+    assert pet is not None and pet.name == "Pet"
+    assert pet.location is not None and pet.location.file.endswith("pet.yaml")
+    assert pet.properties["friends"].items is pet
+    owner = pet.properties["owner"]
+    assert owner.name == "owner" and owner.properties["name"].type == "string"
+    assert len(spec.sources) == 4 and spec.sources[0] == str(main)
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(SpecError) as info:
+        read_openapi(tmp_path / "nope.yaml")
+    assert "not found" in info.value.message and info.value.hint
+
+
+def test_bad_yaml_reports_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "bad.yaml",
+        """
+        openapi: 3.0.3
+        info:
+          title: x
+          version: "1"
+        paths:
+          /a:
+            get:
+              summary: hi
+             responses: {}
+        """,
+    )
+    with pytest.raises(SpecError) as info:
+        read_openapi(path)
+    assert "invalid YAML" in info.value.message
+    assert info.value.location is not None and info.value.location.line == 9
+    assert info.value.hint
+
+
+def test_bad_json_reports_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text('{\n  "openapi": "3.0.0",\n  "info": {,}\n}\n', encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        read_openapi(path)
+    assert "invalid JSON" in info.value.message
+    assert info.value.location is not None and info.value.location.line == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('swagger: "2.0"\ninfo: {title: x, version: "1"}\npaths: {}\n', "Swagger 2.0"),
+        ('info: {title: x, version: "1"}\npaths: {}\n', "no 'openapi'"),
+        ('openapi: "2.5.0"\ninfo: {title: x, version: "1"}\npaths: {}\n', "unsupported"),
+        ("- just\n- a list\n", "top level"),
+    ],
+)
+def test_not_openapi_3(tmp_path: Path, text: str, expected: str) -> None:
+    with pytest.raises(SpecError) as info:
+        read_openapi(write(tmp_path, "doc.yaml", text))
+    assert expected in info.value.message
+    assert info.value.hint is not None and "3.0" in info.value.hint and "3.1" in info.value.hint
+
+
+def test_validation_error_has_pointer_and_line(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "invalid.yaml",
+        """
+        openapi: 3.0.3
+        info: {title: x, version: "1"}
+        paths:
+          /pets:
+            get:
+              responses:
+                "200":
+                  description: ok
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Pet'}
+        components:
+          schemas:
+            Pet:
+              type: object
+              properties:
+                name: {type: strng}
+        """,
+    )
+    with pytest.raises(SpecError) as info:
+        read_openapi(path)
+    location = info.value.location
+    assert location is not None
+    assert location.pointer == "/components/schemas/Pet/properties/name/type"
+    assert location.line == 17
+    assert "strng" in info.value.message
+
+
+def test_missing_required_field_is_reported(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "invalid.yaml",
+        """
+        openapi: 3.1.0
+        info: {title: x, version: "1"}
+        paths:
+          /pets:
+            get:
+              parameters:
+                - {name: limit, schema: {type: integer}}
+        """,
+    )
+    with pytest.raises(SpecError) as info:
+        read_openapi(path)
+    assert info.value.location is not None
+    assert info.value.location.pointer == "/paths/~1pets/get/parameters/0"
+    assert info.value.location.line == 7
+    assert "'in' is a required property" in info.value.message
+
+
+def test_unresolvable_local_ref(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "ref.yaml",
+        """
+        openapi: 3.0.3
+        info: {title: x, version: "1"}
+        paths:
+          /a:
+            get:
+              responses:
+                "200":
+                  description: ok
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Pett'}
+        components:
+          schemas:
+            Pet: {type: object}
+        """,
+    )
+    with pytest.raises(SpecError) as info:
+        read_openapi(path)
+    assert "Pett" in info.value.message
+    assert info.value.hint is not None and "'Pet'" in info.value.hint
+    location = info.value.location
+    assert location is not None and location.line == 11
+    assert location.pointer == "/paths/~1a/get/responses/200/content/application~1json/schema"
+
+
+def test_missing_referenced_file(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "api.yaml",
+        """
+        openapi: 3.0.3
+        info: {title: x, version: "1"}
+        paths:
+          /a:
+            get:
+              responses:
+                "200": {$ref: 'responses.yaml#/Ok'}
+        """,
+    )
+    with pytest.raises(SpecError) as info:
+        read_openapi(path)
+    assert "responses.yaml" in info.value.message
+    assert info.value.location is not None and info.value.location.line == 7
+
+
+def test_validation_error_behind_ref_points_at_definition(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "invalid.yaml",
+        """
+        openapi: 3.0.3
+        info: {title: x, version: "1"}
+        paths:
+          /pets:
+            get:
+              responses:
+                "200":
+                  description: ok
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/Pet'}
+        components:
+          schemas:
+            Pet:
+              type: object
+              properties:
+                age: {type: integer, default: old}
+        """,
+    )
+    with pytest.raises(SpecError) as info:
+        read_openapi(path)
+    location = info.value.location
+    assert location is not None
+    assert location.pointer == "/components/schemas/Pet/properties/age"
+    assert location.line == 17
+    assert "'old' is not of type 'integer'" in info.value.message
+
+
+def test_remote_ref_with_fragment_is_a_warning(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "remote.yaml",
+        """
+        openapi: 3.1.0
+        info: {title: x, version: "1"}
+        paths:
+          /things:
+            post:
+              requestBody:
+                content:
+                  application/json:
+                    schema: {$ref: 'https://example.invalid/defs.json#/components/schemas/Thing'}
+              responses:
+                "204": {description: done}
+        """,
+    )
+    warnings = Warnings()
+    spec = read_openapi(path, warnings)
+    body = op(spec, "POST /things").request_body
+    assert body is not None and body.type == "object" and body.additional_properties is True
+    [warning] = list(warnings)
+    assert warning.location is not None and warning.location.line == 9
+    assert (
+        warning.location.pointer
+        == "/paths/~1things/post/requestBody/content/application~1json/schema"
+    )
+
+
+def test_recursive_yaml_alias_is_refused(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "alias.yaml",
+        """
+        openapi: 3.0.3
+        info: {title: x, version: "1"}
+        paths: {}
+        components:
+          schemas:
+            Node: &node
+              type: object
+              properties:
+                next: *node
+        """,
+    )
+    with pytest.raises(SpecError) as info:
+        read_openapi(path)
+    assert "recursive YAML alias" in info.value.message
+    assert info.value.hint is not None and "$ref" in info.value.hint
+
+
+def test_long_ref_chain_does_not_hit_the_recursion_limit(tmp_path: Path) -> None:
+    count = 600
+    schemas = {
+        f"S{i}": {
+            "type": "object",
+            "properties": {"next": {"$ref": f"#/components/schemas/S{i + 1}"}},
+        }
+        for i in range(count)
+    }
+    schemas[f"S{count}"] = {"type": "string"}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "chain", "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+    path = tmp_path / "chain.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    spec = read_openapi(path)
+    node = spec.schemas["S0"]
+    for _ in range(count):
+        node = node.properties["next"]
+    assert node.name == f"S{count}" and node.type == "string"
