@@ -135,7 +135,7 @@ def generate(
     out.print(f"[green]generated[/green] {len(result.files)} files in {result.project_dir}")
     out.print(f"docs: {result.docs_path}\nlog:  {result.log_path}")
     out.print(f"next: cd {result.project_dir} && pip install -e \".[test]\" && "
-              "uvicorn app.main:app", highlight=False)
+              "uvicorn app.main:app", highlight=False, markup=False)
     if verify_after:
         _run_verify(result.project_dir, None)
 

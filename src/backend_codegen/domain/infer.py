@@ -255,6 +255,11 @@ class _Inference:
                 item.reasons.append(f"action '{shape.action}' on one {entity_name}")
             else:
                 item.reasons.append(f"'{shape.action}' is not a CRUD operation")
+        elif shape.item_param and method == "get" and item.response_is_list:
+            item.reasons.append(
+                f"GET {op.path} returns a list addressed by {{{shape.item_param}}}: "
+                "not a single-row read"
+            )
         elif shape.item_param:
             action = {"get": "read", "put": "replace", "patch": "patch", "delete": "delete"}.get(
                 method, "custom"
@@ -267,7 +272,12 @@ class _Inference:
             action = {"get": "list", "post": "create"}.get(method, "custom")  # type: ignore[assignment]
             item.reasons.append(f"{method.upper()} on the {col} collection")
         item.action = action
-        if item.response is not None and (item.response.name or action in ("read", "list")):
+        same_entity = item.response is not None and (
+            item.response.name is None or self._canonical(item.response.name) == entity_name
+        )
+        if item.response is not None and same_entity and action in (
+            "read", "list", "create", "replace", "patch", "sub_create", "sub_list", "set_field"
+        ):
             for name, prop in item.response.properties.items():
                 self._prop(entity_name, name, prop, f"response of {op.key}", response=True)
         if item.body is not None and action in ("create", "replace", "patch", "sub_create"):
@@ -521,6 +531,8 @@ class _Inference:
 
     def _fk_or_m2m(self, entity: Entity, fld: Field) -> None:
         name = fld.name
+        if any(r.fk_field == name for r in entity.relations):
+            return  # already related (owned child's back reference)
         explicit = fld.foreign_key
         prop = self.props[entity.name].get(fld.api_name)
         schema = prop.schema if prop else None
@@ -643,10 +655,17 @@ class _Inference:
         parent_name = self.collection_entity.get(item.shape.parent.lower())
         if parent_name is None or parent_name not in self.entities:
             return
-        fk = f"{Name.parse(parent_name).snake}_id"
         if child.owned_by == parent_name:
             return
+        by_param = Name.parse(item.shape.parent_param).snake
+        fk = by_param if by_param.endswith("_id") and child.field(by_param) else (
+            f"{Name.parse(parent_name).snake}_id"
+        )
         fld = child.field(fk)
+        if fld is not None and fld.foreign_key is None:
+            fld.foreign_key = parent_name
+            fld.read_only, fld.required = True, False
+            self._fk_or_m2m(child, fld)
         if fld is None:
             fld = Field(
                 name=fk,
@@ -796,7 +815,8 @@ class _Inference:
             if b.action in ("read", "replace", "patch", "delete", "set_field") and entity:
                 b.id_param = item.shape.item_param
                 b.id_field = self._id_field(entity, item.shape.item_param or "id")
-            if b.action in ("sub_list", "sub_create") and entity and item.shape.parent:
+            nested = ("sub_list", "sub_create", "read", "replace", "patch", "delete", "set_field")
+            if b.action in nested and entity and item.shape.parent:
                 parent = self.collection_entity.get(item.shape.parent.lower())
                 b.parent, b.parent_param = parent, item.shape.parent_param
                 if parent:
@@ -808,9 +828,13 @@ class _Inference:
                         ),
                         None,
                     )
-                if b.parent_fk is None:
+                if b.parent_fk is None and b.action in ("sub_list", "sub_create"):
                     b.action = "custom"
                     b.reasons.append(f"no relation from {entity.name} to {parent}")
+                elif b.parent_fk is None:
+                    b.parent = b.parent_param = None
+                elif b.action not in ("sub_list", "sub_create"):
+                    b.reasons.append(f"scoped to the {parent} in {{{b.parent_param}}}")
             if b.action == "set_field" and entity:
                 self._resolve_set_field(b, entity, item.shape.action or "")
             if b.action in ("list", "sub_list") and entity:

@@ -46,7 +46,7 @@ def _number(fld: Field, n: int, base: float) -> float:
 def sample_value(fld: Field, n: int = 0) -> Any:
     """A valid value for `fld` (row index `n`, 0-based)."""
     name = fld.name
-    if fld.example is not None and not fld.unique and fld.type not in ("json",) and n == 0:
+    if n == 0 and not fld.unique and _usable_example(fld):
         return fld.example
     if fld.type == "enum":
         return fld.enum_values[n % len(fld.enum_values)] if fld.enum_values else None
@@ -78,6 +78,28 @@ def sample_value(fld: Field, n: int = 0) -> Any:
     if fld.type == "password":
         return SEED_PASSWORD_HASH
     return _string(fld, n)
+
+
+def _usable_example(fld: Field) -> bool:
+    """The documents' own example, when it is a valid value of the field's Python type."""
+    value = fld.example
+    if value is None or isinstance(value, dict | list):
+        return False
+    if fld.type == "enum":
+        return value in fld.enum_values
+    if fld.type in ("string", "text", "email", "url"):
+        return isinstance(value, str) and (fld.length is None or len(value) <= fld.length) and (
+            fld.min_length is None or len(value) >= fld.min_length) and not fld.pattern
+    if fld.type in ("integer", "bigint", "smallint"):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif fld.type in ("float", "decimal"):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif fld.type == "boolean":
+        return isinstance(value, bool)
+    else:
+        return False
+    return ok and (fld.minimum is None or value >= fld.minimum) and (
+        fld.maximum is None or value <= fld.maximum)
 
 
 def _string(fld: Field, n: int) -> str:

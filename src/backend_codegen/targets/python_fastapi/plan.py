@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from backend_codegen.domain.model import Binding, DomainModel, Entity
@@ -45,7 +46,6 @@ DEPENDENCIES = [
     "asyncpg>=0.29,<1",
     "asyncmy>=0.2.9,<1",
 ]
-AUTH_DEPENDENCIES = ["pyjwt>=2.8,<3", "pwdlib[argon2]>=0.2,<1"]
 TEST_DEPENDENCIES = ["pytest>=8,<10", "httpx>=0.27,<1", "anyio>=4,<5", "ruff>=0.6"]
 
 
@@ -98,6 +98,7 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
     if b.parent_param:
         test_url = test_url.replace("{" + py_name(Name.parse(b.parent_param).snake) + "}",
                                     "{parent}")
+    test_url = re.sub(r"\{(?!id\}|parent\})[^}]+\}", "x", test_url)
     return RouteView(
         binding=b, function=b.function, method=b.method, path=rel_path, full_path=full,
         spec_path=b.path, status_code=b.status_code, auth=b.auth, id_param=id_param,
@@ -131,19 +132,24 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         view.prefix = common_prefix(paths) if paths else ""
         view.tag = bound[0].tags[0] if bound and bound[0].tags else view.plural.replace("_", "-")
         view.routes = [_route(b, view.entity, model, view.prefix) for b in bound]
+        for route in view.routes:
+            view.by_action.setdefault(route.binding.action, route)
     auth_routes = [_route(b, model.find(b.entity or ""), model, "")
                    for b in model.bindings if b.action in auth_actions]
     custom_routes = [_route(b, model.find(b.entity or ""), model, "")
                      for b in model.bindings if b.action == "custom"]
     account = views.get(model.auth.account or "")
+    auth_by_action = {r.binding.action: r for r in reversed(auth_routes)}
+    passwords = model.auth.enabled or any(v.has_password for v in views.values())
     metadata = build_metadata(model)
     upgrade, downgrade = render_ops(metadata)
     ctx: dict[str, Any] = {
         "model": model, "views": list(views.values()), "account": account,
-        "auth": model.auth, "auth_routes": auth_routes, "custom_routes": custom_routes,
+        "auth": model.auth, "auth_routes": auth_routes, "auth_by_action": auth_by_action, "custom_routes": custom_routes,
         "header": _header(model), "options": options, "project": model.project,
         "package_name": model.project, "dependencies": DEPENDENCIES + (
-            AUTH_DEPENDENCIES if model.auth.enabled else []),
+            ["pyjwt>=2.8,<3"] if model.auth.enabled else []) + (
+            ["pwdlib[argon2]>=0.2,<1"] if passwords else []),
         "test_dependencies": TEST_DEPENDENCIES, "upgrade": upgrade, "downgrade": downgrade,
         "seed_password": SEED_PASSWORD, "uses_email": any(
             f.type == "email" for e in model.entities for f in e.fields),
@@ -164,9 +170,10 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
                  "tests/conftest.py", "tests/factories.py", "tests/test_health.py"):
         add(path, path.replace("/", "__") + ".jinja")
     add("migrations/versions/0001_initial.py", "migrations__versions__initial.py.jinja")
+    if model.auth.enabled or any(v.has_password for v in views.values()):
+        add("app/core/security.py", "app__core__security.py.jinja")
     if model.auth.enabled and account is not None:
-        for path in ("app/core/security.py", "app/schemas/auth.py", "app/api/routes/auth.py",
-                     "tests/test_auth.py"):
+        for path in ("app/schemas/auth.py", "app/api/routes/auth.py", "tests/test_auth.py"):
             add(path, path.replace("/", "__") + ".jinja")
     if custom_routes:
         add("app/api/routes/custom.py", "app__api__routes__custom.py.jinja")

@@ -121,6 +121,7 @@ class EntityView:
     read_fields: list[SchemaFieldView]
     non_nullable_update: list[str]
     routes: list[RouteView] = field(default_factory=list)
+    by_action: dict[str, RouteView] = field(default_factory=dict)  # first route per action
     prefix: str = ""
     tag: str = ""
     owner_attr: str | None = None
@@ -423,6 +424,11 @@ def _test_data(model: DomainModel, entity: Entity, view: EntityView) -> None:
             tf.value = "unique_int()"
         elif fld.unique and fld.type == "uuid":
             tf.value = "uuid4()"
+            view.factory_fields.append(tf)
+            if _writable(fld):
+                view.test_fields.append(TestField(tf.attr, tf.api, tf.type, "str(uuid4())",
+                                                  None, tf.required, tf.unique))
+            continue
         view.factory_fields.append(tf)
         if _writable(fld):
             view.test_fields.append(TestField(tf.attr, tf.api, tf.type,
