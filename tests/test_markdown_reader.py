@@ -378,12 +378,6 @@ def test_endpoint_sections_labels_and_defaults(tmp_path: Path) -> None:
         {"id": 1, "rating": 5}
         ```
 
-        #### Path parameters
-
-        | Parameter | Type | Required |
-        |---|---|---|
-        | review_id | uuid | yes |
-
         ### DELETE /api/reviews/{review_id}
 
         Auth: required
@@ -401,7 +395,8 @@ def test_endpoint_sections_labels_and_defaults(tmp_path: Path) -> None:
     assert (_prop(body, "rating").minimum, _prop(body, "rating").maximum) == (1, 5)
     assert _prop(body, "title").max_length == 200
     assert _prop(body, "posted_on").format == "date"
-    assert _prop(body, "tags").items == Schema(type="string", example="x")
+    tags = _prop(body, "tags")
+    assert tags.items is not None and (tags.items.type, tags.items.example) == ("string", "x")
     assert [r.status for r in create.responses] == ["201"]  # second unlabelled JSON
     delete = _op(spec, "DELETE /api/reviews/{review_id}")
     assert delete.security == ["bearerAuth"]
@@ -446,7 +441,10 @@ def test_in_column_routes_rows(tmp_path: Path) -> None:
         """,
     )
     op = spec.operations[0]
-    assert [(p.name, p.location_in) for p in op.parameters] == [("id", "path"), ("dry_run", "query")]
+    assert [(p.name, p.location_in) for p in op.parameters] == [
+        ("id", "path"),
+        ("dry_run", "query"),
+    ]
     assert op.security == ["bearerAuth"]  # an Authorization header row
     assert op.request_body is not None and list(op.request_body.properties) == ["name"]
     assert op.request_content_type == "application/json" and op.request_required
@@ -616,7 +614,7 @@ def test_multiline_paragraph_is_one_rule(tmp_path: Path) -> None:
         """,
     )
     assert [(r.text, r.location.line if r.location else None) for r in spec.rules] == [
-        ("Deleting a user with open invoices is refused.", 6)
+        ("Deleting a user with open invoices is refused.", 7)
     ]
 
 
@@ -738,8 +736,10 @@ def _constrained(json_type: str, text: str) -> tuple[Schema, bool | None]:
         ("string", 'default: "draft"', {"default": "draft", "has_default": True}),
         ("integer", "defaults to 0", {"default": 0, "has_default": True}),
         ("boolean", "default false", {"default": False, "has_default": True}),
-        ("string", "default draft", {"default": "draft", "has_default": True}),
+        ("string", "one of: draft, live; default draft", {"default": "draft"}),
+        ("string", "default: anonymous", {"default": "anonymous", "has_default": True}),
         ("string", "the default sort", {"has_default": False}),
+        ("integer", "default null", {"default": None, "has_default": True}),
         ("number", "default 9.5", {"default": 9.5}),
         ("integer", "0..50", {"minimum": 0, "maximum": 50}),
         ("integer", "1-4", {"minimum": 1, "maximum": 4}),
@@ -778,6 +778,9 @@ def _constrained(json_type: str, text: str) -> tuple[Schema, bool | None]:
         ("string", "one of: a, b, c", {"enum": ["a", "b", "c"], "logical": "enum"}),
         ("string", "ISO 3166-1 code", {"minimum": None, "max_length": None}),
         ("string", "e.g. 2024-01-31", {"min_length": None, "max_length": None}),
+        ("string", "png, max 2 MB", {"max_length": None}),
+        ("string", "1-5 MB", {"min_length": None, "max_length": None}),
+        ("string", "max 200.", {"max_length": 200}),
     ],
 )
 def test_constraints(json_type: str, text: str, expected: dict[str, Any]) -> None:
@@ -814,6 +817,8 @@ def test_type_cell_with_trailing_constraints(tmp_path: Path) -> None:
         | code | string (max 12) unique | yes |
         | owner | User (FK) | no |
         | nick? | string | |
+        | `slug*` | string | |
+        | _hidden | string | |
         """,
     )
     body = spec.operations[0].request_body
@@ -821,7 +826,8 @@ def test_type_cell_with_trailing_constraints(tmp_path: Path) -> None:
     code = _prop(body, "code")
     assert code.max_length == 12 and code.unique
     assert _prop(body, "owner").name == "User"
-    assert body is not None and body.required == ["category_id", "code"]
+    assert body is not None and body.required == ["category_id", "code", "slug"]
+    assert "_hidden" in body.properties and "nick" in body.properties
 
 
 def test_default_column_and_required_marks(tmp_path: Path) -> None:
@@ -1049,3 +1055,23 @@ def test_find_markdown_inputs_by_content_and_errors(tmp_path: Path) -> None:
 def test_find_markdown_inputs_without_requirements(tmp_path: Path) -> None:
     _write(tmp_path, "API.md", "# A\n\n| Method | Path |\n|---|---|\n| GET | /api/a |\n")
     assert find_markdown_inputs(tmp_path) == (tmp_path / "API.md", None)
+
+
+def test_standalone_rule_lines_and_path_styles(tmp_path: Path) -> None:
+    spec = _read(
+        tmp_path,
+        """
+        # A
+
+        | Method | Path |
+        |---|---|
+        | GET | /api/users/<id> |
+        | GET | /api/users/<int:user_id>/posts |
+
+        Author 1..* Book
+        Book many-to-many with Genre
+        Prices are shown in euros.
+        """,
+    )
+    assert [op.path for op in spec.operations] == ["/api/users/{id}", "/api/users/{user_id}/posts"]
+    assert [r.text for r in spec.rules] == ["Author 1..* Book", "Book many-to-many with Genre"]

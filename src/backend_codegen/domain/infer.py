@@ -62,6 +62,8 @@ TIMESTAMP_ALIASES = {
     "deleted_at": "deleted_at",
     "deletedat": "deleted_at",
 }
+KEY_FIELDS = {"slug", "username", "handle", "code", "key", "sku", "email", "login", "uuid",
+              "name"}
 GENERIC_CHILD_WORDS = {"items", "lines", "line_items", "entries", "details", "rows", "parts"}
 
 
@@ -123,9 +125,9 @@ def unwrap(schema: Schema | None) -> tuple[Schema | None, bool]:
         if inner.type == "array" and inner.items is not None and _is_object(inner.items):
             return inner.items, True
     arrays = [p for p in props.values() if p.type == "array" and _is_object(p.items)]
-    scalars = [p for p in props.values() if p.type in ("integer", "number", "string", "boolean")]
-    if len(arrays) == 1 and len(arrays) + len(scalars) == len(props) and not schema.name:
-        return arrays[0].items, True
+    objects = [p for p in props.values() if _is_object(p)]
+    if len(arrays) == 1 and not objects and not schema.name:
+        return arrays[0].items, True  # list envelope: items + counts / page tokens
     return schema, False
 
 
@@ -513,7 +515,8 @@ class _Inference:
                 self._fk_or_m2m(entity, fld)
         for source, target, api_name, _prop, reason in self._pending_m2m:
             self._add_m2m(
-                self.entities[source], target, api_name, reason, Name.parse(api_name).snake
+                self.entities[source], target, api_name, reason, Name.parse(api_name).snake,
+                api_objects=True,
             )
         for item in self.ops:
             if item.action in ("sub_list", "sub_create") and item.entity and item.shape.parent:
@@ -626,7 +629,14 @@ class _Inference:
         )
 
     def _add_m2m(
-        self, entity: Entity, target: str, api_name: str, reason: str, rel_name: str
+        self,
+        entity: Entity,
+        target: str,
+        api_name: str,
+        reason: str,
+        rel_name: str,
+        *,
+        api_objects: bool = False,
     ) -> None:
         src, dst = Name.parse(entity.name), Name.parse(target)
         if any(r.kind == "many_to_many" and r.target == target for r in entity.relations):
@@ -645,6 +655,7 @@ class _Inference:
                 join_source_column=src_col,
                 join_target_column=dst_col,
                 on_delete="cascade",
+                api_objects=api_objects,
                 reasons=[reason, f"many-to-many through the join table {join}"],
             )
         )
@@ -814,7 +825,14 @@ class _Inference:
             entity = self.entities.get(item.entity or "")
             if b.action in ("read", "replace", "patch", "delete", "set_field") and entity:
                 b.id_param = item.shape.item_param
-                b.id_field = self._id_field(entity, item.shape.item_param or "id")
+                id_field = self._id_field(entity, item.shape.item_param or "id")
+                if id_field is None:
+                    b.action, b.id_param = "custom", None
+                    b.reasons.append(
+                        f"{{{item.shape.item_param}}} is not an identifier of {entity.name} "
+                        "(not unique): the operation's meaning is not inferred")
+                else:
+                    b.id_field = id_field
             nested = ("sub_list", "sub_create", "read", "replace", "patch", "delete", "set_field")
             if b.action in nested and entity and item.shape.parent:
                 parent = self.collection_entity.get(item.shape.parent.lower())
@@ -852,15 +870,18 @@ class _Inference:
             bindings.append(b)
         return bindings
 
-    def _id_field(self, entity: Entity, param: str) -> str:
+    def _id_field(self, entity: Entity, param: str) -> str | None:
         snake = Name.parse(param).snake
         if snake in ("id", f"{Name.parse(entity.name).snake}_id"):
             return "id"
         fld = entity.field(snake)
-        if fld is not None:
+        if fld is not None and (fld.unique or fld.primary_key or snake in KEY_FIELDS or
+                                fld.type == "uuid"):
             fld.unique = True
             fld.reasons.append(f"addresses a {entity.name} in the path {{{param}}}: unique")
             return fld.name
+        if fld is not None:
+            return None
         return "id"
 
     def _resolve_set_field(self, b: Binding, entity: Entity, verb: str) -> None:

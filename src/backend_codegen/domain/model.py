@@ -113,6 +113,7 @@ class Relation:
     join_source_column: str | None = None
     join_target_column: str | None = None
     required: bool = False  # owned / many_to_many: must be given on create
+    api_objects: bool = False  # many_to_many written/read as objects with an id, not ids
     min_items: int | None = None
     reasons: list[str] = field(default_factory=list)
 

@@ -7,6 +7,7 @@ distinct values per row.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -89,7 +90,7 @@ def _usable_example(fld: Field) -> bool:
         return value in fld.enum_values
     if fld.type in ("string", "text", "email", "url"):
         return isinstance(value, str) and (fld.length is None or len(value) <= fld.length) and (
-            fld.min_length is None or len(value) >= fld.min_length) and not fld.pattern
+            fld.min_length is None or len(value) >= fld.min_length) and _matches(fld, value)
     if fld.type in ("integer", "bigint", "smallint"):
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif fld.type in ("float", "decimal"):
@@ -121,4 +122,21 @@ def _string(fld: Field, n: int) -> str:
         text = f"{word} {fld.name.replace('_', ' ')} {n + 1}"
     if fld.unique and str(n + 1) not in text:
         text = f"{text}-{n + 1}"
-    return _fit(text, fld)
+    text = _fit(text, fld)
+    if fld.pattern and not _matches(fld, text):
+        for candidate in (f"{5550100 + n}", word.lower(), word, f"{word.lower()}{n + 1}",
+                          f"{word[0]}{n + 1}"):
+            if _matches(fld, _fit(candidate, fld)):
+                return _fit(candidate, fld)
+    return text
+
+
+def _matches(fld: Field, text: str) -> bool:
+    """Whether `text` matches the field's pattern (true when there is none, or when Python's
+    `re` cannot read the pattern and the check is left to the database)."""
+    if not fld.pattern:
+        return True
+    try:
+        return re.search(fld.pattern, text) is not None
+    except re.error:
+        return True

@@ -109,25 +109,29 @@ def _line_no(token: Token) -> int:
     return token.map[0] + 1 if token.map else 0
 
 
-# Lines of a paragraph that are read one by one ("Database: MySQL" / "POST /api/x"); any
-# other multi-line paragraph is joined into one statement.
-_SEPARATE_LINE_RE = re.compile(r"^\s*(?:[^:：]{1,40}[:：]\s*\S|[A-Z]{3,7}\s+/)")
+def _continues(previous: str, line: str) -> bool:
+    """A wrapped line: it starts in lower case or the previous line ends mid-sentence with ','."""
+    return line[:1].islower() or previous.rstrip().endswith(",")
 
 
 def _text_lines(inline: Token, bullet: bool) -> list[_Line]:
-    """A list item or paragraph as one joined _Line; a block of 'Key: value' lines line by line."""
-    plain = _plain(inline).split("\n")
-    raw = inline.content.split("\n")
+    """A list item as one _Line; a paragraph as one _Line per statement (wrapped lines joined)."""
+    plain = [p.strip() for p in _plain(inline).split("\n")]
+    raw = [r.strip() for r in inline.content.split("\n")]
     if len(raw) != len(plain):
         raw = plain
     start = _line_no(inline)
-    if bullet or not all(_SEPARATE_LINE_RE.match(p) for p in plain):
-        text = " ".join(p.strip() for p in plain if p.strip())
-        return [_Line(text, " ".join(r.strip() for r in raw), start, bullet)] if text else []
+    groups: list[tuple[int, list[str], list[str]]] = []
+    for k, (text, source) in enumerate(zip(plain, raw, strict=True)):
+        if not text:
+            continue
+        if groups and (bullet or _continues(groups[-1][1][-1], text)):
+            groups[-1][1].append(text)
+            groups[-1][2].append(source)
+        else:
+            groups.append((start + k, [text], [source]))
     return [
-        _Line(p.strip(), r.strip(), start + k, False)
-        for k, (p, r) in enumerate(zip(plain, raw, strict=True))
-        if p.strip()
+        _Line(" ".join(texts), " ".join(sources), line, bullet) for line, texts, sources in groups
     ]
 
 
@@ -203,170 +207,63 @@ def _find_column(
     return None
 
 
-_METHOD_HEADERS = ("method", "http method", "verb", "http verb", "http")
-_PATH_HEADERS = (
-    "path",
-    "endpoint",
-    "url",
-    "route",
-    "uri",
-    "api",
-    "url path",
-    "api path",
-    "resource path",
-    "endpoint path",
-    "path url",
-    "interface",
-    "operation",
-)
-_SUMMARY_HEADERS = (
-    "summary",
-    "description",
-    "desc",
-    "notes",
-    "note",
-    "purpose",
-    "action",
-    "function",
-    "details",
-    "remarks",
-    "comment",
-    "comments",
-    "name",
-    "title",
-)
-_AUTH_HEADERS = (
-    "auth",
-    "protected",
-    "login required",
-    "security",
-    "authentication",
-    "auth required",
-    "requires auth",
-    "authorization",
-    "access",
-    "permission",
-    "permissions",
-    "login",
-    "jwt",
-    "token required",
-    "secured",
-    "private",
-)
-_NAME_HEADERS = (
-    "field",
-    "name",
-    "param",
-    "parameter",
-    "property",
-    "attribute",
-    "column",
-    "key",
-    "field name",
-    "parameter name",
-    "param name",
-    "property name",
-    "attr",
-)
-_TYPE_HEADERS = ("type", "data type", "datatype", "field type", "value type", "kind", "format")
-_REQUIRED_HEADERS = ("required", "mandatory", "req", "must", "is required")
-_DESCRIPTION_HEADERS = (
-    "description",
-    "desc",
-    "meaning",
-    "details",
-    "summary",
-    "comment",
-    "comments",
-)
-_NOTES_HEADERS = (
-    "constraints",
-    "constraint",
-    "notes",
-    "note",
-    "rules",
-    "rule",
-    "validation",
-    "validations",
-    "remarks",
-    "extra",
-    "description",
-    "desc",
-    "details",
-)
-_WHERE_HEADERS = ("in", "location", "where", "param type", "parameter type", "source", "param in")
+def _words(text: str) -> tuple[str, ...]:
+    """'a | b c | d' -> ('a', 'b c', 'd'): synonym lists written compactly."""
+    return tuple(word.strip() for word in text.split("|"))
 
-_AUTH_PUBLIC = {
-    "",
-    "no",
-    "n",
-    "-",
-    "—",
-    "–",
-    "public",
-    "false",
-    "none",
-    "anonymous",
-    "open",
-    "✗",
-    "✘",
-    "❌",
-    "🔓",
-    "0",
-    "n/a",
-    "na",
-    "not required",
-    "guest",
-    "off",
-}
-_AUTH_REQUIRED = {
-    "yes",
-    "y",
-    "true",
-    "✓",
-    "✔",
-    "✔️",
-    "✅",
-    "🔒",
-    "jwt",
-    "bearer",
-    "required",
-    "auth",
-    "authenticated",
-    "login",
-    "logged in",
-    "token",
-    "x",
-    "user",
-    "users",
-    "admin",
-    "owner",
-    "private",
-    "protected",
-    "1",
-    "member",
-    "on",
-    "session",
-}
-_YES = {
-    "yes",
-    "y",
-    "true",
-    "✓",
-    "✔",
-    "✔️",
-    "✅",
-    "x",
-    "required",
-    "req",
-    "mandatory",
-    "must",
-    "1",
-    "always",
-    "*",
-    "r",
-}
-_NO = {"no", "n", "false", "optional", "opt", "-", "—", "–", "✗", "✘", "❌", "0", "o", "never"}
+
+_METHOD_HEADERS = _words("method | http method | verb | http verb | http")
+_PATH_HEADERS = _words(
+    "path | endpoint | url | route | uri | api | url path | api path | resource path"
+    " | endpoint path | path url | interface | operation"
+)
+_SUMMARY_HEADERS = _words(
+    "summary | description | desc | notes | note | purpose | action | function | details"
+    " | remarks | comment | comments | name | title"
+)
+_AUTH_HEADERS = _words(
+    "auth | protected | login required | security | authentication | auth required"
+    " | requires auth | authorization | access | permission | permissions | login | jwt"
+    " | token required | secured | private"
+)
+_NAME_HEADERS = _words(
+    "field | name | param | parameter | property | attribute | column | key | field name"
+    " | parameter name | param name | property name | attr"
+)
+_TYPE_HEADERS = _words("type | data type | datatype | field type | value type | kind | format")
+_REQUIRED_HEADERS = _words("required | mandatory | req | must | is required")
+_DESCRIPTION_HEADERS = _words(
+    "description | desc | meaning | details | summary | comment | comments"
+)
+_NOTES_HEADERS = _words(
+    "constraints | constraint | notes | note | rules | rule | validation | validations | remarks"
+    " | extra | description | desc | details"
+)
+_REQUIREMENT_HEADERS = _words(
+    "requirement | user story | story | feature | description | title | flow | step"
+)
+_WHERE_HEADERS = _words("in | location | where | param type | parameter type | source | param in")
+
+_AUTH_PUBLIC = set(
+    _words(
+        " | no | n | - | — | – | public | false | none | anonymous | open | ✗ | ✘ | ❌ | 🔓 | 0"
+        " | n/a | na | not required | guest | off"
+    )
+)
+_AUTH_REQUIRED = set(
+    _words(
+        "yes | y | true | ✓ | ✔ | ✔️ | ✅ | 🔒 | jwt | bearer | required | auth | authenticated"
+        " | login | logged in | token | x | user | users | admin | owner | private | protected"
+        " | 1 | member | on | session"
+    )
+)
+_YES = set(
+    _words(
+        "yes | y | true | ✓ | ✔ | ✔️ | ✅ | x | required | req | mandatory | must | 1"
+        " | always | * | r"
+    )
+)
+_NO = set(_words("no | n | false | optional | opt | - | — | – | ✗ | ✘ | ❌ | 0 | o | never"))
 
 
 def _mark(text: str) -> str:
@@ -600,63 +497,28 @@ def _guess_schema(name: str) -> Schema:
 # --------------------------------------------------------------------------- constraints
 
 _NUM = r"-?\d+(?:\.\d+)?"
+_NOT_SIZE = r"(?!\d|\.\d|\s*(?i:[kmgt]i?b|bytes?)\b)"  # "max 2 MB" is a file size, not a length
 _LIMIT_WORDS = r"(?:[\s_-]*(?:length|len|chars?|characters|items|size|value|count))?"
 _PATTERN_RE = re.compile(r"\b(?:pattern|regex|regexp)\s*[:=]?\s*(/[^/]+/|\S+)", re.I)
+# "default: x" / "defaults to x" take any value; a bare "default x" takes a literal (number,
+# quoted text, true/false/null, now()) or, for enums, one of the enum values.
 _DEFAULT_RE = re.compile(
     r"\bdefaults?\b(?:\s+value)?(?:\s*(?:[:=]|\bto\b|\bis\b)\s*"
     r"(?P<any>\"[^\"]*\"|'[^']*'|“[^”]*”|\w+\(\)|[^\s,;)]+)"
-    rf"|\s+(?P<lit>\"[^\"]*\"|'[^']*'|“[^”]*”|{_NUM}\b|\w+\(\)|[A-Za-z_][\w.-]*))",
+    rf"|\s+(?P<lit>\"[^\"]*\"|'[^']*'|“[^”]*”|{_NUM}\b|\w+\(\)|(?:true|false|null)\b)"
+    r"|\s+(?P<word>[A-Za-z_][\w.-]*))",
     re.I,
 )
-_DEFAULT_STOP = {
-    "value",
-    "values",
-    "is",
-    "to",
-    "for",
-    "of",
-    "the",
-    "a",
-    "an",
-    "and",
-    "or",
-    "when",
-    "if",
-    "in",
-    "on",
-    "by",
-    "it",
-    "this",
-    "that",
-    "setting",
-    "settings",
-    "order",
-}
 _ENUM_NOTE_RE = re.compile(
     r"\b(?:one\s+of\s*:?|(?:allowed\s+)?values\s*[:=]|enum\s*[:=]?|allowed\s*:)\s*(.+?)(?:;|\.\s|\.$|$)",
     re.I,
 )
-_REF_STOP = {
-    "unique",
-    "required",
-    "optional",
-    "not",
-    "null",
-    "nullable",
-    "index",
-    "indexed",
-    "and",
-    "or",
-    "the",
-    "a",
-    "an",
-    "to",
-    "on",
-    "cascade",
-    "id",
-    "key",
-    "delete",
-}
+_REF_STOP = set(
+    _words(
+        "unique | required | optional | not | null | nullable | index | indexed | and | or"
+        " | the | a | an | to | on | cascade | id | key | delete"
+    )
+)
 _REF_RES = (
     re.compile(r"\b(?:fk|foreign\s+key)\b\s*(?:to\b|:|=)?\s*(?:→|->)?\s*\(?([A-Za-z_]\w*)", re.I),
     re.compile(r"(?:→|->|⇒|=>)\s*([A-Za-z_]\w*)"),
@@ -684,12 +546,12 @@ _REQUIRED_RE = re.compile(r"\brequired\b", re.I)
 _OPTIONAL_RE = re.compile(r"\boptional\b", re.I)
 _BETWEEN_RE = re.compile(rf"\bbetween\s+({_NUM})\s+and\s+({_NUM})", re.I)
 _RANGE_RE = re.compile(
-    rf"(?<![\w.\-])({_NUM})\s*(?:\.\.\.?|–|—|-|\bto\b)\s*({_NUM})(?!-\d|\.\d|\d)"
+    rf"(?<![\w.\-])({_NUM})\s*(?:\.\.\.?|–|—|-|\bto\b)\s*({_NUM})(?!-\d){_NOT_SIZE}"
 )
 _MAX_RES = (
     re.compile(
         rf"\b(?:max(?:imum)?|up\s+to|at\s+most|no\s+more\s+than)\.?{_LIMIT_WORDS}"
-        rf"\s*[:=]?\s*({_NUM})",
+        rf"\s*[:=]?\s*({_NUM}){_NOT_SIZE}",
         re.I,
     ),
     re.compile(rf"(?:≤|<=)\s*({_NUM})"),
@@ -698,7 +560,7 @@ _MAX_RES = (
 _MIN_RES = (
     re.compile(
         rf"\b(?:min(?:imum)?|at\s+least|no\s+less\s+than)\.?{_LIMIT_WORDS}"
-        rf"\s*[:=]?\s*({_NUM})",
+        rf"\s*[:=]?\s*({_NUM}){_NOT_SIZE}",
         re.I,
     ),
     re.compile(rf"(?:≥|>=)\s*({_NUM})"),
@@ -773,14 +635,20 @@ def _apply_values(schema: Schema, text: str) -> str:
     match, text = _take(_PATTERN_RE, text)
     if match:
         schema.pattern = match.group(1).strip("/").rstrip(",;")
-    match = _DEFAULT_RE.search(text)
-    if match and (value := match.group("any") or match.group("lit")).lower() not in _DEFAULT_STOP:
-        schema.default, schema.has_default = _typed_value(value, schema), True
-        text = _cut(text, match)
+    default = _DEFAULT_RE.search(text)
     match, text = _take(_ENUM_NOTE_RE, text)
     if match and schema.enum is None and schema.type in ("string", None):
-        schema.enum = _split_values(match.group(1)) or None
+        values = [v for v in _split_values(match.group(1)) if not v.lower().startswith("default")]
+        schema.enum = values or None
         schema.type, schema.logical = "string", "enum"
+    if default:
+        value = default.group("any") or default.group("lit")
+        word = default.group("word")
+        if word and schema.enum and word in [str(v) for v in schema.enum]:
+            value = word
+        if value:
+            schema.default, schema.has_default = _typed_value(value, schema), True
+            text = text.replace(default.group(0), " ", 1)
     for regex in _REF_RES:
         for found in regex.finditer(text):
             name = next((g for g in found.groups() if g), "")
@@ -1068,116 +936,70 @@ _AUTH_SENTENCE_RE = re.compile(
 _PUBLIC_SENTENCE_RE = re.compile(r"^(?:public\b|no\s+auth|🔓)", re.I)
 
 _STACK_KEYS: dict[str, tuple[str, ...]] = {
-    "language": (
-        "language",
-        "backend language",
-        "programming language",
-        "lang",
-        "server language",
-        "backend programming language",
+    "language": _words(
+        "language | backend language | programming language | lang | server language"
+        " | backend programming language"
     ),
-    "framework": (
-        "framework",
-        "web framework",
-        "backend framework",
-        "api framework",
-        "server framework",
-        "http framework",
+    "framework": _words(
+        "framework | web framework | backend framework | api framework | server framework"
+        " | http framework"
     ),
-    "database": (
-        "database",
-        "db",
-        "data store",
-        "datastore",
-        "storage",
-        "rdbms",
-        "database engine",
-        "dbms",
-        "primary database",
+    "database": _words(
+        "database | db | data store | datastore | storage | rdbms | database engine | dbms"
+        " | primary database"
     ),
-    "orm": (
-        "orm",
-        "data access",
-        "persistence",
-        "database access",
-        "data access layer",
-        "orm library",
-        "orm framework",
+    "orm": _words(
+        "orm | data access | persistence | database access | data access layer | orm library"
+        " | orm framework"
     ),
-    "auth": (
-        "auth",
-        "authentication",
-        "auth method",
-        "authentication method",
-        "auth mechanism",
-        "security",
+    "auth": _words(
+        "auth | authentication | auth method | authentication method | auth mechanism | security"
     ),
 }
 _STACK_LOOKUP = {synonym: key for key, names in _STACK_KEYS.items() for synonym in names}
 _AUTH_KEYS = set(_STACK_KEYS["auth"]) | {"auth required", "protected", "login required"}
 
+# Section kinds by heading text; a heading may have several (e.g. "Data model & relationships").
 _KIND_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "stack",
-        re.compile(
-            r"\b(?:tech(?:nology)?\s*stack|stack|technolog(?:y|ies)|"
-            r"tech choices?)\b"
-        ),
+        re.compile(r"\b(?:tech(?:nology)?\s*stack|stack|technolog(?:y|ies)|tech choices?)\b"),
     ),
     (
         "rules",
-        re.compile(
-            r"\b(?:relationships?|relations|associations|rules|constraints|"
-            r"integrity)\b"
-        ),
+        re.compile(r"\b(?:relationships?|relations|associations|rules|constraints|integrity)\b"),
     ),
     (
         "dictionary",
         re.compile(
-            r"\b(?:data\s+dictionary|data\s+models?|domain\s+models?|entities|"
-            r"entity\s+(?:definitions?|list)|models|schemas|database\s+"
-            r"(?:schema|design|tables)|tables|data\s+structures?)\b"
+            r"\b(?:data\s+dictionary|data\s+models?|domain\s+models?|entities|entity\s+"
+            r"(?:definitions?|list)|models|schemas|database\s+(?:schema|design|tables)|tables|"
+            r"data\s+structures?)\b"
         ),
     ),
     (
         "requirements",
         re.compile(
-            r"\b(?:requirements?|features?|user\s+flows?|flows|"
-            r"user\s+stories|stories|use\s+cases?|scope)\b"
+            r"\b(?:requirements?|features?|user\s+flows?|flows|user\s+stories|stories|"
+            r"use\s+cases?|scope)\b"
         ),
     ),
 )
 _KIND_PRIORITY = ("rules", "requirements", "stack", "dictionary")
-_GENERIC_HEADINGS = {
-    "",
-    "api",
-    "apis",
-    "api list",
-    "endpoint",
-    "endpoints",
-    "endpoint list",
-    "api endpoints",
-    "routes",
-    "resources",
-    "overview",
-    "list",
-    "api reference",
-    "reference",
-    "rest api",
-    "fields",
-    "model",
-    "schema",
-    "entity",
-    "table",
-    "details",
-}
+_GENERIC_HEADINGS = set(
+    _words(
+        " | api | apis | api list | endpoint | endpoints | endpoint list | api endpoints | routes"
+        " | resources | overview | list | api reference | reference | rest api | fields | model"
+        " | schema | entity | table | details"
+    )
+)
 _ENTITY_SUFFIX_RE = re.compile(
     r"\s+(?:fields|model|entity|table|schema|object|attributes|properties|data|api|apis|"
     r"endpoints?|routes|resources?|overview|summary|list|index)$",
     re.I,
 )
 _RULE_RE = re.compile(
-    r"\b1\s*(?:[-—–:]+|\.\.|to)\s*(?:n|m|\*|many|1)\b|\bn\s*(?:[-—–:]+|to)\s*(?:n|m|many)\b"
+    r"\b1\s*(?:[-—–:]+|\.\.|to)\s*(?:(?:n|m|many|1)\b|\*)|\bn\s*(?:[-—–:]+|to)\s*(?:n|m|many)\b"
     r"|\b(?:one|many)[\s-]to[\s-](?:one|many)\b|(?:→|->)\s*(?-i:[A-Z])|\bfk\s+(?-i:[A-Z])"
     r"|\bcascade|\bsoft[\s-]?delet|\b(?:is|are)\s+refused\b|\bset\s+(?:to\s+)?null\b"
     r"|\bon\s+delete\b|\bdeleting\s+(?:an?|the)\b|\bbelongs\s+to\b|\bhas\s+(?:many|one)\b"
@@ -1285,6 +1107,7 @@ def _normalise_path(text: str) -> tuple[str, list[str]]:
     path, _, query = token.partition("?")
     path = re.sub(r"(?<=/):([A-Za-z_]\w*)", r"{\1}", path)
     path = re.sub(r"<(?:\w+:)?([A-Za-z_]\w*)>", r"{\1}", path)
+    path = re.sub(r"(?<=/)\w+:([A-Za-z_]\w*)(?=/|$)", r"{\1}", path)  # Flask's int:user_id
     path = re.sub(r"\{\s*([^}\s]+)\s*\}", r"{\1}", path)
     path = "/" + path.strip("/")
     names = [re.split(r"[=\[]", part)[0] for part in query.split("&")]
@@ -1587,7 +1410,7 @@ class _Reader:
     def _row_field(self, row: _Row, cols: _FieldColumns) -> tuple[str, Schema, bool | None, str]:
         """One field-table row -> (name, schema, requiredness, 'in' column value)."""
         cell = _cells(row)
-        name = cell(cols.name).strip("`*_ ")
+        name = cell(cols.name).strip("` ")
         marker: bool | None = None
         if name.endswith("?"):
             name, marker = name[:-1], False
@@ -1607,15 +1430,15 @@ class _Reader:
             schema.default, schema.has_default = _typed_value(default, schema), True
         if example := cell(cols.example):
             schema.example = _typed_value(example, schema)
-        if cols.nullable is not None and _yes_no(cell(cols.nullable)):
-            schema.nullable = True
+        nullable = _yes_no(cell(cols.nullable)) if cols.nullable is not None else None
+        schema.nullable = schema.nullable or bool(nullable)
         schema.description = cell(cols.description) or None
         schema.location = loc
         required = _yes_no(cell(cols.required)) if cols.required is not None else None
         if required is None and cols.optional is not None:
             optional = _yes_no(cell(cols.optional))
             required = None if optional is None else not optional
-        for candidate in (stated, marker):
+        for candidate in (stated, marker, None if nullable is None else not nullable):
             required = candidate if required is None else required
         return name, schema, required, _norm(cell(cols.where))
 
@@ -1736,7 +1559,7 @@ class _Reader:
         draft = endpoint.draft
         schema = schema_from_example(value, required=kind == "body")
         _locate(schema, self.doc.loc(line))
-        if kind in ("path", "query", "header", "params"):
+        if kind in ("path", "query", "header"):
             for name, prop in schema.properties.items():
                 self._put_endpoint_field(endpoint, kind, name, prop, None)
             return
@@ -1894,39 +1717,27 @@ class _Reader:
                     self.spec.rules.append(Rule(text, doc.loc(row.line)))
         elif not self._stack_table(table) and doc.kind() == "requirements":
             heads = [_norm(h) for h in table.header]
-            column = _find_column(
-                heads,
-                (
-                    "requirement",
-                    "user story",
-                    "story",
-                    "feature",
-                    "description",
-                    "title",
-                    "flow",
-                    "step",
-                ),
-            )
+            column = _find_column(heads, _REQUIREMENT_HEADERS)
             for row in table.rows:
                 if column is not None and (text := _cells(row)(column)):
                     self.spec.requirements.append(text)
 
     def _stack_table(self, table: _Table) -> bool:
         """'| Layer | Choice |' rows (or a header of stack keys over one row of values)."""
-        rows = [_Row(table.header, table.line), *table.rows]
+        keyed = [_stack_key(h) for h in table.header]
+        if len(table.rows) == 1 and sum(1 for k in keyed if k) >= 2:
+            row = table.rows[0]
+            for head, value in zip(table.header, row.cells, strict=False):
+                if _stack_key(head) and value:
+                    self._key_value(head, value, _Line(value, value, row.line, False))
+            return True
         found = False
-        for row in rows:
+        for row in (_Row(table.header, table.line), *table.rows):
             if len(row.cells) >= 2 and _stack_key(row.cells[0]):
                 value = next((c for c in row.cells[1:] if c.strip()), "")
                 if value:
                     self._key_value(row.cells[0], value, _Line(value, value, row.line, False))
                     found = True
-        keyed = [_stack_key(h) for h in table.header]
-        if not found and len(table.rows) == 1 and sum(1 for k in keyed if k) >= 2:
-            for head, value in zip(table.header, table.rows[0].cells, strict=False):
-                if _stack_key(head) and value:
-                    self._key_value(head, value, _Line(value, value, table.rows[0].line, False))
-            found = True
         return found
 
     # ----- result
@@ -1942,8 +1753,8 @@ class _Reader:
             if draft.body is not None and op.method in ("post", "put", "patch"):
                 op.request_body = draft.body
                 op.request_required = True
-                fields = _object_of(draft.body).properties.values()
-                binary = any(p.format == "binary" for p in fields)
+                holder = draft.body.items if draft.body.items is not None else draft.body
+                binary = any(p.format == "binary" for p in holder.properties.values())
                 op.request_content_type = "multipart/form-data" if binary else "application/json"
             elif draft.body is not None:
                 op.request_body, op.request_content_type = draft.body, "application/json"

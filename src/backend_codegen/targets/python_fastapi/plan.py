@@ -82,8 +82,13 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         id_attr = attr_of(id_fld)
         id_annotation = PY_TYPES[id_fld.type] if id_fld.name != "id" else (
             "UUID" if entity.id_type == "uuid" else "int")
+        missing = {"uuid": '"00000000-0000-4000-8000-000000000000"', "integer": "999999999",
+                   "bigint": "999999999"}.get(
+            entity.id_type if id_fld.name == "id" else id_fld.type, '"does-not-exist"')
         owner_fld = next((f for f in entity.fields if f.from_current_user), None)
         owner = attr_of(owner_fld) if owner_fld else None
+    else:
+        missing = "999999999"
     parent_cls = parent_mod = None
     parent_annotation = "int"
     if b.parent:
@@ -110,7 +115,7 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         pagination=b.pagination, list_shape=b.list_shape,
         set_attr=py_name(b.set_field) if b.set_field else None, set_value=set_value,
         summary=(b.summary or "").replace('"', "'"), owner_attr=owner, test_url=test_url,
-        set_api=set_fld.api_name if set_fld else "",
+        set_api=set_fld.api_name if set_fld else "", missing_value=missing,
     )
 
 
@@ -125,6 +130,11 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     crud_actions = {"list", "create", "read", "replace", "patch", "delete", "sub_list",
                     "sub_create", "set_field"}
     auth_actions = {"register", "login", "me", "me_update"}
+    for view in views.values():
+        for m in view.m2m:
+            if m["objects"]:
+                views[model.entity(next(r.target for r in view.entity.relations
+                                        if py_name(r.name) == m["attr"])).name].needs_ref = True
     for view in views.values():
         bound = [b for b in model.bindings if b.entity == view.entity.name and
                  b.action in crud_actions]

@@ -98,6 +98,7 @@ class RouteView:
     owner_attr: str | None  # attribute filled from the current user
     test_url: str = ""  # full path with {id} / {parent} placeholders for the tests
     set_api: str = ""  # JSON name of the field a set_field action changes
+    missing_value: str = "999999999"  # a path value that addresses no row
 
 
 @dataclass
@@ -113,7 +114,7 @@ class EntityView:
     is_account: bool
     columns: list[ColumnView]
     relations: list[RelationView]
-    m2m: list[dict[str, str]]
+    m2m: list[dict[str, Any]]
     owned: list[dict[str, Any]]
     fk_checks: list[dict[str, str]]
     create_fields: list[SchemaFieldView]
@@ -139,6 +140,7 @@ class EntityView:
     patch_value: str = ""
     restrict_children: list[dict[str, str]] = field(default_factory=list)
     missing_id: str = "999999999"
+    needs_ref: bool = False  # other entities link to this one by {"id": ...} objects
 
 
 def attr_of(fld: Field) -> str:
@@ -304,7 +306,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
     ident = Name.parse(entity.name)
     columns = [_column(f, model, entity) for f in entity.fields]
     relations: list[RelationView] = []
-    m2m: list[dict[str, str]] = []
+    m2m: list[dict[str, Any]] = []
     owned: list[dict[str, Any]] = []
     imports: set[str] = set()
     for rel in entity.relations:
@@ -353,7 +355,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
                         "target_col": rel.join_target_column or "",
                         "source_table": entity.table, "target_table": target.table,
                         "id_annotation": "UUID" if target.id_type == "uuid" else "int",
-                        "required": str(rel.required)})
+                        "required": rel.required, "objects": rel.api_objects})
     fk_checks = _fk_checks(model, entity)
     writable = [f for f in entity.fields if _writable(f)]
     create_fields = [_create_field(f) for f in writable]
