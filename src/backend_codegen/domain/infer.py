@@ -104,6 +104,10 @@ def _success(op: Operation) -> tuple[int | None, Schema | None]:
     return int(codes[0]), resp.schema
 
 
+_META = re.compile(r"total|count|page|limit|offset|next|prev|cursor|token|more|size|skip|"
+                   r"unreachable|^top$", re.I)
+
+
 def _is_object(schema: Schema | None) -> bool:
     return schema is not None and (schema.type == "object" or bool(schema.properties))
 
@@ -124,10 +128,10 @@ def unwrap(schema: Schema | None) -> tuple[Schema | None, bool]:
             return inner, False
         if inner.type == "array" and inner.items is not None and _is_object(inner.items):
             return inner.items, True
-    arrays = [p for p in props.values() if p.type == "array" and _is_object(p.items)]
-    objects = [p for p in props.values() if _is_object(p)]
-    if len(arrays) == 1 and not objects and not schema.name:
-        return arrays[0].items, True  # list envelope: items + counts / page tokens
+    arrays = [n for n, p in props.items() if p.type == "array" and _is_object(p.items)]
+    meta = [n for n in props if n not in arrays and _META.search(n)]
+    if len(arrays) == 1 and len(meta) == len(props) - 1 and not schema.name:
+        return props[arrays[0]].items, True  # list envelope: items + counts / page tokens
     return schema, False
 
 
@@ -669,9 +673,14 @@ class _Inference:
         if child.owned_by == parent_name:
             return
         by_param = Name.parse(item.shape.parent_param).snake
-        fk = by_param if by_param.endswith("_id") and child.field(by_param) else (
-            f"{Name.parse(parent_name).snake}_id"
-        )
+        existing = next((r.fk_field for r in child.relations
+                         if r.kind == "many_to_one" and r.target == parent_name), None)
+        if existing:
+            fk = existing
+        elif by_param.endswith("_id") and child.field(by_param):
+            fk = by_param
+        else:
+            fk = f"{Name.parse(parent_name).snake}_id"
         fld = child.field(fk)
         if fld is not None and fld.foreign_key is None:
             fld.foreign_key = parent_name

@@ -41,11 +41,10 @@ REFUSED = re.compile(
     r"(?:refused|rejected|not\s+allowed|forbidden|blocked|prevented|denied)",
     re.I,
 )
+_OWNER_WORDS = r"(?:(?:its|their|his|her|the|all|any)\s+)*"
 CASCADES = re.compile(
     rf"delet\w*\s+(?:an?\s+|the\s+)?{_W}\s+(?:also\s+)?(?:deletes|removes|cascades\s+to)\s+"
-    rf"(?:its\s+|all\s+(?:its\s+)?|the\s+)?{_W}",
-    re.I,
-)
+    rf"{_OWNER_WORDS}(?!it\b|them\b){_W}", re.I)
 SET_NULL = re.compile(
     rf"{_W}\.{_W}\s+is\s+set\s+to\s+null\s+when\s+(?:an?\s+|the\s+)?{_W}\s+is\s+deleted|"
     rf"delet\w*\s+(?:an?\s+|the\s+)?{_W}\s+sets\s+{_W}\.{_W}\s+to\s+null",

@@ -1003,7 +1003,8 @@ _RULE_RE = re.compile(
     r"|\b(?:one|many)[\s-]to[\s-](?:one|many)\b|(?:→|->)\s*(?-i:[A-Z])|\bfk\s+(?-i:[A-Z])"
     r"|\bcascade|\bsoft[\s-]?delet|\b(?:is|are)\s+refused\b|\bset\s+(?:to\s+)?null\b"
     r"|\bon\s+delete\b|\bdeleting\s+(?:an?|the)\b|\bbelongs\s+to\b|\bhas\s+(?:many|one)\b"
-    r"|\bself[\s-]?referenc|\b(?:is|are|must\s+be)\s+unique\b|\(\s*restrict\s*\)",
+    r"|\bself[\s-]?referenc|\b(?:is|are|must\s+be)\s+unique\b|\(\s*restrict\s*\)"
+    r"|\bm\s*[-—–:]+\s*n\b|↔|<->",
     re.I,
 )
 _MCP_RE = re.compile(

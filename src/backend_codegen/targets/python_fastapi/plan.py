@@ -29,6 +29,7 @@ from backend_codegen.targets.python_fastapi.views import (
     build_entity,
     common_prefix,
     json_value,
+    py_value,
     route_path,
 )
 from backend_codegen.domain.samples import sample_value
@@ -58,15 +59,18 @@ def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
         py_type = f"list[{py_type}]"
     name = py_name(Name.parse(flt.param).snake)
     alias = flt.param if flt.param != name else None
-    test_value = ""
+    test_value = row_value = ""
     if fld is not None and flt.op in ("eq", "gte", "lte") and not fld.foreign_key:
-        test_value = json_value(fld, sample_value(fld, 0))
+        value = sample_value(fld, 0)
+        test_value, row_value = json_value(fld, value), py_value(value)
     return FilterView(
         ParamView(name, f"{py_type} | None", "None", alias),
         attr_of(fld) if fld else flt.target,
         flt.op,
         [py_name(s) for s in flt.search_fields],
         test_value,
+        fld.api_name if fld else flt.target,
+        row_value,
     )
 
 

@@ -68,7 +68,9 @@ class FilterView:
     attr: str
     op: str
     search_attrs: list[str] = field(default_factory=list)
-    test_value: str = ""
+    test_value: str = ""  # JSON value the tests filter by
+    api: str = ""  # JSON name of the filtered field
+    row_value: str = ""  # python value a test row gets so that the filter finds it
 
 
 @dataclass
@@ -327,6 +329,9 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
                           "required": rel.required, "min_items": rel.min_items or 0,
                           "fields": [attr_of(f) for f in child_view_fields],
                           "fk_checks": _fk_checks(model, target)})
+            for check in owned[-1]["fk_checks"]:
+                if check["cls"] != entity.name:
+                    imports.add(f"from app.models.{check['module']} import {check['cls']}")
             imports.add(f"from app.models.{t_mod} import {t_cls}")
         elif rel.kind == "many_to_one":
             parent_owned = any(r.kind == "owned" and r.target == entity.name and
