@@ -245,6 +245,10 @@ class _Inference:
         if not col:
             item.reasons.append("no resource collection in the path")
             return
+        if set(shape.words) & ME_WORDS:
+            item.reasons.append(f"'{shape.action or col}' on the current account is not a "
+                                "CRUD operation")
+            return
         entity_name = self.collection_entity[col]
         item.entity = entity_name
         self._entity(entity_name, op.location, f"resource path {op.path}")

@@ -161,7 +161,7 @@ class _Rules:
         )
 
     def apply(self, text: str, location: Location | None) -> None:
-        clean = re.sub(r"[*_`]{1,2}(?=\w)|(?<=\w)[*_`]{1,2}", "", text).strip().rstrip(".")
+        clean = re.sub(r"[*`]", "", text).strip().rstrip(".")
         where = f"{clean} ({location})" if location else clean
         if m := ONE_TO_MANY.match(clean):
             parent, child = self.lookup(m.group(1), location), self.lookup(m.group(2), location)

@@ -773,6 +773,8 @@ def _merge_items(a: Schema, b: Schema) -> Schema:
 def _from_value(value: Any, required: bool, descriptor: bool) -> Schema:
     if descriptor and isinstance(value, str):
         return parse_type(value)
+    if value is None:  # a null example: most often an optional text value
+        return Schema(type="string", nullable=True)
     if isinstance(value, bool):
         return Schema(type="boolean", example=value)
     if isinstance(value, int):

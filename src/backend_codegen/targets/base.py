@@ -73,7 +73,7 @@ def format_python(files: list[GeneratedFile]) -> None:
         (root / "pyproject.toml").write_text(
             '[tool.ruff]\nline-length = 100\ntarget-version = "py311"\n'
             '[tool.ruff.format]\nskip-magic-trailing-comma = true\n'
-            '[tool.ruff.lint]\nselect = ["I", "F401"]\n'
+            '[tool.ruff.lint]\nselect = ["E", "F", "I", "UP", "B"]\nignore = ["E501"]\n'
             '[tool.ruff.lint.isort]\nknown-first-party = ["app"]\nsplit-on-trailing-comma = false\n'
         )
         for f in py:
