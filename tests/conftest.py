@@ -73,6 +73,8 @@ def make_spec(
     return ApiSpec(
         operations=operations,
         schemas=schemas or {},
-        rules=[Rule(text, Location("requirements.md", 10 + i)) for i, text in enumerate(rules or [])],
+        rules=[
+            Rule(text, Location("requirements.md", 10 + i)) for i, text in enumerate(rules or [])
+        ],
         **kw,
     )

@@ -59,8 +59,9 @@ def _run(project: Path, *args: str, database_url: str | None = None) -> str:
     env.pop("DATABASE_URL", None)
     if database_url:
         env["DATABASE_URL"] = database_url
-    done = subprocess.run([str(_python(project)), *args], cwd=project, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [str(_python(project)), *args], cwd=project, env=env, capture_output=True, text=True
+    )
     assert done.returncode == 0, f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout + done.stderr
 
@@ -70,8 +71,7 @@ def _fresh_postgres(name: str) -> tuple[str, str]:
     base = _require(PG_URL, "BACKEND_CODEGEN_TEST_POSTGRES").rstrip("/")
     libpq = base.replace("+asyncpg", "")
     for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
-        subprocess.run(["psql", f"{libpq}/postgres", "-qc", sql], check=True,
-                       capture_output=True)
+        subprocess.run(["psql", f"{libpq}/postgres", "-qc", sql], check=True, capture_output=True)
     return f"{base}/{name}", f"{libpq}/{name}"
 
 
@@ -85,8 +85,11 @@ def _mysql_args(base: str) -> list[str]:
 def _fresh_mysql(name: str) -> tuple[str, list[str]]:
     base = _require(MYSQL_URL, "BACKEND_CODEGEN_TEST_MYSQL").rstrip("/")
     client = _mysql_args(base)
-    subprocess.run([*client, "-e", f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [*client, "-e", f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"],
+        check=True,
+        capture_output=True,
+    )
     return f"{base}/{name}", [*client, name]
 
 
@@ -103,11 +106,16 @@ def test_example_passes_its_own_tests_on_sqlite(projects: dict[str, Path], examp
 @pytest.mark.parametrize("example", [p.name for p in EXAMPLES])
 def test_generated_code_is_ruff_clean(projects: dict[str, Path], example: str) -> None:
     ruff = shutil.which("ruff") or str(Path(os.sys.executable).with_name("ruff"))
-    done = subprocess.run([ruff, "check", "--no-cache", "."], cwd=projects[example],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [ruff, "check", "--no-cache", "."], cwd=projects[example], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stdout
-    done = subprocess.run([ruff, "format", "--check", "--no-cache", "."],
-                          cwd=projects[example], capture_output=True, text=True)
+    done = subprocess.run(
+        [ruff, "format", "--check", "--no-cache", "."],
+        cwd=projects[example],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout
 
 
@@ -159,8 +167,11 @@ def test_example_on_postgres(projects: dict[str, Path], example: str) -> None:
     # the plain SQL files
     url, libpq = _fresh_postgres(name)
     for script in ("schema.postgresql.sql", "seed.sql"):
-        subprocess.run(["psql", libpq, "-v", "ON_ERROR_STOP=1", "-qf",
-                        str(project / "db" / script)], check=True, capture_output=True)
+        subprocess.run(
+            ["psql", libpq, "-v", "ON_ERROR_STOP=1", "-qf", str(project / "db" / script)],
+            check=True,
+            capture_output=True,
+        )
 
 
 @pytest.mark.parametrize("example", [p.name for p in EXAMPLES])

@@ -148,10 +148,15 @@ def test_scalar_fields_types_and_nullability(model: DomainModel) -> None:
     assert name is not None and (name.type, name.length, name.nullable) == ("string", 100, False)
     assert name.required
     assert price is not None and price.type == "decimal"  # money word
-    assert status is not None and status.type == "enum" and status.enum_values == [
-        "draft",
-        "active",
-    ]
+    assert (
+        status is not None
+        and status.type == "enum"
+        and status.enum_values
+        == [
+            "draft",
+            "active",
+        ]
+    )
     assert status.nullable and not status.required
     # `id` in the body never becomes a second column
     assert field_names(product).count("id") == 1
@@ -416,7 +421,13 @@ def auth_spec() -> ApiSpec:
     me = obj({"id": sch("integer"), "email": sch("string", format="email")}, name="User")
     ops = [
         op("post", "/auth/register", body=creds, resp=me),
-        op("post", "/auth/login", body=creds, resp=obj({"access_token": sch("string")}), status="200"),
+        op(
+            "post",
+            "/auth/login",
+            body=creds,
+            resp=obj({"access_token": sch("string")}),
+            status="200",
+        ),
         op("get", "/users/me", resp=me, security=("bearer",)),
         op("get", "/tasks", resp=arr(task), security=("bearer",)),
         op("post", "/tasks", body=task, resp=task, security=("bearer",)),
@@ -505,7 +516,9 @@ def test_reserved_words_get_safe_columns_and_tables() -> None:
         name="Item",
     )
     group = obj({"id": sch("integer"), "name": sch("string")}, name="Group")
-    model = infer(make_spec([*crud("/items", item), *crud("/groups", group)], {"Item": item, "Group": group}))
+    model = infer(
+        make_spec([*crud("/items", item), *crud("/groups", group)], {"Item": item, "Group": group})
+    )
     reserved = sql_reserved_words()
     group_entity = model.entity("Group")
     assert group_entity.table not in reserved and group_entity.table.startswith("groups")

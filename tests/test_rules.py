@@ -17,8 +17,12 @@ def _model(*rules: str) -> DomainModel:
         "Order": obj({"id": sch("integer"), "total": sch("number"), "user_id": sch("integer")}),
         "Category": obj({"id": sch("integer"), "name": sch("string")}, name="Category"),
         "Product": obj(
-            {"id": sch("integer"), "sku": sch("string"), "unit_price": sch("number"),
-             "category_id": sch("integer")},
+            {
+                "id": sch("integer"),
+                "sku": sch("string"),
+                "unit_price": sch("number"),
+                "category_id": sch("integer"),
+            },
         ),
         "Post": obj({"id": sch("integer"), "title": sch("string")}),
         "Tag": obj({"id": sch("integer"), "label": sch("string")}),
@@ -27,17 +31,23 @@ def _model(*rules: str) -> DomainModel:
     }
     for name, schema in schemas.items():
         schema.name = name
-    paths = {"User": "users", "Order": "orders", "Category": "categories",
-             "Product": "products", "Post": "posts", "Tag": "tags",
-             "Department": "departments", "Doctor": "doctors"}
+    paths = {
+        "User": "users",
+        "Order": "orders",
+        "Category": "categories",
+        "Product": "products",
+        "Post": "posts",
+        "Tag": "tags",
+        "Department": "departments",
+        "Doctor": "doctors",
+    }
     ops = [o for name, path in paths.items() for o in crud(f"/{path}", schemas[name])]
     return infer(make_spec(ops, schemas, list(rules)))
 
 
 def _m2o(model: DomainModel, entity: str, target: str) -> Relation:
     rels = [
-        r for r in model.entity(entity).relations
-        if r.kind == "many_to_one" and r.target == target
+        r for r in model.entity(entity).relations if r.kind == "many_to_one" and r.target == target
     ]
     assert len(rels) == 1, rels
     return rels[0]
@@ -125,16 +135,19 @@ def test_many_to_many_forms(rule: str) -> None:
     rels = [r for r in model.entity("Post").relations if r.kind == "many_to_many"]
     assert len(rels) == 1
     rel = rels[0]
-    assert (rel.target, rel.name, rel.api_name, rel.join_table) == ("Tag", "tags", "tag_ids", "post_tags")
+    assert (rel.target, rel.name, rel.api_name, rel.join_table) == (
+        "Tag",
+        "tags",
+        "tag_ids",
+        "post_tags",
+    )
     assert (rel.join_source_column, rel.join_target_column) == ("post_id", "tag_id")
     assert not [r for r in model.entity("Tag").relations if r.kind == "many_to_many"]
 
 
 def test_many_to_many_stated_twice_gives_one_relation() -> None:
     model = _model("Post many-to-many with Tag", "Tag many-to-many with Post")
-    count = sum(
-        r.kind == "many_to_many" for e in model.entities for r in e.relations
-    )
+    count = sum(r.kind == "many_to_many" for e in model.entities for r in e.relations)
     assert count == 1
 
 
@@ -145,14 +158,11 @@ def test_unique(rule: str) -> None:
     assert any("unique" in r for r in sku.reasons)
 
 
-@pytest.mark.xfail(
-    reason="rules.py _Rules.apply strips '_' between word characters while removing Markdown "
-    "emphasis, so 'unit_price' becomes 'unitprice' and is not found",
-    strict=True,
-)
 def test_unique_on_a_snake_case_field() -> None:
-    fld = _model("Product.unit_price is unique").entity("Product").field("unit_price")
+    # Markdown emphasis is stripped from rules, but '_' inside a field name is kept.
+    fld = _model("**Product.unit_price** is unique").entity("Product").field("unit_price")
     assert fld is not None and fld.unique
+    assert any("unit_price" in r for r in fld.reasons)
 
 
 def test_unknown_entity_has_a_did_you_mean_hint_and_location() -> None:
