@@ -206,3 +206,19 @@ def test_unrelated_sentences_are_ignored() -> None:
 )
 def test_policy_of(text: str | None, policy: str | None) -> None:
     assert policy_of(text) == policy
+
+
+@pytest.mark.xfail(
+    reason="rules.py _Rules.m2m: a self many-to-many rule names both join columns "
+    "'<entity>_id' (infer._add_m2m uses 'related_<entity>_id'), so build_metadata raises "
+    "DuplicateColumnError",
+    strict=True,
+)
+def test_self_many_to_many_rule_has_distinct_join_columns() -> None:
+    person = obj({"id": sch("integer"), "name": sch("string")}, name="Person")
+    spec = make_spec(
+        crud("/people", person), {"Person": person}, ["Person many-to-many with Person"]
+    )
+    (rel,) = infer(spec).entity("Person").relations
+    assert rel.kind == "many_to_many" and rel.target == "Person"
+    assert rel.join_source_column != rel.join_target_column
