@@ -484,12 +484,6 @@ def test_owner_field_is_filled_from_the_current_user() -> None:
     assert fld.foreign_key == "User" and fld.from_current_user and not fld.nullable
 
 
-@pytest.mark.xfail(
-    reason="infer.py _fk_or_m2m: a readOnly owner FK (user_id) that appears in the request "
-    "body schema counts as client-supplied (prop.in_create), so it is neither accepted nor "
-    "filled from the token: the owner is always NULL",
-    strict=True,
-)
 def test_read_only_owner_field_in_the_body_is_filled_from_the_current_user() -> None:
     task = obj(
         {"id": sch("integer"), "title": sch("string"), "user_id": sch("integer", read_only=True)}

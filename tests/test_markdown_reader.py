@@ -89,7 +89,7 @@ def test_templates_read() -> None:
     assert set(spec.schemas) == {"Category", "OrderItem"}
     assert spec.stack.database == "PostgreSQL"
     assert spec.features == []  # trigger words inside ```text blocks are not read
-    assert "Soft delete: off" in [r.text for r in spec.rules]
+    assert "Soft delete: on" in [r.text for r in spec.rules]
 
 
 def test_ecommerce_order_body_has_items_array_of_objects() -> None:
@@ -158,7 +158,8 @@ def test_ecommerce_rules_and_stack() -> None:
     source = (EXAMPLES / "ecommerce" / "api-list.md").read_text().splitlines()
     assert "User 1 — N Order (cascade delete)" in source[cascade.line - 1]
     assert "Deleting a category with products is refused (409 Conflict)." in rules
-    assert rules["Soft delete: off"] == Location(req, 35)
+    product_rule = rules["Deleting a Product with OrderItems is refused."]
+    assert product_rule is not None and product_rule.file == req
     stack = spec.stack
     assert (stack.language, stack.framework, stack.database, stack.orm, stack.auth) == (
         "Python 3.11",

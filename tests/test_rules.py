@@ -208,12 +208,6 @@ def test_policy_of(text: str | None, policy: str | None) -> None:
     assert policy_of(text) == policy
 
 
-@pytest.mark.xfail(
-    reason="rules.py _Rules.m2m: a self many-to-many rule names both join columns "
-    "'<entity>_id' (infer._add_m2m uses 'related_<entity>_id'), so build_metadata raises "
-    "DuplicateColumnError",
-    strict=True,
-)
 def test_self_many_to_many_rule_has_distinct_join_columns() -> None:
     person = obj({"id": sch("integer"), "name": sch("string")}, name="Person")
     spec = make_spec(

@@ -181,11 +181,6 @@ def umask_022() -> Iterator[None]:
     os.umask(old)
 
 
-@pytest.mark.xfail(
-    reason="writer.py write_tree: the staging dir from tempfile.mkdtemp (mode 0700) is renamed "
-    "into place, so a new project directory is not readable by group/others (umask ignored)",
-    strict=True,
-)
 def test_new_project_directory_has_normal_permissions(tmp_path: Path, umask_022: None) -> None:
     reference = tmp_path / "reference"
     reference.mkdir()  # what the umask gives a plain mkdir
@@ -194,11 +189,6 @@ def test_new_project_directory_has_normal_permissions(tmp_path: Path, umask_022:
     assert _mode(root) == _mode(reference) == 0o755
 
 
-@pytest.mark.xfail(
-    reason="writer.py write_text_atomic: tempfile.mkstemp creates mode 0600 and the file is "
-    "renamed into place, so the docs file is not readable by group/others (umask ignored)",
-    strict=True,
-)
 def test_atomic_file_has_normal_permissions(tmp_path: Path, umask_022: None) -> None:
     reference = tmp_path / "reference.md"
     reference.write_text("x")

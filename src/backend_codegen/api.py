@@ -47,37 +47,56 @@ class GenerateResult:
     report: WriteReport = field(default_factory=WriteReport)
 
 
-def inspect(inputs: list[Path], options: Options | None = None,
-            log: WorkLog | None = None) -> Inspection:
+def inspect(
+    inputs: list[Path], options: Options | None = None, log: WorkLog | None = None
+) -> Inspection:
     """Read the documents and infer the domain model (nothing is written)."""
     options = options or Options()
     warnings = Warnings()
     spec = load_spec(inputs, warnings)
     if log:
-        log("read", f"{', '.join(spec.sources)}: {len(spec.operations)} operations, "
-                    f"{len(spec.schemas)} schemas ({spec.source_format})")
-    stack = resolve_stack(spec.stack, StackOverrides(options.stack, options.database,
-                                                     options.orm), warnings)
+        log(
+            "read",
+            f"{', '.join(spec.sources)}: {len(spec.operations)} operations, "
+            f"{len(spec.schemas)} schemas ({spec.source_format})",
+        )
+    stack = resolve_stack(
+        spec.stack, StackOverrides(options.stack, options.database, options.orm), warnings
+    )
     model = infer(spec, InferOptions(options.soft_delete, options.project), warnings)
     model.stack = stack
     if log:
-        log("infer", f"{len(model.entities)} entities "
-                     f"({', '.join(e.name for e in model.entities)}), "
-                     f"{len(model.bindings)} bindings, auth {'on' if model.auth.enabled else 'off'}")
+        log(
+            "infer",
+            f"{len(model.entities)} entities "
+            f"({', '.join(e.name for e in model.entities)}), "
+            f"{len(model.bindings)} bindings, auth {'on' if model.auth.enabled else 'off'}",
+        )
     return Inspection(model, warnings)
 
 
 def render(model: DomainModel) -> list[GeneratedFile]:
     """The generated files, in memory."""
     target = get_target("python-fastapi")
-    return target(model, TargetOptions(database=model.stack.database,
-                                       generator_version=__version__,
-                                       sources=list(model.sources)))
+    return target(
+        model,
+        TargetOptions(
+            database=model.stack.database,
+            generator_version=__version__,
+            sources=list(model.sources),
+        ),
+    )
 
 
-def generate(inputs: list[Path], output: Path | None = None, *, force: bool = False,
-             options: Options | None = None, docs_dir: Path | None = None,
-             log_file: Path | None = None) -> GenerateResult:
+def generate(
+    inputs: list[Path],
+    output: Path | None = None,
+    *,
+    force: bool = False,
+    options: Options | None = None,
+    docs_dir: Path | None = None,
+    log_file: Path | None = None,
+) -> GenerateResult:
     """Read, infer, render and write a project. Nothing is written if anything fails first."""
     project_dir = (output or Path("backend")).resolve()
     root = project_dir.parent
@@ -88,10 +107,17 @@ def generate(inputs: list[Path], output: Path | None = None, *, force: bool = Fa
     model, warnings = inspection.model, inspection.warnings
     files = render(model)
     log("render", f"{len(files)} files for python-fastapi")
-    report = write_tree(files, project_dir, force=force, meta={
-        "generator": "backend-codegen", "generator_version": __version__,
-        "stack": "python-fastapi", "sources": model.sources,
-    })
+    report = write_tree(
+        files,
+        project_dir,
+        force=force,
+        meta={
+            "generator": "backend-codegen",
+            "generator_version": __version__,
+            "stack": "python-fastapi",
+            "sources": model.sources,
+        },
+    )
     log("write", f"{len(report.written)} files in {project_dir}")
     for path in report.overwritten_edits:
         log("write", f"replaced a file edited by hand (--force): {path}")
@@ -105,8 +131,9 @@ def generate(inputs: list[Path], output: Path | None = None, *, force: bool = Fa
     return GenerateResult(model, files, project_dir, docs_path, log_path, warnings, report)
 
 
-def verify(project_dir: Path, *, database_url: str | None = None,
-           log_file: Path | None = None) -> VerifyResult:
+def verify(
+    project_dir: Path, *, database_url: str | None = None, log_file: Path | None = None
+) -> VerifyResult:
     """The test gate: install the project's dependencies and run its tests."""
     log = WorkLog(log_file or project_dir.resolve().parent / "logs" / "workflow.log")
     steps: list[str] = []

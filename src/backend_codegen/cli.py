@@ -26,15 +26,22 @@ err = Console(stderr=True)
 
 Inputs = Annotated[
     list[Path],
-    typer.Argument(help="A directory with api-list.md + requirements.md, an OpenAPI file, or "
-                        "api-list.md [requirements.md].", show_default=False),
+    typer.Argument(
+        help="A directory with api-list.md + requirements.md, an OpenAPI file, or "
+        "api-list.md [requirements.md].",
+        show_default=False,
+    ),
 ]
 StackOpt = Annotated[str | None, typer.Option("--stack", help="Target stack: python-fastapi.")]
 DbOpt = Annotated[str | None, typer.Option("--db", help="postgresql | mysql | sqlite.")]
 OrmOpt = Annotated[str | None, typer.Option("--orm", help="sqlalchemy (sqlmodel: planned).")]
-SoftOpt = Annotated[bool | None, typer.Option("--soft-delete/--no-soft-delete",
-                                              help="Soft delete with deleted_at (default: on, "
-                                                   "or as the requirements say).")]
+SoftOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--soft-delete/--no-soft-delete",
+        help="Soft delete with deleted_at (default: on, or as the requirements say).",
+    ),
+]
 
 
 def _fail(exc: SpecError) -> None:
@@ -55,8 +62,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """backend-codegen."""
 
@@ -65,7 +76,10 @@ def main_options(
 def inspect(
     inputs: Inputs,
     as_json: Annotated[bool, typer.Option("--json", help="Print the model as JSON.")] = False,
-    stack: StackOpt = None, db: DbOpt = None, orm: OrmOpt = None, soft_delete: SoftOpt = None,
+    stack: StackOpt = None,
+    db: DbOpt = None,
+    orm: OrmOpt = None,
+    soft_delete: SoftOpt = None,
 ) -> None:
     """Show the inferred model: entities, fields, relations, bindings, and why."""
     try:
@@ -78,29 +92,50 @@ def inspect(
         _warn(result.warnings)
         return
     model = result.model
-    out.print(f"[bold]{model.title}[/bold] {model.version} — {len(model.entities)} entities, "
-              f"{len(model.bindings)} operations, auth {'on' if model.auth.enabled else 'off'}, "
-              f"soft delete {'on' if model.soft_delete else 'off'}")
+    out.print(
+        f"[bold]{model.title}[/bold] {model.version} — {len(model.entities)} entities, "
+        f"{len(model.bindings)} operations, auth {'on' if model.auth.enabled else 'off'}, "
+        f"soft delete {'on' if model.soft_delete else 'off'}"
+    )
     for entity in model.entities:
-        table = Table(title=f"{entity.name} ({entity.table})", title_justify="left",
-                      show_lines=False)
+        table = Table(
+            title=f"{entity.name} ({entity.table})", title_justify="left", show_lines=False
+        )
         for col in ("field", "type", "null", "key", "why"):
             table.add_column(col, overflow="fold")
         for fld in entity.fields:
-            key = "PK" if fld.primary_key else (f"FK→{fld.foreign_key}" if fld.foreign_key
-                                                 else ("unique" if fld.unique else ""))
-            table.add_row(fld.name, fld.type + (f"({fld.length})" if fld.length else ""),
-                          "yes" if fld.nullable else "no", key, "; ".join(fld.reasons))
+            key = (
+                "PK"
+                if fld.primary_key
+                else (
+                    f"FK→{fld.foreign_key}" if fld.foreign_key else ("unique" if fld.unique else "")
+                )
+            )
+            table.add_row(
+                fld.name,
+                fld.type + (f"({fld.length})" if fld.length else ""),
+                "yes" if fld.nullable else "no",
+                key,
+                "; ".join(fld.reasons),
+            )
         out.print(table)
         for rel in entity.relations:
-            out.print(f"  {rel.kind} [bold]{rel.name}[/bold] → {rel.target} "
-                      f"(on delete {rel.on_delete}): {'; '.join(rel.reasons)}", highlight=False)
+            out.print(
+                f"  {rel.kind} [bold]{rel.name}[/bold] → {rel.target} "
+                f"(on delete {rel.on_delete}): {'; '.join(rel.reasons)}",
+                highlight=False,
+            )
     table = Table(title="Operations", title_justify="left")
     for col in ("method", "path", "binding", "auth", "why"):
         table.add_column(col, overflow="fold")
     for b in model.bindings:
-        table.add_row(b.method.upper(), b.path, f"{b.action} {b.entity or ''}".strip(), b.auth,
-                      "; ".join(b.reasons))
+        table.add_row(
+            b.method.upper(),
+            b.path,
+            f"{b.action} {b.entity or ''}".strip(),
+            b.auth,
+            "; ".join(b.reasons),
+        )
     out.print(table)
     _warn(result.warnings)
 
@@ -108,34 +143,53 @@ def inspect(
 @app.command()
 def generate(
     inputs: Inputs,
-    output: Annotated[Path | None, typer.Option("-o", "--output",
-                                                help="Project directory (default ./backend).")]
-    = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a non-empty output "
-                                                         "directory.")] = False,
-    stack: StackOpt = None, db: DbOpt = None, orm: OrmOpt = None, soft_delete: SoftOpt = None,
-    docs_dir: Annotated[Path | None, typer.Option("--docs-dir", help="Where the structure "
-                                                  "document goes (default: output/ beside the "
-                                                  "project).")] = None,
-    verify_after: Annotated[bool, typer.Option("--verify", help="Run the test gate after "
-                                                               "generating.")] = False,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Project directory (default ./backend).")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a non-empty output directory.")
+    ] = False,
+    stack: StackOpt = None,
+    db: DbOpt = None,
+    orm: OrmOpt = None,
+    soft_delete: SoftOpt = None,
+    docs_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--docs-dir",
+            help="Where the structure document goes (default: output/ beside the project).",
+        ),
+    ] = None,
+    verify_after: Annotated[
+        bool, typer.Option("--verify", help="Run the test gate after generating.")
+    ] = False,
 ) -> None:
     """Generate a complete backend project."""
     try:
-        result = api.generate(inputs, output, force=force,
-                              options=api.Options(stack, db, orm, soft_delete),
-                              docs_dir=docs_dir)
+        result = api.generate(
+            inputs,
+            output,
+            force=force,
+            options=api.Options(stack, db, orm, soft_delete),
+            docs_dir=docs_dir,
+        )
     except SpecError as exc:
         _fail(exc)
         return
     _warn(result.warnings)
     for path in result.report.overwritten_edits:
-        err.print(f"warning: replaced {path}, which had been edited by hand (--force)",
-                  style="yellow", markup=False)
+        err.print(
+            f"warning: replaced {path}, which had been edited by hand (--force)",
+            style="yellow",
+            markup=False,
+        )
     out.print(f"[green]generated[/green] {len(result.files)} files in {result.project_dir}")
     out.print(f"docs: {result.docs_path}\nlog:  {result.log_path}")
-    out.print(f"next: cd {result.project_dir} && pip install -e \".[test]\" && "
-              "uvicorn app.main:app", highlight=False, markup=False)
+    out.print(
+        f'next: cd {result.project_dir} && pip install -e ".[test]" && uvicorn app.main:app',
+        highlight=False,
+        markup=False,
+    )
     if verify_after:
         _run_verify(result.project_dir, None)
 
@@ -161,9 +215,9 @@ def _run_verify(project: Path, database_url: str | None) -> None:
 @app.command()
 def verify(
     project: Annotated[Path, typer.Argument(help="A generated project directory.")],
-    database_url: Annotated[str | None, typer.Option("--database-url",
-                                                     help="Run the tests on this database.")]
-    = None,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", help="Run the tests on this database.")
+    ] = None,
 ) -> None:
     """The test gate: install the project's dependencies and run its test suite."""
     _run_verify(project, database_url)

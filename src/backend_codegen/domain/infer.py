@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 
 from backend_codegen.domain.model import (
     Action,
-    AuthMode,
-    FilterOp,
     AuthConfig,
+    AuthMode,
     Binding,
     DomainModel,
     Entity,
     Field,
     Filter,
+    FilterOp,
     OnDelete,
     Relation,
 )
@@ -38,6 +38,7 @@ from backend_codegen.domain.paths import (
     PathShape,
     shape_of,
 )
+from backend_codegen.domain.relations import add_many_to_many
 from backend_codegen.domain.reserved import sql_safe
 from backend_codegen.domain.rules import apply_rules
 from backend_codegen.domain.types import type_of
@@ -62,8 +63,7 @@ TIMESTAMP_ALIASES = {
     "deleted_at": "deleted_at",
     "deletedat": "deleted_at",
 }
-KEY_FIELDS = {"slug", "username", "handle", "code", "key", "sku", "email", "login", "uuid",
-              "name"}
+KEY_FIELDS = {"slug", "username", "handle", "code", "key", "sku", "email", "login", "uuid", "name"}
 GENERIC_CHILD_WORDS = {"items", "lines", "line_items", "entries", "details", "rows", "parts"}
 
 
@@ -104,8 +104,11 @@ def _success(op: Operation) -> tuple[int | None, Schema | None]:
     return int(codes[0]), resp.schema
 
 
-_META = re.compile(r"total|count|page|limit|offset|next|prev|cursor|token|more|size|skip|"
-                   r"unreachable|^top$", re.I)
+_META = re.compile(
+    r"total|count|page|limit|offset|next|prev|cursor|token|more|size|skip|"
+    r"unreachable|^top$",
+    re.I,
+)
 
 
 def _is_object(schema: Schema | None) -> bool:
@@ -246,8 +249,9 @@ class _Inference:
             item.reasons.append("no resource collection in the path")
             return
         if set(shape.words) & ME_WORDS:
-            item.reasons.append(f"'{shape.action or col}' on the current account is not a "
-                                "CRUD operation")
+            item.reasons.append(
+                f"'{shape.action or col}' on the current account is not a CRUD operation"
+            )
             return
         entity_name = self.collection_entity[col]
         item.entity = entity_name
@@ -285,8 +289,11 @@ class _Inference:
         same_entity = item.response is not None and (
             item.response.name is None or self._canonical(item.response.name) == entity_name
         )
-        if item.response is not None and same_entity and action in (
-            "read", "list", "create", "replace", "patch", "sub_create", "sub_list", "set_field"
+        if (
+            item.response is not None
+            and same_entity
+            and action
+            in ("read", "list", "create", "replace", "patch", "sub_create", "sub_list", "set_field")
         ):
             for name, prop in item.response.properties.items():
                 self._prop(entity_name, name, prop, f"response of {op.key}", response=True)
@@ -523,7 +530,11 @@ class _Inference:
                 self._fk_or_m2m(entity, fld)
         for source, target, api_name, _prop, reason in self._pending_m2m:
             self._add_m2m(
-                self.entities[source], target, api_name, reason, Name.parse(api_name).snake,
+                self.entities[source],
+                target,
+                api_name,
+                reason,
+                Name.parse(api_name).snake,
                 api_objects=True,
             )
         for item in self.ops:
@@ -609,7 +620,8 @@ class _Inference:
                 reasons=[reason, "default FK policy: restrict"],
             )
         )
-        if target == self.auth.account and name in OWNER_FIELDS and not (prop and prop.in_create):
+        written_by_client = prop is not None and prop.in_create and not prop.schema.read_only
+        if target == self.auth.account and name in OWNER_FIELDS and not written_by_client:
             fld.from_current_user = True
             fld.nullable = False
             fld.read_only = True
@@ -646,26 +658,13 @@ class _Inference:
         *,
         api_objects: bool = False,
     ) -> None:
-        src, dst = Name.parse(entity.name), Name.parse(target)
-        if any(r.kind == "many_to_many" and r.target == target for r in entity.relations):
-            return
-        join = sql_safe(f"{src.snake}_{dst.plural.snake}")
-        src_col = f"{src.snake}_id"
-        dst_col = f"{dst.snake}_id" if target != entity.name else f"related_{dst.snake}_id"
-        entity.relations.append(
-            Relation(
-                kind="many_to_many",
-                name=rel_name,
-                source=entity.name,
-                target=target,
-                api_name=api_name,
-                join_table=join,
-                join_source_column=src_col,
-                join_target_column=dst_col,
-                on_delete="cascade",
-                api_objects=api_objects,
-                reasons=[reason, f"many-to-many through the join table {join}"],
-            )
+        add_many_to_many(
+            entity,
+            target,
+            api_name=api_name,
+            rel_name=rel_name,
+            reason=reason,
+            api_objects=api_objects,
         )
 
     def _parent_from_path(self, item: _Op) -> None:
@@ -677,8 +676,14 @@ class _Inference:
         if child.owned_by == parent_name:
             return
         by_param = Name.parse(item.shape.parent_param).snake
-        existing = next((r.fk_field for r in child.relations
-                         if r.kind == "many_to_one" and r.target == parent_name), None)
+        existing = next(
+            (
+                r.fk_field
+                for r in child.relations
+                if r.kind == "many_to_one" and r.target == parent_name
+            ),
+            None,
+        )
         if existing:
             fk = existing
         elif by_param.endswith("_id") and child.field(by_param):
@@ -843,7 +848,8 @@ class _Inference:
                     b.action, b.id_param = "custom", None
                     b.reasons.append(
                         f"{{{item.shape.item_param}}} is not an identifier of {entity.name} "
-                        "(not unique): the operation's meaning is not inferred")
+                        "(not unique): the operation's meaning is not inferred"
+                    )
                 else:
                     b.id_field = id_field
             nested = ("sub_list", "sub_create", "read", "replace", "patch", "delete", "set_field")
@@ -888,8 +894,9 @@ class _Inference:
         if snake in ("id", f"{Name.parse(entity.name).snake}_id"):
             return "id"
         fld = entity.field(snake)
-        if fld is not None and (fld.unique or fld.primary_key or snake in KEY_FIELDS or
-                                fld.type == "uuid"):
+        if fld is not None and (
+            fld.unique or fld.primary_key or snake in KEY_FIELDS or fld.type == "uuid"
+        ):
             fld.unique = True
             fld.reasons.append(f"addresses a {entity.name} in the path {{{param}}}: unique")
             return fld.name

@@ -15,7 +15,7 @@ import difflib
 import re
 
 from backend_codegen.domain.model import Entity, Field, OnDelete, Relation
-from backend_codegen.domain.reserved import sql_safe
+from backend_codegen.domain.relations import add_many_to_many
 from backend_codegen.errors import Location, SpecError, Warnings
 from backend_codegen.naming import Name
 from backend_codegen.spec.model import ApiSpec
@@ -44,7 +44,9 @@ REFUSED = re.compile(
 _OWNER_WORDS = r"(?:(?:its|their|his|her|the|all|any)\s+)*"
 CASCADES = re.compile(
     rf"delet\w*\s+(?:an?\s+|the\s+)?{_W}\s+(?:also\s+)?(?:deletes|removes|cascades\s+to)\s+"
-    rf"{_OWNER_WORDS}(?!it\b|them\b){_W}", re.I)
+    rf"{_OWNER_WORDS}(?!it\b|them\b){_W}",
+    re.I,
+)
 SET_NULL = re.compile(
     rf"{_W}\.{_W}\s+is\s+set\s+to\s+null\s+when\s+(?:an?\s+|the\s+)?{_W}\s+is\s+deleted|"
     rf"delet\w*\s+(?:an?\s+|the\s+)?{_W}\s+sets\s+{_W}\.{_W}\s+to\s+null",
@@ -140,24 +142,15 @@ class _Rules:
             rel.nullable = True
 
     def m2m(self, a: Entity, b: Entity, reason: str) -> None:
-        if any(r.kind == "many_to_many" and r.target == b.name for r in a.relations) or any(
-            r.kind == "many_to_many" and r.target == a.name for r in b.relations
-        ):
+        if any(r.kind == "many_to_many" and r.target == a.name for r in b.relations):
             return
-        src, dst = Name.parse(a.name), Name.parse(b.name)
-        a.relations.append(
-            Relation(
-                kind="many_to_many",
-                name=dst.plural.snake,
-                source=a.name,
-                target=b.name,
-                api_name=f"{dst.snake}_ids",
-                join_table=sql_safe(f"{src.snake}_{dst.plural.snake}"),
-                join_source_column=f"{src.snake}_id",
-                join_target_column=f"{dst.snake}_id",
-                on_delete="cascade",
-                reasons=[f"rule: {reason}"],
-            )
+        dst = Name.parse(b.name)
+        add_many_to_many(
+            a,
+            b.name,
+            api_name=f"{dst.snake}_ids",
+            rel_name=dst.plural.snake,
+            reason=f"rule: {reason}",
         )
 
     def apply(self, text: str, location: Location | None) -> None:

@@ -89,8 +89,12 @@ def _usable_example(fld: Field) -> bool:
     if fld.type == "enum":
         return value in fld.enum_values
     if fld.type in ("string", "text", "email", "url"):
-        return isinstance(value, str) and (fld.length is None or len(value) <= fld.length) and (
-            fld.min_length is None or len(value) >= fld.min_length) and _matches(fld, value)
+        return (
+            isinstance(value, str)
+            and (fld.length is None or len(value) <= fld.length)
+            and (fld.min_length is None or len(value) >= fld.min_length)
+            and _matches(fld, value)
+        )
     if fld.type in ("integer", "bigint", "smallint"):
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif fld.type in ("float", "decimal"):
@@ -99,8 +103,11 @@ def _usable_example(fld: Field) -> bool:
         return isinstance(value, bool)
     else:
         return False
-    return ok and (fld.minimum is None or value >= fld.minimum) and (
-        fld.maximum is None or value <= fld.maximum)
+    return (
+        ok
+        and (fld.minimum is None or value >= fld.minimum)
+        and (fld.maximum is None or value <= fld.maximum)
+    )
 
 
 def _string(fld: Field, n: int) -> str:
@@ -124,8 +131,13 @@ def _string(fld: Field, n: int) -> str:
         text = f"{text}-{n + 1}"
     text = _fit(text, fld)
     if fld.pattern and not _matches(fld, text):
-        for candidate in (f"{5550100 + n}", word.lower(), word, f"{word.lower()}{n + 1}",
-                          f"{word[0]}{n + 1}"):
+        for candidate in (
+            f"{5550100 + n}",
+            word.lower(),
+            word,
+            f"{word.lower()}{n + 1}",
+            f"{word[0]}{n + 1}",
+        ):
             if _matches(fld, _fit(candidate, fld)):
                 return _fit(candidate, fld)
     return text

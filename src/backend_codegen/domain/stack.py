@@ -14,26 +14,64 @@ SUPPORTED_STACKS = {"python-fastapi": ("python", "fastapi")}
 SUPPORTED_TEXT = "python-fastapi (Python + FastAPI + SQLAlchemy 2)"
 
 _LANGUAGES = {
-    "python": "python", "py": "python", "java": "java", "kotlin": "kotlin", "node": "node",
-    "nodejs": "node", "node.js": "node", "javascript": "node", "typescript": "node",
-    "go": "go", "golang": "go", "rust": "rust", "c#": "csharp", ".net": "csharp",
-    "php": "php", "ruby": "ruby",
+    "python": "python",
+    "py": "python",
+    "java": "java",
+    "kotlin": "kotlin",
+    "node": "node",
+    "nodejs": "node",
+    "node.js": "node",
+    "javascript": "node",
+    "typescript": "node",
+    "go": "go",
+    "golang": "go",
+    "rust": "rust",
+    "c#": "csharp",
+    ".net": "csharp",
+    "php": "php",
+    "ruby": "ruby",
 }
 _FRAMEWORKS = {
-    "fastapi": "fastapi", "flask": "flask", "django": "django", "spring": "spring-boot",
-    "spring boot": "spring-boot", "springboot": "spring-boot", "express": "express",
-    "nestjs": "nestjs", "nest": "nestjs", "koa": "koa", "gin": "gin", "echo": "echo",
-    "rails": "rails", "laravel": "laravel",
+    "fastapi": "fastapi",
+    "flask": "flask",
+    "django": "django",
+    "spring": "spring-boot",
+    "spring boot": "spring-boot",
+    "springboot": "spring-boot",
+    "express": "express",
+    "nestjs": "nestjs",
+    "nest": "nestjs",
+    "koa": "koa",
+    "gin": "gin",
+    "echo": "echo",
+    "rails": "rails",
+    "laravel": "laravel",
 }
 _DATABASES = {
-    "postgresql": "postgresql", "postgres": "postgresql", "pg": "postgresql",
-    "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite", "mongodb": "mongodb",
-    "mongo": "mongodb", "sql server": "mssql", "mssql": "mssql", "oracle": "oracle",
+    "postgresql": "postgresql",
+    "postgres": "postgresql",
+    "pg": "postgresql",
+    "mysql": "mysql",
+    "mariadb": "mysql",
+    "sqlite": "sqlite",
+    "mongodb": "mongodb",
+    "mongo": "mongodb",
+    "sql server": "mssql",
+    "mssql": "mssql",
+    "oracle": "oracle",
 }
 _ORMS = {
-    "sqlalchemy": "sqlalchemy", "sqlmodel": "sqlmodel", "django orm": "django-orm",
-    "mybatis": "mybatis", "jpa": "jpa", "hibernate": "jpa", "mongoose": "mongoose",
-    "sequelize": "sequelize", "prisma": "prisma", "typeorm": "typeorm", "gorm": "gorm",
+    "sqlalchemy": "sqlalchemy",
+    "sqlmodel": "sqlmodel",
+    "django orm": "django-orm",
+    "mybatis": "mybatis",
+    "jpa": "jpa",
+    "hibernate": "jpa",
+    "mongoose": "mongoose",
+    "sequelize": "sequelize",
+    "prisma": "prisma",
+    "typeorm": "typeorm",
+    "gorm": "gorm",
     "tortoise": "tortoise",
 }
 
@@ -62,16 +100,19 @@ def resolve_stack(choice: StackChoice, overrides: StackOverrides, warnings: Warn
 
     if overrides.stack:
         if overrides.stack not in SUPPORTED_STACKS:
-            raise SpecError(f"unsupported stack '{overrides.stack}'", None,
-                            f"supported: {SUPPORTED_TEXT}")
+            raise SpecError(
+                f"unsupported stack '{overrides.stack}'", None, f"supported: {SUPPORTED_TEXT}"
+            )
         stack.reasons.append(f"--stack {overrides.stack}")
     else:
         if choice.language:
             lang = _match(choice.language, _LANGUAGES)
             if lang != "python":
                 raise SpecError(
-                    f"backend language '{choice.language}' is not supported yet", where("language"),
-                    f"supported: {SUPPORTED_TEXT}; pass --stack python-fastapi to override")
+                    f"backend language '{choice.language}' is not supported yet",
+                    where("language"),
+                    f"supported: {SUPPORTED_TEXT}; pass --stack python-fastapi to override",
+                )
             stack.reasons.append(f"language {choice.language} ({where('language')})")
         if choice.framework:
             framework = _match(choice.framework, _FRAMEWORKS)
@@ -79,27 +120,37 @@ def resolve_stack(choice: StackChoice, overrides: StackOverrides, warnings: Warn
                 raise SpecError(
                     f"web framework '{choice.framework}' is not supported yet",
                     where("framework"),
-                    f"supported: {SUPPORTED_TEXT}; pass --stack python-fastapi to override")
+                    f"supported: {SUPPORTED_TEXT}; pass --stack python-fastapi to override",
+                )
             stack.reasons.append(f"framework {choice.framework} ({where('framework')})")
     db_text = overrides.database or choice.database
     if db_text:
         database = _match(db_text, _DATABASES)
         if database not in ("postgresql", "mysql", "sqlite"):
-            raise SpecError(f"database '{db_text}' is not supported", None if overrides.database
-                            else where("database"), "supported: PostgreSQL, MySQL/MariaDB, SQLite")
+            raise SpecError(
+                f"database '{db_text}' is not supported",
+                None if overrides.database else where("database"),
+                "supported: PostgreSQL, MySQL/MariaDB, SQLite",
+            )
         stack.database = database
-        stack.reasons.append(f"database {db_text}" + (" (--db)" if overrides.database else
-                                                      f" ({where('database')})"))
+        stack.reasons.append(
+            f"database {db_text}" + (" (--db)" if overrides.database else f" ({where('database')})")
+        )
     orm_text = overrides.orm or choice.orm
     if orm_text:
         orm = _match(orm_text, _ORMS)
         if orm == "sqlmodel":
-            warnings.add("ORM SQLModel: the SQLModel flavour is not available yet; generating "
-                         "SQLAlchemy 2 models (same tables, same API)",
-                         None if overrides.orm else where("orm"), "use --orm sqlalchemy to "
-                         "silence this warning")
+            warnings.add(
+                "ORM SQLModel: the SQLModel flavour is not available yet; generating "
+                "SQLAlchemy 2 models (same tables, same API)",
+                None if overrides.orm else where("orm"),
+                "use --orm sqlalchemy to silence this warning",
+            )
         elif orm != "sqlalchemy":
-            raise SpecError(f"ORM '{orm_text}' is not supported", None if overrides.orm
-                            else where("orm"), "supported: SQLAlchemy (SQLModel planned)")
+            raise SpecError(
+                f"ORM '{orm_text}' is not supported",
+                None if overrides.orm else where("orm"),
+                "supported: SQLAlchemy (SQLModel planned)",
+            )
         stack.reasons.append(f"ORM {orm_text}")
     return stack

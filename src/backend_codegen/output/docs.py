@@ -9,10 +9,23 @@ from backend_codegen.errors import Warnings
 from backend_codegen.targets.base import GeneratedFile
 
 _MERMAID = {
-    "string": "string", "text": "text", "email": "string", "url": "string", "enum": "string",
-    "password": "string", "integer": "int", "bigint": "bigint", "smallint": "int",
-    "decimal": "decimal", "float": "float", "boolean": "boolean", "date": "date",
-    "datetime": "datetime", "time": "time", "uuid": "uuid", "json": "json",
+    "string": "string",
+    "text": "text",
+    "email": "string",
+    "url": "string",
+    "enum": "string",
+    "password": "string",
+    "integer": "int",
+    "bigint": "bigint",
+    "smallint": "int",
+    "decimal": "decimal",
+    "float": "float",
+    "boolean": "boolean",
+    "date": "date",
+    "datetime": "datetime",
+    "time": "time",
+    "uuid": "uuid",
+    "json": "json",
 }
 
 
@@ -55,8 +68,10 @@ def _constraints(fld: Field) -> str:
     if fld.has_default:
         parts.append(f"default {fld.default!r}")
     if fld.minimum is not None or fld.maximum is not None:
-        parts.append(f"range {fld.minimum if fld.minimum is not None else ''}.."
-                     f"{fld.maximum if fld.maximum is not None else ''}")
+        parts.append(
+            f"range {fld.minimum if fld.minimum is not None else ''}.."
+            f"{fld.maximum if fld.maximum is not None else ''}"
+        )
     if fld.from_current_user:
         parts.append("set from the current user")
     return ", ".join(parts)
@@ -80,8 +95,9 @@ def mermaid(model: DomainModel) -> str:
     return "\n".join(lines)
 
 
-def structure_document(model: DomainModel, files: list[GeneratedFile], project_dir: str,
-                       warnings: Warnings) -> str:
+def structure_document(
+    model: DomainModel, files: list[GeneratedFile], project_dir: str, warnings: Warnings
+) -> str:
     out: list[str] = [
         f"# {model.title} — generated backend",
         "",
@@ -107,26 +123,46 @@ def structure_document(model: DomainModel, files: list[GeneratedFile], project_d
             out.append(f"- {reason}")
         out += ["", "| field | JSON name | type | constraints | why |", "|---|---|---|---|---|"]
         for fld in entity.fields:
-            out.append(f"| `{fld.column}` | `{fld.api_name}` | {_type(fld)} | "
-                       f"{_constraints(fld)} | {'; '.join(fld.reasons)} |")
+            out.append(
+                f"| `{fld.column}` | `{fld.api_name}` | {_type(fld)} | "
+                f"{_constraints(fld)} | {'; '.join(fld.reasons)} |"
+            )
         if entity.relations:
             out += ["", "| relation | kind | target | on delete | why |", "|---|---|---|---|---|"]
             for rel in entity.relations:
-                out.append(f"| `{rel.name}` | {rel.kind.replace('_', '-')} | {rel.target} | "
-                           f"{rel.on_delete} | {'; '.join(rel.reasons)} |")
+                out.append(
+                    f"| `{rel.name}` | {rel.kind.replace('_', '-')} | {rel.target} | "
+                    f"{rel.on_delete} | {'; '.join(rel.reasons)} |"
+                )
         out.append("")
-    out += ["## Entity relationships", "", "```mermaid", mermaid(model), "```", "",
-            "## Endpoints", "", "| method | path | binding | auth | status | why |",
-            "|---|---|---|---|---|---|"]
+    out += [
+        "## Entity relationships",
+        "",
+        "```mermaid",
+        mermaid(model),
+        "```",
+        "",
+        "## Endpoints",
+        "",
+        "| method | path | binding | auth | status | why |",
+        "|---|---|---|---|---|---|",
+    ]
     for b in model.bindings:
         target = f"{b.action} {b.entity}" if b.entity else b.action
-        out.append(f"| {b.method.upper()} | `{b.path}` | {target} | {b.auth} | {b.status_code} "
-                   f"| {'; '.join(b.reasons)} |")
+        out.append(
+            f"| {b.method.upper()} | `{b.path}` | {target} | {b.auth} | {b.status_code} "
+            f"| {'; '.join(b.reasons)} |"
+        )
     custom = [b for b in model.bindings if b.action == "custom"]
     if custom:
-        out += ["", "## Operations to implement", "",
-                "The documents do not say what these do; each answers 501 until its function "
-                "in `app/services/custom.py` is written:", ""]
+        out += [
+            "",
+            "## Operations to implement",
+            "",
+            "The documents do not say what these do; each answers 501 until its function "
+            "in `app/services/custom.py` is written:",
+            "",
+        ]
         out += [f"- `{b.method.upper()} {b.path}` → `{b.function}`" for b in custom]
     out += ["", "## Decisions", ""]
     out += [f"- {note}" for note in model.notes]

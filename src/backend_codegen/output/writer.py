@@ -16,6 +16,12 @@ from backend_codegen.targets.base import GeneratedFile
 MANIFEST = ".backend-codegen/manifest.json"
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -50,15 +56,22 @@ def write_tree(
     swapped in by rename, so an error or interruption leaves the previous tree intact."""
     report = WriteReport()
     if root.exists() and not root.is_dir():
-        raise SpecError(f"{root} exists and is not a directory", Location(str(root)),
-                        "choose another output path with -o")
+        raise SpecError(
+            f"{root} exists and is not a directory",
+            Location(str(root)),
+            "choose another output path with -o",
+        )
     if root.exists() and any(root.iterdir()):
         if not force:
-            raise SpecError(f"{root} is not empty", Location(str(root)),
-                            "pass --force to replace it, or choose another directory with -o")
+            raise SpecError(
+                f"{root} is not empty",
+                Location(str(root)),
+                "pass --force to replace it, or choose another directory with -o",
+            )
         report.overwritten_edits = _edited_files(root)
     root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.new-", dir=root.parent))
+    staging.chmod(0o777 & ~_umask())  # mkdtemp makes 0700; a project is a normal directory
     try:
         for f in files:
             target = staging / f.path
@@ -110,6 +123,7 @@ def write_text_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

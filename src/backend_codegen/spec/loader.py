@@ -28,20 +28,32 @@ def load_spec(inputs: list[Path], warnings: Warnings | None = None) -> ApiSpec:
     """
     warnings = warnings if warnings is not None else Warnings()
     if not inputs:
-        raise SpecError("no input documents given", None,
-                        "pass a directory, an OpenAPI file, or api-list.md [requirements.md]")
+        raise SpecError(
+            "no input documents given",
+            None,
+            "pass a directory, an OpenAPI file, or api-list.md [requirements.md]",
+        )
     for path in inputs:
         if not path.exists():
-            raise SpecError(f"{path} does not exist", Location(str(path)),
-                            "check the path; pass a directory or the document files")
+            raise SpecError(
+                f"{path} does not exist",
+                Location(str(path)),
+                "check the path; pass a directory or the document files",
+            )
     if len(inputs) > 2:
-        raise SpecError("too many input documents", Location(str(inputs[2])),
-                        "pass one OpenAPI file, or an API list and a requirements document")
+        raise SpecError(
+            "too many input documents",
+            Location(str(inputs[2])),
+            "pass one OpenAPI file, or an API list and a requirements document",
+        )
     first = inputs[0]
     if first.is_dir():
         if len(inputs) > 1:
-            raise SpecError("a directory cannot be combined with other inputs",
-                            Location(str(inputs[1])), "pass the directory alone")
+            raise SpecError(
+                "a directory cannot be combined with other inputs",
+                Location(str(inputs[1])),
+                "pass the directory alone",
+            )
         return _load_directory(first, warnings)
     if first.suffix.lower() in OPENAPI_SUFFIXES:
         if len(inputs) > 1:
@@ -56,25 +68,36 @@ def load_spec(inputs: list[Path], warnings: Warnings | None = None) -> ApiSpec:
 
 
 def _markdown_with_openapi_error(inputs: list[Path]) -> ApiSpec:
-    raise SpecError("an OpenAPI document is read on its own", Location(str(inputs[1])),
-                    "put the tech stack in x-backend-codegen or use --stack/--db options")
+    raise SpecError(
+        "an OpenAPI document is read on its own",
+        Location(str(inputs[1])),
+        "put the tech stack in x-backend-codegen or use --stack/--db options",
+    )
 
 
 def _load_directory(directory: Path, warnings: Warnings) -> ApiSpec:
-    specs = sorted(p for p in directory.iterdir()
-                   if p.suffix.lower() in OPENAPI_SUFFIXES and _looks_like_openapi(p))
+    specs = sorted(
+        p
+        for p in directory.iterdir()
+        if p.suffix.lower() in OPENAPI_SUFFIXES and _looks_like_openapi(p)
+    )
     markdown = sorted(p for p in directory.iterdir() if p.suffix.lower() == ".md")
     if specs and not markdown:
         if len(specs) > 1:
-            raise SpecError(f"{directory} holds several OpenAPI documents: "
-                            f"{', '.join(p.name for p in specs)}", Location(str(directory)),
-                            "pass the one to use")
+            raise SpecError(
+                f"{directory} holds several OpenAPI documents: {', '.join(p.name for p in specs)}",
+                Location(str(directory)),
+                "pass the one to use",
+            )
         from backend_codegen.spec.openapi import read_openapi
 
         return read_openapi(specs[0], warnings)
     if not markdown:
-        raise SpecError(f"{directory} holds no API documents", Location(str(directory)),
-                        "add api-list.md + requirements.md (see templates/) or an OpenAPI file")
+        raise SpecError(
+            f"{directory} holds no API documents",
+            Location(str(directory)),
+            "add api-list.md + requirements.md (see templates/) or an OpenAPI file",
+        )
     from backend_codegen.spec.markdown import find_markdown_inputs, read_markdown
 
     api_list, requirements = find_markdown_inputs(directory)

@@ -7,7 +7,7 @@ from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 DIALECTS: dict[str, sa.engine.Dialect] = {
-    "postgresql": postgresql.dialect(),
+    "postgresql": postgresql.dialect(),  # type: ignore[no-untyped-call]
     "mysql": mysql.dialect(),
     "sqlite": sqlite.dialect(),
 }

@@ -7,6 +7,8 @@ CI runs `alembic check` against the generated models to prove the two agree.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from backend_codegen.domain.model import DomainModel, Entity, Field
@@ -22,7 +24,7 @@ NAMING_CONVENTION: dict[str, str] = {
 ON_DELETE = {"cascade": "CASCADE", "restrict": "RESTRICT", "set null": "SET NULL"}
 
 
-def sa_type(fld: Field) -> sa.types.TypeEngine[object]:
+def sa_type(fld: Field) -> sa.types.TypeEngine[Any]:
     """The SQLAlchemy column type of a field (mirrored by the target's type map)."""
     t = fld.type
     if t in ("string", "email", "url", "password"):
@@ -35,7 +37,7 @@ def sa_type(fld: Field) -> sa.types.TypeEngine[object]:
             create_constraint=True,
             length=max((len(v) for v in fld.enum_values), default=20),
         )
-    simple: dict[str, sa.types.TypeEngine[object]] = {
+    simple: dict[str, sa.types.TypeEngine[Any]] = {
         "text": sa.Text(),
         "integer": sa.Integer(),
         "bigint": sa.BigInteger(),
@@ -53,8 +55,8 @@ def sa_type(fld: Field) -> sa.types.TypeEngine[object]:
     return simple[t]
 
 
-def _column(model: DomainModel, entity: Entity, fld: Field) -> sa.Column[object]:
-    args: list[object] = []
+def _column(model: DomainModel, entity: Entity, fld: Field) -> sa.Column[Any]:
+    args: list[Any] = []
     if fld.foreign_key:
         target = model.entity(fld.foreign_key)
         rel = next((r for r in entity.relations if r.fk_field == fld.name), None)
@@ -105,5 +107,5 @@ def build_metadata(model: DomainModel) -> sa.MetaData:
     return metadata
 
 
-def sa_type_for_id(entity: Entity) -> sa.types.TypeEngine[object]:
+def sa_type_for_id(entity: Entity) -> sa.types.TypeEngine[Any]:
     return sa.Uuid() if entity.id_type == "uuid" else sa.Integer()

@@ -77,15 +77,18 @@ def build_seed(model: DomainModel, header: str) -> str:
     lines = [header.rstrip(), ""]
     account = model.auth.account
     if account:
-        lines.append(f"-- Accounts in {model.entity(account).table} log in with the password "
-                     f"'{SEED_PASSWORD}'.")
+        lines.append(
+            f"-- Accounts in {model.entity(account).table} log in with the password "
+            f"'{SEED_PASSWORD}'."
+        )
         lines.append("")
     for entity in model.entities:
         lines.append(f"-- {entity.name}")
         for n in range(ROWS):
             columns, values = _row(model, entity, n)
-            lines.append(f"INSERT INTO {entity.table} ({', '.join(columns)}) "
-                         f"VALUES ({', '.join(values)});")
+            lines.append(
+                f"INSERT INTO {entity.table} ({', '.join(columns)}) VALUES ({', '.join(values)});"
+            )
         lines.append("")
     for entity in model.entities:
         for rel in entity.relations:
@@ -96,9 +99,11 @@ def build_seed(model: DomainModel, header: str) -> str:
             for a, b in pairs:
                 left = uuid.UUID(int=a) if _is_uuid(model, entity.name) else a
                 right = uuid.UUID(int=b) if _is_uuid(model, rel.target) else b
-                lines.append(f"INSERT INTO {rel.join_table} ({rel.join_source_column}, "
-                             f"{rel.join_target_column}) VALUES ({literal(left)}, "
-                             f"{literal(right)});")
+                lines.append(
+                    f"INSERT INTO {rel.join_table} ({rel.join_source_column}, "
+                    f"{rel.join_target_column}) VALUES ({literal(left)}, "
+                    f"{literal(right)});"
+                )
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -106,8 +111,7 @@ def build_seed(model: DomainModel, header: str) -> str:
 def seed_rows(model: DomainModel, entity: Entity) -> list[dict[str, Any]]:
     """Sample rows as Python values keyed by field name (used by docs)."""
     return [
-        {f.name: sample_value(f, n) for f in entity.fields if not f.system}
-        for n in range(ROWS)
+        {f.name: sample_value(f, n) for f in entity.fields if not f.system} for n in range(ROWS)
     ]
 
 

@@ -72,7 +72,7 @@ def format_python(files: list[GeneratedFile]) -> None:
         root = Path(tmp)
         (root / "pyproject.toml").write_text(
             '[tool.ruff]\nline-length = 100\ntarget-version = "py311"\n'
-            '[tool.ruff.format]\nskip-magic-trailing-comma = true\n'
+            "[tool.ruff.format]\nskip-magic-trailing-comma = true\n"
             '[tool.ruff.lint]\nselect = ["E", "F", "I", "UP", "B"]\nignore = ["E501"]\n'
             '[tool.ruff.lint.isort]\nknown-first-party = ["app"]\nsplit-on-trailing-comma = false\n'
         )
@@ -80,10 +80,13 @@ def format_python(files: list[GeneratedFile]) -> None:
             target = root / f.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(f.content)
-        subprocess.run([ruff, "check", "--fix", "--quiet", "--exit-zero", "."], cwd=root,
-                       check=True, capture_output=True)
-        subprocess.run([ruff, "format", "--quiet", "."], cwd=root, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [ruff, "check", "--fix", "--quiet", "--exit-zero", "."],
+            cwd=root,
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run([ruff, "format", "--quiet", "."], cwd=root, check=True, capture_output=True)
         for f in py:
             f.content = (root / f.path).read_text()
 

@@ -9,8 +9,20 @@ from backend_codegen.domain.model import Field, LogicalType
 
 # Attribute names that clash with SQLAlchemy declarative or pydantic BaseModel internals.
 _RESERVED_ATTRS = {
-    "metadata", "registry", "schema", "json", "dict", "copy", "fields", "validate",
-    "construct", "self", "cls", "session", "settings", "current_user",
+    "metadata",
+    "registry",
+    "schema",
+    "json",
+    "dict",
+    "copy",
+    "fields",
+    "validate",
+    "construct",
+    "self",
+    "cls",
+    "session",
+    "settings",
+    "current_user",
 }
 _NOT_IDENT = re.compile(r"[^0-9a-zA-Z_]")
 
@@ -27,10 +39,23 @@ def py_name(name: str) -> str:
 
 
 PY_TYPES: dict[LogicalType, str] = {
-    "string": "str", "text": "str", "email": "str", "url": "str", "enum": "str",
-    "password": "str", "integer": "int", "bigint": "int", "smallint": "int",
-    "decimal": "Decimal", "float": "float", "boolean": "bool", "date": "dt.date",
-    "datetime": "dt.datetime", "time": "dt.time", "uuid": "UUID", "json": "Any",
+    "string": "str",
+    "text": "str",
+    "email": "str",
+    "url": "str",
+    "enum": "str",
+    "password": "str",
+    "integer": "int",
+    "bigint": "int",
+    "smallint": "int",
+    "decimal": "Decimal",
+    "float": "float",
+    "boolean": "bool",
+    "date": "dt.date",
+    "datetime": "dt.datetime",
+    "time": "dt.time",
+    "uuid": "UUID",
+    "json": "Any",
 }
 
 
@@ -42,14 +67,23 @@ def sa_type_expr(fld: Field) -> str:
     if t == "enum":
         values = ", ".join(repr(v) for v in fld.enum_values)
         length = max((len(v) for v in fld.enum_values), default=20)
-        return (f"Enum({values}, name={fld.column!r}, native_enum=False, "
-                f"create_constraint=True, length={length})")
+        return (
+            f"Enum({values}, name={fld.column!r}, native_enum=False, "
+            f"create_constraint=True, length={length})"
+        )
     if t == "decimal":
         scale = fld.scale if fld.scale is not None else 2
         return f"Numeric({fld.precision or 12}, {scale})"
     return {
-        "text": "Text()", "integer": "Integer()", "bigint": "BigInteger()",
-        "smallint": "SmallInteger()", "float": "Float()", "boolean": "Boolean()",
-        "date": "Date()", "datetime": "DateTime(timezone=True)", "time": "Time()",
-        "uuid": "Uuid()", "json": "JSON()",
+        "text": "Text()",
+        "integer": "Integer()",
+        "bigint": "BigInteger()",
+        "smallint": "SmallInteger()",
+        "float": "Float()",
+        "boolean": "Boolean()",
+        "date": "Date()",
+        "datetime": "DateTime(timezone=True)",
+        "time": "Time()",
+        "uuid": "Uuid()",
+        "json": "JSON()",
     }[t]

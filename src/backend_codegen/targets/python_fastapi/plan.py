@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from backend_codegen.domain.model import Binding, DomainModel, Entity
-from backend_codegen.domain.samples import SEED_PASSWORD
+from backend_codegen.domain.samples import SEED_PASSWORD, sample_value
 from backend_codegen.naming import Name
 from backend_codegen.sql.ddl import compile_ddl
 from backend_codegen.sql.metadata import build_metadata
@@ -32,7 +33,6 @@ from backend_codegen.targets.python_fastapi.views import (
     py_value,
     route_path,
 )
-from backend_codegen.domain.samples import sample_value
 
 PACKAGE = "backend_codegen.targets.python_fastapi"
 
@@ -52,7 +52,7 @@ TEST_DEPENDENCIES = ["pytest>=8,<10", "httpx>=0.27,<1", "anyio>=4,<5", "ruff>=0.
 
 def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
     fld = entity.field(flt.target)
-    py_type = PY_TYPES[flt.type] if flt.type in PY_TYPES else "str"
+    py_type = PY_TYPES.get(flt.type, "str")
     if flt.op == "search":
         py_type = "str"
     if flt.op == "in":
@@ -76,7 +76,7 @@ def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
 
 def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -> RouteView:
     full, _params = route_path(b.path, "")
-    rel_path = full[len(prefix):] if prefix and full.startswith(prefix) else full
+    rel_path = full[len(prefix) :] if prefix and full.startswith(prefix) else full
     id_param = py_name(Name.parse(b.id_param).snake) if b.id_param else None
     id_attr, id_annotation = "id", "int"
     owner = None
@@ -84,11 +84,16 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         id_fld = entity.field(b.id_field) or entity.field("id")
         assert id_fld is not None
         id_attr = attr_of(id_fld)
-        id_annotation = PY_TYPES[id_fld.type] if id_fld.name != "id" else (
-            "UUID" if entity.id_type == "uuid" else "int")
-        missing = {"uuid": '"00000000-0000-4000-8000-000000000000"', "integer": "999999999",
-                   "bigint": "999999999"}.get(
-            entity.id_type if id_fld.name == "id" else id_fld.type, '"does-not-exist"')
+        id_annotation = (
+            PY_TYPES[id_fld.type]
+            if id_fld.name != "id"
+            else ("UUID" if entity.id_type == "uuid" else "int")
+        )
+        missing = {
+            "uuid": '"00000000-0000-4000-8000-000000000000"',
+            "integer": "999999999",
+            "bigint": "999999999",
+        }.get(entity.id_type if id_fld.name == "id" else id_fld.type, '"does-not-exist"')
         owner_fld = next((f for f in entity.fields if f.from_current_user), None)
         owner = attr_of(owner_fld) if owner_fld else None
     else:
@@ -105,68 +110,115 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
     if id_param:
         test_url = test_url.replace("{" + id_param + "}", "{id}")
     if b.parent_param:
-        test_url = test_url.replace("{" + py_name(Name.parse(b.parent_param).snake) + "}",
-                                    "{parent}")
+        test_url = test_url.replace(
+            "{" + py_name(Name.parse(b.parent_param).snake) + "}", "{parent}"
+        )
     test_url = re.sub(r"\{(?!id\}|parent\})[^}]+\}", "x", test_url)
     return RouteView(
-        binding=b, function=b.function, method=b.method, path=rel_path, full_path=full,
-        spec_path=b.path, status_code=b.status_code, auth=b.auth, id_param=id_param,
-        id_attr=id_attr, id_annotation=id_annotation,
+        binding=b,
+        function=b.function,
+        method=b.method,
+        path=rel_path,
+        full_path=full,
+        spec_path=b.path,
+        status_code=b.status_code,
+        auth=b.auth,
+        id_param=id_param,
+        id_attr=id_attr,
+        id_annotation=id_annotation,
         parent_param=py_name(Name.parse(b.parent_param).snake) if b.parent_param else None,
-        parent_annotation=parent_annotation, parent_class=parent_cls, parent_module=parent_mod,
+        parent_annotation=parent_annotation,
+        parent_class=parent_cls,
+        parent_module=parent_mod,
         parent_fk_attr=py_name(b.parent_fk) if b.parent_fk else None,
         filters=[_filter_view(b, entity, f) for f in b.filters] if entity else [],
-        pagination=b.pagination, list_shape=b.list_shape,
-        set_attr=py_name(b.set_field) if b.set_field else None, set_value=set_value,
-        summary=(b.summary or "").replace('"', "'"), owner_attr=owner, test_url=test_url,
-        set_api=set_fld.api_name if set_fld else "", missing_value=missing,
+        pagination=b.pagination,
+        list_shape=b.list_shape,
+        set_attr=py_name(b.set_field) if b.set_field else None,
+        set_value=set_value,
+        summary=(b.summary or "").replace('"', "'"),
+        owner_attr=owner,
+        test_url=test_url,
+        set_api=set_fld.api_name if set_fld else "",
+        missing_value=missing,
     )
 
 
 def _header(model: DomainModel, comment: str = "#") -> str:
-    sources = ", ".join(model.sources) or "the API documents"
+    sources = ", ".join(Path(s).name for s in model.sources) or "the API documents"
     return f"{comment} {GENERATED_MARK} from {sources}. Regenerate instead of editing."
 
 
 def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     env = jinja_env(PACKAGE)
     views = {e.name: build_entity(model, e) for e in model.entities}
-    crud_actions = {"list", "create", "read", "replace", "patch", "delete", "sub_list",
-                    "sub_create", "set_field"}
+    crud_actions = {
+        "list",
+        "create",
+        "read",
+        "replace",
+        "patch",
+        "delete",
+        "sub_list",
+        "sub_create",
+        "set_field",
+    }
     auth_actions = {"register", "login", "me", "me_update"}
     for view in views.values():
         for m in view.m2m:
             if m["objects"]:
-                views[model.entity(next(r.target for r in view.entity.relations
-                                        if py_name(r.name) == m["attr"])).name].needs_ref = True
+                views[
+                    model.entity(
+                        next(
+                            r.target for r in view.entity.relations if py_name(r.name) == m["attr"]
+                        )
+                    ).name
+                ].needs_ref = True
     for view in views.values():
-        bound = [b for b in model.bindings if b.entity == view.entity.name and
-                 b.action in crud_actions]
+        bound = [
+            b for b in model.bindings if b.entity == view.entity.name and b.action in crud_actions
+        ]
         paths = [route_path(b.path, "")[0] for b in bound]
         view.prefix = common_prefix(paths) if paths else ""
         view.tag = bound[0].tags[0] if bound and bound[0].tags else view.plural.replace("_", "-")
         view.routes = [_route(b, view.entity, model, view.prefix) for b in bound]
         for route in view.routes:
             view.by_action.setdefault(route.binding.action, route)
-    auth_routes = [_route(b, model.find(b.entity or ""), model, "")
-                   for b in model.bindings if b.action in auth_actions]
-    custom_routes = [_route(b, model.find(b.entity or ""), model, "")
-                     for b in model.bindings if b.action == "custom"]
+    auth_routes = [
+        _route(b, model.find(b.entity or ""), model, "")
+        for b in model.bindings
+        if b.action in auth_actions
+    ]
+    custom_routes = [
+        _route(b, model.find(b.entity or ""), model, "")
+        for b in model.bindings
+        if b.action == "custom"
+    ]
     account = views.get(model.auth.account or "")
     auth_by_action = {r.binding.action: r for r in reversed(auth_routes)}
     passwords = model.auth.enabled or any(v.has_password for v in views.values())
     metadata = build_metadata(model)
     upgrade, downgrade = render_ops(metadata)
     ctx: dict[str, Any] = {
-        "model": model, "views": list(views.values()), "account": account,
-        "auth": model.auth, "auth_routes": auth_routes, "auth_by_action": auth_by_action, "custom_routes": custom_routes,
-        "header": _header(model), "options": options, "project": model.project,
-        "package_name": model.project, "dependencies": DEPENDENCIES + (
-            ["pyjwt>=2.8,<3"] if model.auth.enabled else []) + (
-            ["pwdlib[argon2]>=0.2,<1"] if passwords else []),
-        "test_dependencies": TEST_DEPENDENCIES, "upgrade": upgrade, "downgrade": downgrade,
-        "seed_password": SEED_PASSWORD, "uses_email": any(
-            f.type == "email" for e in model.entities for f in e.fields),
+        "model": model,
+        "views": list(views.values()),
+        "account": account,
+        "auth": model.auth,
+        "auth_routes": auth_routes,
+        "auth_by_action": auth_by_action,
+        "custom_routes": custom_routes,
+        "header": _header(model),
+        "options": options,
+        "project": model.project,
+        "package_name": model.project,
+        "dependencies": DEPENDENCIES
+        + (["pyjwt>=2.8,<3"] if model.auth.enabled else [])
+        + (["pwdlib[argon2]>=0.2,<1"] if passwords else []),
+        "test_dependencies": TEST_DEPENDENCIES,
+        "upgrade": upgrade,
+        "downgrade": downgrade,
+        "seed_password": SEED_PASSWORD,
+        "uses_email": any(f.type == "email" for e in model.entities for f in e.fields),
     }
     files: list[GeneratedFile] = []
 
@@ -174,14 +226,35 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         text = env.get_template(template).render(**ctx, **extra)
         files.append(GeneratedFile(path, text, owner))  # type: ignore[arg-type]
 
-    for path in ("pyproject.toml", "README.md", ".env.example", "Dockerfile", ".dockerignore",
-                 ".gitignore", "alembic.ini", "app/__init__.py", "app/main.py",
-                 "app/core/__init__.py", "app/core/config.py", "app/core/errors.py",
-                 "app/db.py", "app/models/__init__.py", "app/models/base.py",
-                 "app/schemas/__init__.py", "app/schemas/common.py", "app/services/__init__.py",
-                 "app/services/base.py", "app/api/__init__.py", "app/api/deps.py",
-                 "app/api/routes/__init__.py", "migrations/env.py", "migrations/script.py.mako",
-                 "tests/conftest.py", "tests/factories.py", "tests/test_health.py"):
+    for path in (
+        "pyproject.toml",
+        "README.md",
+        ".env.example",
+        "Dockerfile",
+        ".dockerignore",
+        ".gitignore",
+        "alembic.ini",
+        "app/__init__.py",
+        "app/main.py",
+        "app/core/__init__.py",
+        "app/core/config.py",
+        "app/core/errors.py",
+        "app/db.py",
+        "app/models/__init__.py",
+        "app/models/base.py",
+        "app/schemas/__init__.py",
+        "app/schemas/common.py",
+        "app/services/__init__.py",
+        "app/services/base.py",
+        "app/api/__init__.py",
+        "app/api/deps.py",
+        "app/api/routes/__init__.py",
+        "migrations/env.py",
+        "migrations/script.py.mako",
+        "tests/conftest.py",
+        "tests/factories.py",
+        "tests/test_health.py",
+    ):
         add(path, path.replace("/", "__") + ".jinja")
     add("migrations/versions/0001_initial.py", "migrations__versions__initial.py.jinja")
     if model.auth.enabled or any(v.has_password for v in views.values()):
@@ -203,8 +276,9 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     format_python(files)
     header = _header(model, "--")
     for dialect in ("postgresql", "mysql", "sqlite"):
-        files.append(GeneratedFile(f"db/schema.{dialect}.sql",
-                                   compile_ddl(metadata, dialect, header)))
+        files.append(
+            GeneratedFile(f"db/schema.{dialect}.sql", compile_ddl(metadata, dialect, header))
+        )
     files.append(GeneratedFile("db/seed.sql", build_seed(model, header)))
     return sorted(files, key=lambda f: f.path)
 

@@ -300,8 +300,12 @@ def _read_field(fld: Field) -> SchemaFieldView:
 
 
 def _writable(fld: Field) -> bool:
-    return not fld.system and not fld.read_only and fld.type != "password" and not \
-        fld.from_current_user
+    return (
+        not fld.system
+        and not fld.read_only
+        and fld.type != "password"
+        and not fld.from_current_user
+    )
 
 
 def build_entity(model: DomainModel, entity: Entity) -> EntityView:
@@ -319,64 +323,119 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
             imports.add(f"from app.models.{t_mod} import {t_cls}")
         attr = py_name(rel.name)
         if rel.kind == "owned":
-            relations.append(RelationView(
-                attr, f'list["{t_cls}"]',
-                f'back_populates="{py_name(rel.back_populates or ident.snake)}", '
-                f'cascade="all, delete-orphan", lazy="selectin", order_by="{t_cls}.id"',
-                t_cls, t_mod))
+            relations.append(
+                RelationView(
+                    attr,
+                    f'list["{t_cls}"]',
+                    f'back_populates="{py_name(rel.back_populates or ident.snake)}", '
+                    f'cascade="all, delete-orphan", lazy="selectin", order_by="{t_cls}.id"',
+                    t_cls,
+                    t_mod,
+                )
+            )
             child_view_fields = [f for f in target.fields if _writable(f)]
-            owned.append({"attr": attr, "api": rel.api_name, "cls": t_cls, "module": t_mod,
-                          "required": rel.required, "min_items": rel.min_items or 0,
-                          "fields": [attr_of(f) for f in child_view_fields],
-                          "fk_checks": _fk_checks(model, target)})
+            owned.append(
+                {
+                    "attr": attr,
+                    "api": rel.api_name,
+                    "cls": t_cls,
+                    "module": t_mod,
+                    "required": rel.required,
+                    "min_items": rel.min_items or 0,
+                    "fields": [attr_of(f) for f in child_view_fields],
+                    "fk_checks": _fk_checks(model, target),
+                }
+            )
             for check in owned[-1]["fk_checks"]:
                 if check["cls"] != entity.name:
                     imports.add(f"from app.models.{check['module']} import {check['cls']}")
             imports.add(f"from app.models.{t_mod} import {t_cls}")
         elif rel.kind == "many_to_one":
-            parent_owned = any(r.kind == "owned" and r.target == entity.name and
-                               r.fk_field == rel.fk_field for r in target.relations)
+            parent_owned = any(
+                r.kind == "owned" and r.target == entity.name and r.fk_field == rel.fk_field
+                for r in target.relations
+            )
             fk_attr = py_name(rel.fk_field or "")
             optional = " | None" if rel.nullable else ""
             if parent_owned:
-                relations.append(RelationView(
-                    attr, f'"{t_cls}"', f'back_populates="{py_name(rel.back_populates or "")}", '
-                    'lazy="raise"', t_cls, t_mod))
+                relations.append(
+                    RelationView(
+                        attr,
+                        f'"{t_cls}"',
+                        f'back_populates="{py_name(rel.back_populates or "")}", lazy="raise"',
+                        t_cls,
+                        t_mod,
+                    )
+                )
             else:
                 remote = f', remote_side="{t_cls}.id"' if rel.target == entity.name else ""
-                relations.append(RelationView(
-                    attr, f'"{t_cls}{optional}"' if not optional else f'"{t_cls} | None"',
-                    f'foreign_keys="{ident.pascal}.{fk_attr}"{remote}, lazy="raise"',
-                    t_cls, t_mod))
+                relations.append(
+                    RelationView(
+                        attr,
+                        f'"{t_cls}{optional}"' if not optional else f'"{t_cls} | None"',
+                        f'foreign_keys="{ident.pascal}.{fk_attr}"{remote}, lazy="raise"',
+                        t_cls,
+                        t_mod,
+                    )
+                )
         elif rel.kind == "many_to_many":
             assert rel.join_table
-            relations.append(RelationView(
-                attr, f'list["{t_cls}"]',
-                f'secondary="{rel.join_table}", lazy="selectin", order_by="{t_cls}.id"',
-                t_cls, t_mod))
-            m2m.append({"attr": attr, "api": rel.api_name, "api_attr": py_name(rel.api_name),
-                        "cls": t_cls, "module": t_mod, "table": rel.join_table,
-                        "source_col": rel.join_source_column or "",
-                        "target_col": rel.join_target_column or "",
-                        "source_table": entity.table, "target_table": target.table,
-                        "id_annotation": "UUID" if target.id_type == "uuid" else "int",
-                        "required": rel.required, "objects": rel.api_objects})
+            relations.append(
+                RelationView(
+                    attr,
+                    f'list["{t_cls}"]',
+                    f'secondary="{rel.join_table}", lazy="selectin", order_by="{t_cls}.id"',
+                    t_cls,
+                    t_mod,
+                )
+            )
+            m2m.append(
+                {
+                    "attr": attr,
+                    "api": rel.api_name,
+                    "api_attr": py_name(rel.api_name),
+                    "cls": t_cls,
+                    "module": t_mod,
+                    "table": rel.join_table,
+                    "source_col": rel.join_source_column or "",
+                    "target_col": rel.join_target_column or "",
+                    "source_table": entity.table,
+                    "target_table": target.table,
+                    "id_annotation": "UUID" if target.id_type == "uuid" else "int",
+                    "required": rel.required,
+                    "objects": rel.api_objects,
+                }
+            )
     fk_checks = _fk_checks(model, entity)
     writable = [f for f in entity.fields if _writable(f)]
     create_fields = [_create_field(f) for f in writable]
     update_fields = [_update_field(f) for f in writable]
-    readable = [f for f in entity.fields if f.name != "deleted_at" and f.type != "password" and
-                not f.write_only]
+    readable = [
+        f
+        for f in entity.fields
+        if f.name != "deleted_at" and f.type != "password" and not f.write_only
+    ]
     read_fields = [_read_field(f) for f in readable]
     owner = next((f for f in entity.fields if f.from_current_user), None)
     login = entity.field(entity.login_field) if entity.login_field else None
     view = EntityView(
-        entity=entity, cls=ident.pascal, module=ident.snake, table=entity.table,
-        var=py_name(ident.snake), plural=ident.plural.snake,
+        entity=entity,
+        cls=ident.pascal,
+        module=ident.snake,
+        table=entity.table,
+        var=py_name(ident.snake),
+        plural=ident.plural.snake,
         id_annotation="UUID" if entity.id_type == "uuid" else "int",
-        soft_delete=entity.soft_delete, is_account=entity.is_account, columns=columns,
-        relations=relations, m2m=m2m, owned=owned, fk_checks=fk_checks,
-        create_fields=create_fields, update_fields=update_fields, read_fields=read_fields,
+        soft_delete=entity.soft_delete,
+        is_account=entity.is_account,
+        columns=columns,
+        relations=relations,
+        m2m=m2m,
+        owned=owned,
+        fk_checks=fk_checks,
+        create_fields=create_fields,
+        update_fields=update_fields,
+        read_fields=read_fields,
         non_nullable_update=[attr_of(f) for f in writable if not f.nullable],
         owner_attr=attr_of(owner) if owner else None,
         login_attr=attr_of(login) if login else None,
@@ -390,15 +449,25 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
     if special:
         view.dump_exclude = "{" + ", ".join(repr(n) for n in special) + "}"
     _test_data(model, entity, view)
-    view.missing_id = '"00000000-0000-4000-8000-000000000000"' if entity.id_type == "uuid" \
-        else "999999999"
+    view.missing_id = (
+        '"00000000-0000-4000-8000-000000000000"' if entity.id_type == "uuid" else "999999999"
+    )
     for other in model.entities:
         for rel in other.relations:
-            if rel.kind == "many_to_one" and rel.target == entity.name and \
-                    rel.on_delete == "restrict" and other.name != entity.name and rel.fk_field:
-                view.restrict_children.append({
-                    "factory": f"make_{Name.parse(other.name).snake}",
-                    "attr": py_name(rel.fk_field), "cls": other.name})
+            if (
+                rel.kind == "many_to_one"
+                and rel.target == entity.name
+                and rel.on_delete == "restrict"
+                and other.name != entity.name
+                and rel.fk_field
+            ):
+                view.restrict_children.append(
+                    {
+                        "factory": f"make_{Name.parse(other.name).snake}",
+                        "attr": py_name(rel.fk_field),
+                        "cls": other.name,
+                    }
+                )
     return view
 
 
@@ -408,8 +477,14 @@ def _fk_checks(model: DomainModel, entity: Entity) -> list[dict[str, str]]:
     for fld in entity.fields:
         if fld.foreign_key and _writable(fld):
             t_ident = Name.parse(model.entity(fld.foreign_key).name)
-            checks.append({"attr": attr_of(fld), "api": fld.api_name, "cls": t_ident.pascal,
-                           "module": t_ident.snake})
+            checks.append(
+                {
+                    "attr": attr_of(fld),
+                    "api": fld.api_name,
+                    "cls": t_ident.pascal,
+                    "module": t_ident.snake,
+                }
+            )
     return checks
 
 
@@ -418,8 +493,15 @@ def _test_data(model: DomainModel, entity: Entity, view: EntityView) -> None:
         if fld.system or fld.foreign_key:
             continue
         value = sample_value(fld, 0)
-        tf = TestField(attr_of(fld), fld.api_name, fld.type, py_value(value),
-                       fld.length if fld.type == "string" else None, fld.required, fld.unique)
+        tf = TestField(
+            attr_of(fld),
+            fld.api_name,
+            fld.type,
+            py_value(value),
+            fld.length if fld.type == "string" else None,
+            fld.required,
+            fld.unique,
+        )
         if fld.type == "password":
             view.factory_fields.append(tf)
             continue
@@ -433,31 +515,39 @@ def _test_data(model: DomainModel, entity: Entity, view: EntityView) -> None:
             tf.value = "uuid4()"
             view.factory_fields.append(tf)
             if _writable(fld):
-                view.test_fields.append(TestField(tf.attr, tf.api, tf.type, "str(uuid4())",
-                                                  None, tf.required, tf.unique))
+                view.test_fields.append(
+                    TestField(
+                        tf.attr, tf.api, tf.type, "str(uuid4())", None, tf.required, tf.unique
+                    )
+                )
             continue
         view.factory_fields.append(tf)
         if _writable(fld):
-            view.test_fields.append(TestField(tf.attr, tf.api, tf.type,
-                                              tf.value if fld.unique else json_value(fld, value),
-                                              tf.max_length, tf.required, tf.unique))
+            view.test_fields.append(
+                TestField(
+                    tf.attr,
+                    tf.api,
+                    tf.type,
+                    tf.value if fld.unique else json_value(fld, value),
+                    tf.max_length,
+                    tf.required,
+                    tf.unique,
+                )
+            )
     for tf in view.test_fields:
         if tf.unique or tf.type not in ("string", "text", "enum", "boolean", "integer"):
             continue
         fld = next(f for f in entity.fields if attr_of(f) == tf.attr)
+        changed: Any
         if tf.type == "enum":
-            value: Any = fld.enum_values[-1]
+            changed = fld.enum_values[-1]
         elif tf.type == "boolean":
-            value = True
+            changed = True
         elif tf.type == "integer":
-            value = sample_value(fld, 1)
+            changed = sample_value(fld, 1)
         else:
-            value = "Updated " + fld.name.replace("_", " ")
-            if fld.length:
-                value = value[: fld.length]
-            if fld.min_length and len(value) < fld.min_length:
-                value = value + "x" * (fld.min_length - len(value))
-        view.patch_field, view.patch_value = tf, repr(value)
+            changed = _fit_text("Updated " + fld.name.replace("_", " "), fld)
+        view.patch_field, view.patch_value = tf, repr(changed)
         break
     for fld in entity.fields:
         if not fld.foreign_key:
@@ -467,11 +557,21 @@ def _test_data(model: DomainModel, entity: Entity, view: EntityView) -> None:
         if fld.foreign_key == entity.name:
             continue
         if needed or fld.from_current_user:
-            view.factory_parents.append({"attr": attr_of(fld), "factory": f"make_{target.snake}",
-                                         "api": fld.api_name})
+            view.factory_parents.append(
+                {"attr": attr_of(fld), "factory": f"make_{target.snake}", "api": fld.api_name}
+            )
         if _writable(fld) and (needed or fld.required):
-            view.payload_parents.append({"attr": attr_of(fld), "factory": f"make_{target.snake}",
-                                         "api": fld.api_name})
+            view.payload_parents.append(
+                {"attr": attr_of(fld), "factory": f"make_{target.snake}", "api": fld.api_name}
+            )
+
+
+def _fit_text(text: str, fld: Field) -> str:
+    if fld.length:
+        text = text[: fld.length]
+    if fld.min_length and len(text) < fld.min_length:
+        text += "x" * (fld.min_length - len(text))
+    return text
 
 
 def route_path(path: str, base: str) -> tuple[str, list[str]]:
