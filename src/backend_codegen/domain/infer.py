@@ -133,7 +133,7 @@ def unwrap(schema: Schema | None) -> tuple[Schema | None, bool]:
             return inner.items, True
     arrays = [n for n, p in props.items() if p.type == "array" and _is_object(p.items)]
     meta = [n for n in props if n not in arrays and _META.search(n)]
-    if len(arrays) == 1 and len(meta) == len(props) - 1 and not schema.name:
+    if len(arrays) == 1 and len(meta) == len(props) - 1:
         return props[arrays[0]].items, True  # list envelope: items + counts / page tokens
     return schema, False
 
@@ -1027,6 +1027,7 @@ class _Inference:
             for candidate in (
                 stem,
                 f"{stem}_at",
+                f"{stem}_on",
                 f"{stem}_date",
                 "created_at" if stem in ("created", "date") else "",
             ):

@@ -29,7 +29,7 @@ def _fit(text: str, fld: Field) -> str:
     if fld.length is not None and len(text) > fld.length:
         text = text[: fld.length]
     if fld.min_length is not None and len(text) < fld.min_length:
-        text = text + "x" * (fld.min_length - len(text))
+        text = text + ("0" if text.isdigit() else "x") * (fld.min_length - len(text))
     return text
 
 
