@@ -9,8 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from backend_codegen import __version__
 from backend_codegen.cli import app
