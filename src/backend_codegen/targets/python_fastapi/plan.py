@@ -55,6 +55,24 @@ def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
     py_type = PY_TYPES.get(flt.type, "str")
     if flt.op == "search":
         py_type = "str"
+    if flt.op == "has" and flt.related:
+        target = Name.parse(flt.related)
+        return FilterView(
+            ParamView(
+                py_name(Name.parse(flt.param).snake),
+                f"{py_type} | None",
+                "None",
+                flt.param if flt.param != py_name(Name.parse(flt.param).snake) else None,
+            ),
+            py_name(flt.target),
+            "has",
+            [py_name(f) for f in flt.search_fields],
+            "",
+            flt.target,
+            "",
+            related_cls=target.pascal,
+            related_module=target.snake,
+        )
     if flt.op == "in":
         py_type = f"list[{py_type}]"
     name = py_name(Name.parse(flt.param).snake)

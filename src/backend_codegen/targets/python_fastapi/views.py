@@ -71,6 +71,8 @@ class FilterView:
     test_value: str = ""  # JSON value the tests filter by
     api: str = ""  # JSON name of the filtered field
     row_value: str = ""  # python value a test row gets so that the filter finds it
+    related_cls: str = ""  # op == "has": the linked model
+    related_module: str = ""
 
 
 @dataclass

@@ -123,6 +123,17 @@ async def test_list_posts_rejects_bad_limits(client: AsyncClient, headers: dict[
     ).status_code == 422
 
 
+async def test_list_posts_filters_by_tag(
+    client: AsyncClient, session: AsyncSession, headers: dict[str, str]
+) -> None:
+    linked = await make_tag(session)
+    row = await make_post(session, tags=[linked])
+    await make_post(session)  # not linked: stays out
+    response = await client.get("/api/posts", params={"tag": json_id(linked.name)}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in items_of(response.json())] == [json_id(row.id)]
+
+
 async def test_list_posts_filters_by_author_id(
     client: AsyncClient, session: AsyncSession, headers: dict[str, str]
 ) -> None:

@@ -24,10 +24,13 @@ async def list_posts(
     page: int = 1,
     limit: int,
     offset: int | None = None,
+    tag: str | None = None,
     author_id: int | None = None,
     status: str | None = None,
 ) -> tuple[Sequence[Post], int]:
     stmt = select(Post).where(alive(Post))
+    if tag is not None:
+        stmt = stmt.where(Post.tags.any(Tag.name == tag))
     if author_id is not None:
         stmt = stmt.where(Post.author_id == author_id)
     if status is not None:

@@ -20,12 +20,13 @@ async def list_posts(
     session: SessionDep,
     page: PageParam = 1,
     limit: LimitParam = None,
+    tag: Annotated[str | None, Query()] = None,
     author_id: Annotated[int | None, Query()] = None,
     status: Annotated[str | None, Query()] = None,
 ) -> Page[PostRead]:
     size = limit or settings.default_page_size
     rows, total = await service.list_posts(
-        session, page=page, limit=size, author_id=author_id, status=status
+        session, page=page, limit=size, tag=tag, author_id=author_id, status=status
     )
     return Page[PostRead].build([PostRead.model_validate(row) for row in rows], total, page, size)
 
