@@ -57,7 +57,8 @@ def install_probes() -> list[str]:
     installed: list[str] = []
     import jinja2
 
-    jinja2.Environment.compile = _timed("render.compile", jinja2.Environment.compile)  # type: ignore[method-assign]
+    compile_ = _timed("render.compile", jinja2.Environment.compile)
+    jinja2.Environment.compile = compile_  # type: ignore[method-assign]
     installed.append("render.compile")
     import backend_codegen.targets.base as base
 

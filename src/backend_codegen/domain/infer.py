@@ -1043,11 +1043,12 @@ class _Inference:
                 if not best:
                     return None
                 key = best[0].name
+            key_field = target.field(key)
             return Filter(
                 param,
                 rel.name,
                 "has",
-                target.field(key).type if target.field(key) else "integer",
+                key_field.type if key_field is not None else "integer",
                 search_fields=[key],
                 related=rel.target,
                 reasons=[f"'{param}' selects rows linked to a {rel.target} by its {key}"],
