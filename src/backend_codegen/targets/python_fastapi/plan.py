@@ -73,6 +73,8 @@ def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
             related_cls=target.pascal,
             related_module=target.snake,
         )
+    if fld is not None and fld.type == "enum" and fld.enum_values and flt.op in ("eq", "in"):
+        py_type = "Literal[" + ", ".join(repr(v) for v in fld.enum_values) + "]"
     if flt.op == "in":
         py_type = f"list[{py_type}]"
     name = py_name(Name.parse(flt.param).snake)

@@ -127,6 +127,10 @@ async def test_list_orders_filters_by_status(
     items = items_of(response.json())
     assert items, "the row made for this filter must be listed"
     assert all(item["status"] == value for item in items)
+    invalid = await client.get(
+        "/api/orders", params={"status": "not-a-valid-value"}, headers=headers
+    )
+    assert invalid.status_code == 422
 
 
 async def test_delete_order(

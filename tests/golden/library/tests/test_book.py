@@ -152,6 +152,10 @@ async def test_list_books_filters_by_language(
     items = items_of(response.json())
     assert items, "the row made for this filter must be listed"
     assert all(item["language"] == value for item in items)
+    invalid = await client.get(
+        "/api/books", params={"language": "not-a-valid-value"}, headers=headers
+    )
+    assert invalid.status_code == 422
 
 
 async def test_list_books_filters_by_published_from(

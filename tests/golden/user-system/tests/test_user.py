@@ -78,6 +78,10 @@ async def test_list_users_filters_by_role(
     items = items_of(response.json())
     assert items, "the row made for this filter must be listed"
     assert all(item["role"] == value for item in items)
+    invalid = await client.get(
+        "/api/admin/users", params={"role": "not-a-valid-value"}, headers=headers
+    )
+    assert invalid.status_code == 422
 
 
 async def test_list_users_filters_by_is_active(

@@ -28,7 +28,7 @@ async def list_post_comments(
 
 
 async def create_comment(session: AsyncSession, data: CommentCreate, **fixed: Any) -> Comment:
-    """Insert a Comment; `fixed` holds values the server sets (path, current user)."""
+    """Insert one Comment; `fixed` holds values the server sets (path, current user)."""
     values = data.model_dump() | fixed
     await ensure_exists(session, Comment, values.get("parent_id"), "parent_id")
     row = Comment(**values)
@@ -40,7 +40,7 @@ async def create_comment(session: AsyncSession, data: CommentCreate, **fixed: An
 async def update_comment(
     session: AsyncSession, row: Comment, data: CommentCreate | CommentUpdate, *, partial: bool
 ) -> Comment:
-    """Replace (partial=False) or patch (partial=True) a Comment."""
+    """Replace (partial=False) or patch (partial=True) one Comment."""
     values = data.model_dump(exclude_unset=partial)
     if "parent_id" in values:
         await ensure_exists(session, Comment, values["parent_id"], "parent_id")

@@ -2,7 +2,7 @@
 """Data access and rules for Post."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,7 +26,7 @@ async def list_posts(
     offset: int | None = None,
     tag: str | None = None,
     author_id: int | None = None,
-    status: str | None = None,
+    status: Literal["draft", "published"] | None = None,
 ) -> tuple[Sequence[Post], int]:
     stmt = select(Post).where(alive(Post))
     if tag is not None:
@@ -47,7 +47,7 @@ async def list_user_posts(
 
 
 async def create_post(session: AsyncSession, data: PostCreate, **fixed: Any) -> Post:
-    """Insert a Post; `fixed` holds values the server sets (path, current user)."""
+    """Insert one Post; `fixed` holds values the server sets (path, current user)."""
     values = data.model_dump(exclude={"tag_ids"}) | fixed
     row = Post(**values)
     row.tags = await load_many(session, Tag, data.tag_ids, "tag_ids")
@@ -59,7 +59,7 @@ async def create_post(session: AsyncSession, data: PostCreate, **fixed: Any) -> 
 async def update_post(
     session: AsyncSession, row: Post, data: PostCreate | PostUpdate, *, partial: bool
 ) -> Post:
-    """Replace (partial=False) or patch (partial=True) a Post."""
+    """Replace (partial=False) or patch (partial=True) one Post."""
     sent = data.model_fields_set if partial else set(type(data).model_fields)
     values = data.model_dump(exclude_unset=partial, exclude={"tag_ids"})
     for key, value in values.items():

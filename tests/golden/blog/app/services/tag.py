@@ -25,7 +25,7 @@ async def list_tags(
 
 
 async def create_tag(session: AsyncSession, data: TagCreate, **fixed: Any) -> Tag:
-    """Insert a Tag; `fixed` holds values the server sets (path, current user)."""
+    """Insert one Tag; `fixed` holds values the server sets (path, current user)."""
     values = data.model_dump() | fixed
     row = Tag(**values)
     session.add(row)
@@ -36,7 +36,7 @@ async def create_tag(session: AsyncSession, data: TagCreate, **fixed: Any) -> Ta
 async def update_tag(
     session: AsyncSession, row: Tag, data: TagCreate | TagUpdate, *, partial: bool
 ) -> Tag:
-    """Replace (partial=False) or patch (partial=True) a Tag."""
+    """Replace (partial=False) or patch (partial=True) one Tag."""
     values = data.model_dump(exclude_unset=partial)
     for key, value in values.items():
         setattr(row, key, value)

@@ -17,7 +17,7 @@ async def get_user(session: AsyncSession, value: Any, field: str = "id", **scope
 
 
 async def create_user(session: AsyncSession, data: UserCreate, **fixed: Any) -> User:
-    """Insert a User; `fixed` holds values the server sets (path, current user)."""
+    """Insert one User; `fixed` holds values the server sets (path, current user)."""
     values = data.model_dump(exclude={"password"}) | fixed
     row = User(**values)
     row.password_hash = hash_password(data.password)
@@ -29,7 +29,7 @@ async def create_user(session: AsyncSession, data: UserCreate, **fixed: Any) -> 
 async def update_user(
     session: AsyncSession, row: User, data: UserCreate | UserUpdate, *, partial: bool
 ) -> User:
-    """Replace (partial=False) or patch (partial=True) a User."""
+    """Replace (partial=False) or patch (partial=True) one User."""
     sent = data.model_fields_set if partial else set(type(data).model_fields)
     values = data.model_dump(exclude_unset=partial, exclude={"password"})
     for key, value in values.items():

@@ -29,7 +29,7 @@ async def list_categories(
 
 
 async def create_category(session: AsyncSession, data: CategoryCreate, **fixed: Any) -> Category:
-    """Insert a Category; `fixed` holds values the server sets (path, current user)."""
+    """Insert one Category; `fixed` holds values the server sets (path, current user)."""
     values = data.model_dump() | fixed
     await ensure_exists(session, Category, values.get("parent_id"), "parent_id")
     row = Category(**values)
@@ -41,7 +41,7 @@ async def create_category(session: AsyncSession, data: CategoryCreate, **fixed: 
 async def update_category(
     session: AsyncSession, row: Category, data: CategoryCreate | CategoryUpdate, *, partial: bool
 ) -> Category:
-    """Replace (partial=False) or patch (partial=True) a Category."""
+    """Replace (partial=False) or patch (partial=True) one Category."""
     values = data.model_dump(exclude_unset=partial)
     if "parent_id" in values:
         await ensure_exists(session, Category, values["parent_id"], "parent_id")

@@ -2,7 +2,7 @@
 """Data access and rules for Order."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,7 +26,7 @@ async def list_orders(
     page: int = 1,
     limit: int,
     offset: int | None = None,
-    status: str | None = None,
+    status: Literal["pending", "paid", "shipped", "delivered", "cancelled"] | None = None,
 ) -> tuple[Sequence[Order], int]:
     stmt = select(Order).where(alive(Order))
     if status is not None:
@@ -40,7 +40,7 @@ async def _build_order_item(session: AsyncSession, data: OrderItemCreate) -> Ord
 
 
 async def create_order(session: AsyncSession, data: OrderCreate, **fixed: Any) -> Order:
-    """Insert a Order; `fixed` holds values the server sets (path, current user)."""
+    """Insert one Order; `fixed` holds values the server sets (path, current user)."""
     values = data.model_dump(exclude={"items"}) | fixed
     row = Order(**values)
     row.items = [await _build_order_item(session, item) for item in data.items]
@@ -52,7 +52,7 @@ async def create_order(session: AsyncSession, data: OrderCreate, **fixed: Any) -
 async def update_order(
     session: AsyncSession, row: Order, data: OrderCreate | OrderUpdate, *, partial: bool
 ) -> Order:
-    """Replace (partial=False) or patch (partial=True) a Order."""
+    """Replace (partial=False) or patch (partial=True) one Order."""
     sent = data.model_fields_set if partial else set(type(data).model_fields)
     values = data.model_dump(exclude_unset=partial, exclude={"items"})
     for key, value in values.items():

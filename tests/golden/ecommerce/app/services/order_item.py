@@ -21,7 +21,7 @@ async def get_order_item(
 async def create_order_item(
     session: AsyncSession, data: OrderItemCreate, **fixed: Any
 ) -> OrderItem:
-    """Insert a OrderItem; `fixed` holds values the server sets (path, current user)."""
+    """Insert one OrderItem; `fixed` holds values the server sets (path, current user)."""
     values = data.model_dump() | fixed
     await ensure_exists(session, Product, values.get("product_id"), "product_id")
     row = OrderItem(**values)
@@ -33,7 +33,7 @@ async def create_order_item(
 async def update_order_item(
     session: AsyncSession, row: OrderItem, data: OrderItemCreate | OrderItemUpdate, *, partial: bool
 ) -> OrderItem:
-    """Replace (partial=False) or patch (partial=True) a OrderItem."""
+    """Replace (partial=False) or patch (partial=True) one OrderItem."""
     values = data.model_dump(exclude_unset=partial)
     if "product_id" in values:
         await ensure_exists(session, Product, values["product_id"], "product_id")

@@ -3,7 +3,7 @@
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,7 +36,7 @@ async def list_products(
     limit: int,
     offset: int | None = None,
     category_id: int | None = None,
-    status: str | None = None,
+    status: Literal["draft", "active", "archived"] | None = None,
     q: str | None = None,
     min_price: Decimal | None = None,
     max_price: Decimal | None = None,
@@ -63,7 +63,7 @@ async def list_products(
 
 
 async def create_product(session: AsyncSession, data: ProductCreate, **fixed: Any) -> Product:
-    """Insert a Product; `fixed` holds values the server sets (path, current user)."""
+    """Insert one Product; `fixed` holds values the server sets (path, current user)."""
     values = data.model_dump() | fixed
     await ensure_exists(session, Category, values.get("category_id"), "category_id")
     row = Product(**values)
@@ -75,7 +75,7 @@ async def create_product(session: AsyncSession, data: ProductCreate, **fixed: An
 async def update_product(
     session: AsyncSession, row: Product, data: ProductCreate | ProductUpdate, *, partial: bool
 ) -> Product:
-    """Replace (partial=False) or patch (partial=True) a Product."""
+    """Replace (partial=False) or patch (partial=True) one Product."""
     values = data.model_dump(exclude_unset=partial)
     if "category_id" in values:
         await ensure_exists(session, Category, values["category_id"], "category_id")

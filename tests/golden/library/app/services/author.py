@@ -33,7 +33,7 @@ async def list_authors(
 
 
 async def create_author(session: AsyncSession, data: AuthorCreate, **fixed: Any) -> Author:
-    """Insert a Author; `fixed` holds values the server sets (path, current user)."""
+    """Insert one Author; `fixed` holds values the server sets (path, current user)."""
     values = data.model_dump() | fixed
     row = Author(**values)
     session.add(row)
@@ -44,7 +44,7 @@ async def create_author(session: AsyncSession, data: AuthorCreate, **fixed: Any)
 async def update_author(
     session: AsyncSession, row: Author, data: AuthorCreate | AuthorUpdate, *, partial: bool
 ) -> Author:
-    """Replace (partial=False) or patch (partial=True) a Author."""
+    """Replace (partial=False) or patch (partial=True) one Author."""
     values = data.model_dump(exclude_unset=partial)
     for key, value in values.items():
         setattr(row, key, value)

@@ -3,7 +3,7 @@
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,7 +36,7 @@ async def list_books(
     offset: int | None = None,
     genre_id: int | None = None,
     author_id: int | None = None,
-    language: str | None = None,
+    language: Literal["en", "fr", "de", "es", "ja"] | None = None,
     published_from: dt.date | None = None,
     q: str | None = None,
 ) -> tuple[Sequence[Book], int]:
@@ -58,7 +58,7 @@ async def list_books(
 
 
 async def create_book(session: AsyncSession, data: BookCreate, **fixed: Any) -> Book:
-    """Insert a Book; `fixed` holds values the server sets (path, current user)."""
+    """Insert one Book; `fixed` holds values the server sets (path, current user)."""
     values = data.model_dump() | fixed
     await ensure_exists(session, Author, values.get("author_id"), "author_id")
     await ensure_exists(session, Genre, values.get("genre_id"), "genre_id")
@@ -71,7 +71,7 @@ async def create_book(session: AsyncSession, data: BookCreate, **fixed: Any) -> 
 async def update_book(
     session: AsyncSession, row: Book, data: BookCreate | BookUpdate, *, partial: bool
 ) -> Book:
-    """Replace (partial=False) or patch (partial=True) a Book."""
+    """Replace (partial=False) or patch (partial=True) one Book."""
     values = data.model_dump(exclude_unset=partial)
     if "author_id" in values:
         await ensure_exists(session, Author, values["author_id"], "author_id")

@@ -2,7 +2,7 @@
 """Data access and rules for Copy."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +24,7 @@ async def list_book_copies(
     page: int = 1,
     limit: int,
     offset: int | None = None,
-    condition: str | None = None,
+    condition: Literal["new", "good", "worn", "damaged"] | None = None,
 ) -> tuple[Sequence[Copy], int]:
     stmt = select(Copy).where(alive(Copy))
     stmt = stmt.where(Copy.book_id == book_id)
@@ -34,7 +34,7 @@ async def list_book_copies(
 
 
 async def create_copy(session: AsyncSession, data: CopyCreate, **fixed: Any) -> Copy:
-    """Insert a Copy; `fixed` holds values the server sets (path, current user)."""
+    """Insert one Copy; `fixed` holds values the server sets (path, current user)."""
     values = data.model_dump() | fixed
     row = Copy(**values)
     session.add(row)
@@ -45,7 +45,7 @@ async def create_copy(session: AsyncSession, data: CopyCreate, **fixed: Any) -> 
 async def update_copy(
     session: AsyncSession, row: Copy, data: CopyCreate | CopyUpdate, *, partial: bool
 ) -> Copy:
-    """Replace (partial=False) or patch (partial=True) a Copy."""
+    """Replace (partial=False) or patch (partial=True) one Copy."""
     values = data.model_dump(exclude_unset=partial)
     for key, value in values.items():
         setattr(row, key, value)

@@ -25,7 +25,7 @@ async def list_genres(
 
 
 async def create_genre(session: AsyncSession, data: GenreCreate, **fixed: Any) -> Genre:
-    """Insert a Genre; `fixed` holds values the server sets (path, current user)."""
+    """Insert one Genre; `fixed` holds values the server sets (path, current user)."""
     values = data.model_dump() | fixed
     row = Genre(**values)
     session.add(row)
@@ -36,7 +36,7 @@ async def create_genre(session: AsyncSession, data: GenreCreate, **fixed: Any) -
 async def update_genre(
     session: AsyncSession, row: Genre, data: GenreCreate | GenreUpdate, *, partial: bool
 ) -> Genre:
-    """Replace (partial=False) or patch (partial=True) a Genre."""
+    """Replace (partial=False) or patch (partial=True) one Genre."""
     values = data.model_dump(exclude_unset=partial)
     for key, value in values.items():
         setattr(row, key, value)

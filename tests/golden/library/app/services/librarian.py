@@ -19,7 +19,7 @@ async def get_librarian(
 
 
 async def create_librarian(session: AsyncSession, data: LibrarianCreate, **fixed: Any) -> Librarian:
-    """Insert a Librarian; `fixed` holds values the server sets (path, current user)."""
+    """Insert one Librarian; `fixed` holds values the server sets (path, current user)."""
     values = data.model_dump(exclude={"password"}) | fixed
     row = Librarian(**values)
     row.password_hash = hash_password(data.password)
@@ -31,7 +31,7 @@ async def create_librarian(session: AsyncSession, data: LibrarianCreate, **fixed
 async def update_librarian(
     session: AsyncSession, row: Librarian, data: LibrarianCreate | LibrarianUpdate, *, partial: bool
 ) -> Librarian:
-    """Replace (partial=False) or patch (partial=True) a Librarian."""
+    """Replace (partial=False) or patch (partial=True) one Librarian."""
     sent = data.model_fields_set if partial else set(type(data).model_fields)
     values = data.model_dump(exclude_unset=partial, exclude={"password"})
     for key, value in values.items():

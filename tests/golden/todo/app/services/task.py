@@ -40,7 +40,7 @@ async def list_tasks(
 
 
 async def create_task(session: AsyncSession, data: TaskCreate, **fixed: Any) -> Task:
-    """Insert a Task; `fixed` holds values the server sets (path, current user)."""
+    """Insert one Task; `fixed` holds values the server sets (path, current user)."""
     values = data.model_dump() | fixed
     row = Task(**values)
     session.add(row)
@@ -51,7 +51,7 @@ async def create_task(session: AsyncSession, data: TaskCreate, **fixed: Any) -> 
 async def update_task(
     session: AsyncSession, row: Task, data: TaskCreate | TaskUpdate, *, partial: bool
 ) -> Task:
-    """Replace (partial=False) or patch (partial=True) a Task."""
+    """Replace (partial=False) or patch (partial=True) one Task."""
     values = data.model_dump(exclude_unset=partial)
     for key, value in values.items():
         setattr(row, key, value)

@@ -2,7 +2,7 @@
 """Data access and rules for User."""
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,7 +25,7 @@ async def list_users(
     limit: int,
     offset: int | None = None,
     q: str | None = None,
-    role: str | None = None,
+    role: Literal["member", "admin"] | None = None,
     is_active: bool | None = None,
 ) -> tuple[Sequence[User], int]:
     stmt = select(User).where(alive(User))
@@ -46,7 +46,7 @@ async def list_users(
 
 
 async def create_user(session: AsyncSession, data: UserCreate, **fixed: Any) -> User:
-    """Insert a User; `fixed` holds values the server sets (path, current user)."""
+    """Insert one User; `fixed` holds values the server sets (path, current user)."""
     values = data.model_dump(exclude={"password"}) | fixed
     row = User(**values)
     row.password_hash = hash_password(data.password)
@@ -58,7 +58,7 @@ async def create_user(session: AsyncSession, data: UserCreate, **fixed: Any) -> 
 async def update_user(
     session: AsyncSession, row: User, data: UserCreate | UserUpdate, *, partial: bool
 ) -> User:
-    """Replace (partial=False) or patch (partial=True) a User."""
+    """Replace (partial=False) or patch (partial=True) one User."""
     sent = data.model_fields_set if partial else set(type(data).model_fields)
     values = data.model_dump(exclude_unset=partial, exclude={"password"})
     for key, value in values.items():

@@ -2,7 +2,7 @@
 """HTTP routes for Product."""
 
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
@@ -23,7 +23,7 @@ async def list_products(
     page: PageParam = 1,
     limit: LimitParam = None,
     category_id: Annotated[int | None, Query()] = None,
-    status: Annotated[str | None, Query()] = None,
+    status: Annotated[Literal["draft", "active", "archived"] | None, Query()] = None,
     q: Annotated[str | None, Query()] = None,
     min_price: Annotated[Decimal | None, Query()] = None,
     max_price: Annotated[Decimal | None, Query()] = None,

@@ -2,7 +2,7 @@
 """HTTP routes for Book."""
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
@@ -22,7 +22,7 @@ async def list_books(
     limit: LimitParam = None,
     genre_id: Annotated[int | None, Query()] = None,
     author_id: Annotated[int | None, Query()] = None,
-    language: Annotated[str | None, Query()] = None,
+    language: Annotated[Literal["en", "fr", "de", "es", "ja"] | None, Query()] = None,
     published_from: Annotated[dt.date | None, Query()] = None,
     q: Annotated[str | None, Query()] = None,
 ) -> Page[BookRead]:
