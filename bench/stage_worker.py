@@ -162,8 +162,7 @@ def main() -> None:
         if args.warmup:
             warmup = measure(args.warmup, 1, 0.0, False, scratch)
         results = [
-            measure(p, args.repeats, args.budget, args.generate_check, scratch)
-            for p in args.inputs
+            measure(p, args.repeats, args.budget, args.generate_check, scratch) for p in args.inputs
         ]
     out = {
         "import_s": IMPORT_S,

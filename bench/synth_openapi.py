@@ -19,18 +19,22 @@ from typing import Any
 import yaml
 
 OPERATIONS_PER_RESOURCE = 5
+# fmt: off
 NOUNS = (
-    "widget gadget order invoice ticket report device sensor vendor contract "
-    "shipment account project campaign lesson recipe garden vehicle booking parcel"
-).split()
+    "widget", "gadget", "order", "invoice", "ticket", "report", "device", "sensor", "vendor",
+    "contract", "shipment", "account", "project", "campaign", "lesson", "recipe", "garden",
+    "vehicle", "booking", "parcel",
+)
 ADJECTIVES = (
-    "red blue green amber silver golden north south east west "
-    "inner outer upper lower early late quick calm bright dark"
-).split()
+    "red", "blue", "green", "amber", "silver", "golden", "north", "south", "east", "west", "inner",
+    "outer", "upper", "lower", "early", "late", "quick", "calm", "bright", "dark",
+)
 QUALIFIERS = (
-    "alpha beta gamma delta omega prime metro rural urban coastal "
-    "solar lunar polar tropical alpine desert island forest river valley"
-).split()
+    "alpha", "beta", "gamma", "delta", "omega", "prime", "metro", "rural", "urban", "coastal",
+    "solar", "lunar", "polar", "tropical", "alpine", "desert", "island", "forest", "river",
+    "valley",
+)
+# fmt: on
 FIELD_KINDS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("title", {"type": "string", "maxLength": 120}),
     ("quantity", {"type": "integer", "minimum": 0}),

@@ -1076,3 +1076,17 @@ def test_standalone_rule_lines_and_path_styles(tmp_path: Path) -> None:
     )
     assert [op.path for op in spec.operations] == ["/api/users/{id}", "/api/users/{user_id}/posts"]
     assert [r.text for r in spec.rules] == ["Author 1..* Book", "Book many-to-many with Genre"]
+
+
+def test_entity_defined_twice_in_the_data_dictionary_is_an_error(tmp_path: Path) -> None:
+    table = "| Field | Type | Required |\n|---|---|---|\n| title | string | yes |\n"
+    api = tmp_path / "api-list.md"
+    api.write_text(
+        "# Dup\n\n## Items\n\n| Method | Path |\n|---|---|\n| GET | /api/items |\n\n"
+        f"## Data Dictionary\n\n### Item\n\n{table}\n### Item\n\n{table}"
+    )
+    with pytest.raises(SpecError) as info:
+        read_markdown(api, None)
+    assert "defined twice" in info.value.message
+    assert info.value.location is not None and info.value.location.line == 17
+    assert "first at line 11" in info.value.message

@@ -1265,6 +1265,7 @@ class _Reader:
         self.warnings = warnings
         self.drafts: dict[tuple[str, str], _Draft] = {}
         self.doc = _DocState("", "api")
+        self.entity_headings: dict[str, Location] = {}  # data dictionary entity -> heading
 
     # ----- driving
 
@@ -1317,6 +1318,14 @@ class _Reader:
             doc.endpoint.label = _label(heading.text)
             return
         if not kinds and in_dictionary and (name := _entity_name(heading.text)):
+            first = self.entity_headings.get(name)
+            if first is not None:
+                raise SpecError(
+                    f"entity '{name}' is defined twice (first at line {first.line})",
+                    doc.loc(heading.line),
+                    "merge the two field tables or rename one of the entities",
+                )
+            self.entity_headings[name] = doc.loc(heading.line)
             doc.entity = _Entity(name, heading.level)
 
     def _ancestor_tag(self, below_level: int) -> list[str]:
