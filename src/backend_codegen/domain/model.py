@@ -48,6 +48,11 @@ Action = Literal[
     "me_update",
     "custom",
 ]
+# Actions a resource router serves, and the account actions an auth router serves.
+RESOURCE_ACTIONS: frozenset[str] = frozenset(
+    {"list", "create", "read", "replace", "patch", "delete", "sub_list", "sub_create", "set_field"}
+)
+AUTH_ACTIONS: frozenset[str] = frozenset({"register", "login", "me", "me_update"})
 AuthMode = Literal["none", "required", "optional"]
 FilterOp = Literal["eq", "in", "search", "gte", "lte", "has"]
 

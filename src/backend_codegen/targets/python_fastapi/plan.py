@@ -6,7 +6,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from backend_codegen.domain.model import Binding, DomainModel, Entity
+from backend_codegen.domain.model import (
+    AUTH_ACTIONS,
+    RESOURCE_ACTIONS,
+    Binding,
+    DomainModel,
+    Entity,
+)
 from backend_codegen.domain.samples import SEED_PASSWORD, sample_value
 from backend_codegen.naming import Name
 from backend_codegen.sql.ddl import compile_ddl
@@ -172,18 +178,6 @@ def _header(model: DomainModel, comment: str = "#") -> str:
 def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     env = jinja_env(PACKAGE)
     views = {e.name: build_entity(model, e) for e in model.entities}
-    crud_actions = {
-        "list",
-        "create",
-        "read",
-        "replace",
-        "patch",
-        "delete",
-        "sub_list",
-        "sub_create",
-        "set_field",
-    }
-    auth_actions = {"register", "login", "me", "me_update"}
     for view in views.values():
         for m in view.m2m:
             if m["objects"]:
@@ -196,7 +190,9 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
                 ].needs_ref = True
     for view in views.values():
         bound = [
-            b for b in model.bindings if b.entity == view.entity.name and b.action in crud_actions
+            b
+            for b in model.bindings
+            if b.entity == view.entity.name and b.action in RESOURCE_ACTIONS
         ]
         paths = [route_path(b.path, "")[0] for b in bound]
         view.prefix = common_prefix(paths) if paths else ""
@@ -207,7 +203,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     auth_routes = [
         _route(b, model.find(b.entity or ""), model, "")
         for b in model.bindings
-        if b.action in auth_actions
+        if b.action in AUTH_ACTIONS
     ]
     custom_routes = [
         _route(b, model.find(b.entity or ""), model, "")
