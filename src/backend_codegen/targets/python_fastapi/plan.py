@@ -100,10 +100,25 @@ def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
     )
 
 
+def _param_names(b: Binding, entity: Entity | None, model: DomainModel) -> dict[str, str]:
+    """Python names of the binding's path parameters; a bare `id` is named after its entity
+    (`product_id`) so that no handler shadows the builtin."""
+    names: dict[str, str] = {}
+    for param, owner in ((b.id_param, entity), (b.parent_param, model.find(b.parent or ""))):
+        if param is None:
+            continue
+        snake = Name.parse(param).snake
+        if snake == "id" and owner is not None:
+            snake = f"{Name.parse(owner.name).snake}_id"
+        names[param] = py_name(snake)
+    return names
+
+
 def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -> RouteView:
-    full, _params = route_path(b.path, "")
+    names = _param_names(b, entity, model)
+    full = route_path(b.path, names)
     rel_path = full[len(prefix) :] if prefix and full.startswith(prefix) else full
-    id_param = py_name(Name.parse(b.id_param).snake) if b.id_param else None
+    id_param = names[b.id_param] if b.id_param else None
     id_attr, id_annotation = "id", "int"
     owner = None
     if entity is not None:
@@ -136,9 +151,7 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
     if id_param:
         test_url = test_url.replace("{" + id_param + "}", "{id}")
     if b.parent_param:
-        test_url = test_url.replace(
-            "{" + py_name(Name.parse(b.parent_param).snake) + "}", "{parent}"
-        )
+        test_url = test_url.replace("{" + names[b.parent_param] + "}", "{parent}")
     test_url = re.sub(r"\{(?!id\}|parent\})[^}]+\}", "x", test_url)
     return RouteView(
         binding=b,
@@ -152,7 +165,7 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         id_param=id_param,
         id_attr=id_attr,
         id_annotation=id_annotation,
-        parent_param=py_name(Name.parse(b.parent_param).snake) if b.parent_param else None,
+        parent_param=names[b.parent_param] if b.parent_param else None,
         parent_annotation=parent_annotation,
         parent_class=parent_cls,
         parent_module=parent_mod,
@@ -194,7 +207,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
             for b in model.bindings
             if b.entity == view.entity.name and b.action in RESOURCE_ACTIONS
         ]
-        paths = [route_path(b.path, "")[0] for b in bound]
+        paths = [route_path(b.path) for b in bound]
         view.prefix = common_prefix(paths) if paths else ""
         view.tag = bound[0].tags[0] if bound and bound[0].tags else view.plural.replace("_", "-")
         view.routes = [_route(b, view.entity, model, view.prefix) for b in bound]

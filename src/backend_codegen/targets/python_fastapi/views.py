@@ -576,21 +576,20 @@ def _fit_text(text: str, fld: Field) -> str:
     return text
 
 
-def route_path(path: str, base: str) -> tuple[str, list[str]]:
-    """Rewrite path params to python names; return (path, python param names in order)."""
+def route_path(path: str, names: dict[str, str] | None = None) -> str:
+    """The path with its parameters renamed to Python names (`names` overrides some: a bare
+    `{id}` becomes `{product_id}`); the URL a client calls is unchanged."""
+    names = names or {}
     parts: list[str] = []
-    params: list[str] = []
     for seg in split_path(path):
         if seg.param is not None:
-            name = py_name(Name.parse(seg.param).snake)
-            params.append(name)
-            parts.append("{" + name + "}")
+            parts.append("{" + names.get(seg.param, py_name(Name.parse(seg.param).snake)) + "}")
         else:
             parts.append(seg.literal or "")
     text = "/" + "/".join(parts)
     if ":" in path.rsplit("/", 1)[-1] and len(parts) >= 2:  # AEP custom method "{id}:archive"
         text = "/" + "/".join(parts[:-2]) + f"/{parts[-2]}:{parts[-1]}"
-    return text, params
+    return text
 
 
 def common_prefix(paths: list[str]) -> str:

@@ -10,6 +10,6 @@ pytestmark = pytest.mark.anyio
 async def test_patch_orders_status_is_not_implemented(
     client: AsyncClient, headers: dict[str, str]
 ) -> None:
-    response = await client.request("PATCH", "/api/orders/id/status", headers=headers)
+    response = await client.request("PATCH", "/api/orders/order_id/status", headers=headers)
     assert response.status_code == 501
     assert "app.services.custom.patch_orders_status" in response.json()["detail"]

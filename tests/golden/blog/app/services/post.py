@@ -39,10 +39,10 @@ async def list_posts(
 
 
 async def list_user_posts(
-    session: AsyncSession, id: int, *, page: int = 1, limit: int, offset: int | None = None
+    session: AsyncSession, user_id: int, *, page: int = 1, limit: int, offset: int | None = None
 ) -> tuple[Sequence[Post], int]:
     stmt = select(Post).where(alive(Post))
-    stmt = stmt.where(Post.author_id == id)
+    stmt = stmt.where(Post.author_id == user_id)
     return await paginate(session, stmt.order_by(Post.id), page=page, limit=limit, offset=offset)
 
 

@@ -47,11 +47,11 @@ async def create_post_comment(
 
 
 @router.delete(
-    "/comments/{id}",
+    "/comments/{comment_id}",
     status_code=204,
     summary="Delete one\u0027s own comment and its replies",
     dependencies=[Depends(get_current_user)],
 )
-async def delete_comment(session: SessionDep, id: int) -> None:
-    row = await service.get_comment(session, id, "id")
+async def delete_comment(session: SessionDep, comment_id: int) -> None:
+    row = await service.get_comment(session, comment_id, "id")
     await service.delete_comment(session, row)

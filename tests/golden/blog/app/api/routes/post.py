@@ -31,9 +31,11 @@ async def list_posts(
     return Page[PostRead].build([PostRead.model_validate(row) for row in rows], total, page, size)
 
 
-@router.get("/posts/{id}", response_model=PostRead, summary="One post with its tags and author")
-async def get_post(session: SessionDep, id: int) -> Any:
-    return await service.get_post(session, id, "id")
+@router.get(
+    "/posts/{post_id}", response_model=PostRead, summary="One post with its tags and author"
+)
+async def get_post(session: SessionDep, post_id: int) -> Any:
+    return await service.get_post(session, post_id, "id")
 
 
 @router.post("/posts", response_model=PostRead, status_code=201, summary="Create a post")
@@ -42,34 +44,34 @@ async def create_post(session: SessionDep, payload: PostCreate, current_user: Cu
 
 
 @router.put(
-    "/posts/{id}",
+    "/posts/{post_id}",
     response_model=PostRead,
     summary="Replace a post (author only)",
     dependencies=[Depends(get_current_user)],
 )
-async def replace_post(session: SessionDep, id: int, payload: PostCreate) -> Any:
-    row = await service.get_post(session, id, "id")
+async def replace_post(session: SessionDep, post_id: int, payload: PostCreate) -> Any:
+    row = await service.get_post(session, post_id, "id")
     return await service.update_post(session, row, payload, partial=False)
 
 
 @router.delete(
-    "/posts/{id}",
+    "/posts/{post_id}",
     status_code=204,
     summary="Delete a post and its comments",
     dependencies=[Depends(get_current_user)],
 )
-async def delete_post(session: SessionDep, id: int) -> None:
-    row = await service.get_post(session, id, "id")
+async def delete_post(session: SessionDep, post_id: int) -> None:
+    row = await service.get_post(session, post_id, "id")
     await service.delete_post(session, row)
 
 
 @router.get(
-    "/users/{id}/posts", response_model=Page[PostRead], summary="Published posts of an author"
+    "/users/{user_id}/posts", response_model=Page[PostRead], summary="Published posts of an author"
 )
 async def list_user_posts(
-    session: SessionDep, id: int, page: PageParam = 1, limit: LimitParam = None
+    session: SessionDep, user_id: int, page: PageParam = 1, limit: LimitParam = None
 ) -> Page[PostRead]:
-    await user_service.get_user(session, id)
+    await user_service.get_user(session, user_id)
     size = limit or settings.default_page_size
-    rows, total = await service.list_user_posts(session, id, page=page, limit=size)
+    rows, total = await service.list_user_posts(session, user_id, page=page, limit=size)
     return Page[PostRead].build([PostRead.model_validate(row) for row in rows], total, page, size)

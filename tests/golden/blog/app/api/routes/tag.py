@@ -35,11 +35,11 @@ async def create_tag(session: SessionDep, payload: TagCreate) -> Any:
 
 
 @router.delete(
-    "/{id}",
+    "/{tag_id}",
     status_code=204,
     summary="Delete a tag (posts keep existing)",
     dependencies=[Depends(get_current_user)],
 )
-async def delete_tag(session: SessionDep, id: int) -> None:
-    row = await service.get_tag(session, id, "id")
+async def delete_tag(session: SessionDep, tag_id: int) -> None:
+    row = await service.get_tag(session, tag_id, "id")
     await service.delete_tag(session, row)

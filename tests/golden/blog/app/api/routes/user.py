@@ -12,6 +12,6 @@ from app.services import user as service
 router = APIRouter(prefix="/api/users", tags=["Authors"])
 
 
-@router.get("/{id}", response_model=UserRead, summary="Public author profile")
-async def get_user(session: SessionDep, id: int) -> Any:
-    return await service.get_user(session, id, "id")
+@router.get("/{user_id}", response_model=UserRead, summary="Public author profile")
+async def get_user(session: SessionDep, user_id: int) -> Any:
+    return await service.get_user(session, user_id, "id")

@@ -36,25 +36,28 @@ async def create_category(session: SessionDep, payload: CategoryCreate) -> Any:
     return await service.create_category(session, payload)
 
 
-@router.get("/{id}", response_model=CategoryRead, summary="One category")
-async def get_category(session: SessionDep, id: int) -> Any:
-    return await service.get_category(session, id, "id")
+@router.get("/{category_id}", response_model=CategoryRead, summary="One category")
+async def get_category(session: SessionDep, category_id: int) -> Any:
+    return await service.get_category(session, category_id, "id")
 
 
 @router.put(
-    "/{id}",
+    "/{category_id}",
     response_model=CategoryRead,
     summary="Replace a category",
     dependencies=[Depends(get_current_user)],
 )
-async def replace_category(session: SessionDep, id: int, payload: CategoryCreate) -> Any:
-    row = await service.get_category(session, id, "id")
+async def replace_category(session: SessionDep, category_id: int, payload: CategoryCreate) -> Any:
+    row = await service.get_category(session, category_id, "id")
     return await service.update_category(session, row, payload, partial=False)
 
 
 @router.delete(
-    "/{id}", status_code=204, summary="Delete a category", dependencies=[Depends(get_current_user)]
+    "/{category_id}",
+    status_code=204,
+    summary="Delete a category",
+    dependencies=[Depends(get_current_user)],
 )
-async def delete_category(session: SessionDep, id: int) -> None:
-    row = await service.get_category(session, id, "id")
+async def delete_category(session: SessionDep, category_id: int) -> None:
+    row = await service.get_category(session, category_id, "id")
     await service.delete_category(session, row)

@@ -15,11 +15,11 @@ router = APIRouter(tags=["custom"])
 
 
 @router.patch(
-    "/api/orders/{id}/status",
+    "/api/orders/{order_id}/status",
     status_code=200,
     response_model=None,
     summary="Change the status of an order",
     dependencies=[Depends(get_current_user)],
 )
-async def patch_orders_status(session: SessionDep, id: str) -> Any:
-    return await service.patch_orders_status(session, id=id)
+async def patch_orders_status(session: SessionDep, order_id: str) -> Any:
+    return await service.patch_orders_status(session, order_id=order_id)

@@ -39,21 +39,21 @@ async def create_order(session: SessionDep, payload: OrderCreate, current_user: 
 
 
 @router.get(
-    "/{id}",
+    "/{order_id}",
     response_model=OrderRead,
     summary="One order with its items",
     dependencies=[Depends(get_current_user)],
 )
-async def get_order(session: SessionDep, id: int) -> Any:
-    return await service.get_order(session, id, "id")
+async def get_order(session: SessionDep, order_id: int) -> Any:
+    return await service.get_order(session, order_id, "id")
 
 
 @router.delete(
-    "/{id}",
+    "/{order_id}",
     status_code=204,
     summary="Cancel a pending order",
     dependencies=[Depends(get_current_user)],
 )
-async def delete_order(session: SessionDep, id: int) -> None:
-    row = await service.get_order(session, id, "id")
+async def delete_order(session: SessionDep, order_id: int) -> None:
+    row = await service.get_order(session, order_id, "id")
     await service.delete_order(session, row)

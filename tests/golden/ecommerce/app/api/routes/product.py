@@ -44,9 +44,9 @@ async def list_products(
     )
 
 
-@router.get("/{id}", response_model=ProductRead, summary="Product details")
-async def get_product(session: SessionDep, id: int) -> Any:
-    return await service.get_product(session, id, "id")
+@router.get("/{product_id}", response_model=ProductRead, summary="Product details")
+async def get_product(session: SessionDep, product_id: int) -> Any:
+    return await service.get_product(session, product_id, "id")
 
 
 @router.post(
@@ -61,19 +61,22 @@ async def create_product(session: SessionDep, payload: ProductCreate) -> Any:
 
 
 @router.patch(
-    "/{id}",
+    "/{product_id}",
     response_model=ProductRead,
     summary="Update some fields of a product",
     dependencies=[Depends(get_current_user)],
 )
-async def update_product(session: SessionDep, id: int, payload: ProductUpdate) -> Any:
-    row = await service.get_product(session, id, "id")
+async def update_product(session: SessionDep, product_id: int, payload: ProductUpdate) -> Any:
+    row = await service.get_product(session, product_id, "id")
     return await service.update_product(session, row, payload, partial=True)
 
 
 @router.delete(
-    "/{id}", status_code=204, summary="Delete a product", dependencies=[Depends(get_current_user)]
+    "/{product_id}",
+    status_code=204,
+    summary="Delete a product",
+    dependencies=[Depends(get_current_user)],
 )
-async def delete_product(session: SessionDep, id: int) -> None:
-    row = await service.get_product(session, id, "id")
+async def delete_product(session: SessionDep, product_id: int) -> None:
+    row = await service.get_product(session, product_id, "id")
     await service.delete_product(session, row)

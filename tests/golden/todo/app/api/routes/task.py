@@ -42,40 +42,40 @@ async def create_task(session: SessionDep, payload: TaskCreate, current_user: Cu
 
 
 @router.get(
-    "/{id}",
+    "/{task_id}",
     response_model=TaskRead,
     summary="One of my tasks",
     dependencies=[Depends(get_current_user)],
 )
-async def get_task(session: SessionDep, id: int) -> Any:
-    return await service.get_task(session, id, "id")
+async def get_task(session: SessionDep, task_id: int) -> Any:
+    return await service.get_task(session, task_id, "id")
 
 
 @router.put(
-    "/{id}",
+    "/{task_id}",
     response_model=TaskRead,
     summary="Update a task",
     dependencies=[Depends(get_current_user)],
 )
-async def replace_task(session: SessionDep, id: int, payload: TaskCreate) -> Any:
-    row = await service.get_task(session, id, "id")
+async def replace_task(session: SessionDep, task_id: int, payload: TaskCreate) -> Any:
+    row = await service.get_task(session, task_id, "id")
     return await service.update_task(session, row, payload, partial=False)
 
 
 @router.delete(
-    "/{id}", status_code=204, summary="Delete a task", dependencies=[Depends(get_current_user)]
+    "/{task_id}", status_code=204, summary="Delete a task", dependencies=[Depends(get_current_user)]
 )
-async def delete_task(session: SessionDep, id: int) -> None:
-    row = await service.get_task(session, id, "id")
+async def delete_task(session: SessionDep, task_id: int) -> None:
+    row = await service.get_task(session, task_id, "id")
     await service.delete_task(session, row)
 
 
 @router.patch(
-    "/{id}/complete",
+    "/{task_id}/complete",
     response_model=TaskRead,
     summary="Mark a task as completed",
     dependencies=[Depends(get_current_user)],
 )
-async def complete_task(session: SessionDep, id: int) -> Any:
-    row = await service.get_task(session, id, "id")
+async def complete_task(session: SessionDep, task_id: int) -> Any:
+    row = await service.get_task(session, task_id, "id")
     return await service.complete_task(session, row)

@@ -36,18 +36,21 @@ async def list_users(
 
 
 @router.get(
-    "/{id}", response_model=UserRead, summary="One user", dependencies=[Depends(get_current_user)]
+    "/{user_id}",
+    response_model=UserRead,
+    summary="One user",
+    dependencies=[Depends(get_current_user)],
 )
-async def get_user(session: SessionDep, id: int) -> Any:
-    return await service.get_user(session, id, "id")
+async def get_user(session: SessionDep, user_id: int) -> Any:
+    return await service.get_user(session, user_id, "id")
 
 
 @router.patch(
-    "/{id}",
+    "/{user_id}",
     response_model=UserRead,
     summary="Change a user\u0027s role or deactivate them",
     dependencies=[Depends(get_current_user)],
 )
-async def update_user(session: SessionDep, id: int, payload: UserUpdate) -> Any:
-    row = await service.get_user(session, id, "id")
+async def update_user(session: SessionDep, user_id: int, payload: UserUpdate) -> Any:
+    row = await service.get_user(session, user_id, "id")
     return await service.update_user(session, row, payload, partial=True)
