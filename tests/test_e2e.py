@@ -164,6 +164,53 @@ def test_corpus_spec_passes_its_own_tests_on_sqlite(spec: Path, tmp_path: Path) 
     assert outcome.ok, outcome.output[-4000:]
 
 
+RESERVED_API = """# Reserved Words API
+
+## Groups
+
+| Method | Path | Auth |
+|---|---|---|
+| GET | /api/groups | no |
+| POST | /api/groups | no |
+| GET | /api/groups/{id} | no |
+| PATCH | /api/groups/{id} | no |
+| DELETE | /api/groups/{id} | no |
+| GET | /api/classes | no |
+| POST | /api/classes | no |
+
+## Data Dictionary
+
+### Group
+
+| Field | Type | Required | Notes |
+|---|---|---|---|
+| from | string(40) | yes | |
+| class | int | no | |
+| order | int | no | |
+| select | bool | no | |
+| key | string(20) | yes | unique |
+
+### Class
+
+| Field | Type | Required | Notes |
+|---|---|---|---|
+| group_id | int | yes | → Group |
+| user | string(30) | yes | |
+| metadata | json | no | |
+"""
+
+
+def test_reserved_words_project_passes_its_own_tests(tmp_path: Path) -> None:
+    api_list = tmp_path / "api-list.md"
+    api_list.write_text(RESERVED_API)
+    result = api.generate([api_list], tmp_path / "backend")
+    outcome = verify(result.project_dir)
+    assert outcome.ok, outcome.output[-4000:]
+    url = f"sqlite+aiosqlite:///{tmp_path / 'migrate.db'}"
+    _run(result.project_dir, "-m", "alembic", "upgrade", "head", database_url=url)
+    _run(result.project_dir, "-m", "alembic", "check", database_url=url)
+
+
 # -- PostgreSQL and MariaDB: when CI provides them -----------------------------------------
 
 

@@ -36,6 +36,7 @@ from backend_codegen.targets.python_fastapi.views import (
     build_entity,
     common_prefix,
     json_value,
+    module_of,
     py_value,
     route_path,
 )
@@ -77,7 +78,7 @@ def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
             flt.target,
             "",
             related_cls=target.pascal,
-            related_module=target.snake,
+            related_module=module_of(flt.related),
         )
     if fld is not None and fld.type == "enum" and fld.enum_values and flt.op in ("eq", "in"):
         py_type = "Literal[" + ", ".join(repr(v) for v in fld.enum_values) + "]"
@@ -143,7 +144,7 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
     parent_annotation = "int"
     if b.parent:
         parent = model.entity(b.parent)
-        parent_cls, parent_mod = Name.parse(parent.name).pascal, Name.parse(parent.name).snake
+        parent_cls, parent_mod = Name.parse(parent.name).pascal, module_of(parent.name)
         parent_annotation = "UUID" if parent.id_type == "uuid" else "int"
     set_value = repr(b.set_value) if b.set_field else "None"
     set_fld = entity.field(b.set_field) if entity is not None and b.set_field else None

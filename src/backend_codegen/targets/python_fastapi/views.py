@@ -147,6 +147,12 @@ class EntityView:
     needs_ref: bool = False  # other entities link to this one by {"id": ...} objects
 
 
+def module_of(entity: str) -> str:
+    """The module (and factory suffix) of an entity: `OrderItem` -> `order_item`,
+    `Class` -> `class_`."""
+    return py_name(Name.parse(entity).snake)
+
+
 def attr_of(fld: Field) -> str:
     return py_name(fld.name)
 
@@ -296,7 +302,8 @@ def _read_field(fld: Field) -> SchemaFieldView:
         annotation = "str"
     if fld.nullable and not fld.primary_key:
         annotation += " | None"
-    args = [f"alias={fld.api_name!r}"] if fld.api_name != attr_of(fld) else []
+    # Read schemas are built from ORM rows (by attribute name) and answer with the API name.
+    args = [f"serialization_alias={fld.api_name!r}"] if fld.api_name != attr_of(fld) else []
     default = "None" if annotation.endswith("| None") else ""
     return SchemaFieldView(attr_of(fld), annotation, default, ", ".join(args))
 
@@ -320,7 +327,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
     for rel in entity.relations:
         target = model.entity(rel.target)
         t_ident = Name.parse(target.name)
-        t_cls, t_mod = t_ident.pascal, t_ident.snake
+        t_cls, t_mod = t_ident.pascal, module_of(target.name)
         if rel.target != entity.name:
             imports.add(f"from app.models.{t_mod} import {t_cls}")
         attr = py_name(rel.name)
@@ -423,7 +430,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
     view = EntityView(
         entity=entity,
         cls=ident.pascal,
-        module=ident.snake,
+        module=module_of(entity.name),
         table=entity.table,
         var=py_name(ident.snake),
         plural=ident.plural.snake,
@@ -465,7 +472,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
             ):
                 view.restrict_children.append(
                     {
-                        "factory": f"make_{Name.parse(other.name).snake}",
+                        "factory": f"make_{module_of(other.name)}",
                         "attr": py_name(rel.fk_field),
                         "cls": other.name,
                     }
@@ -484,7 +491,7 @@ def _fk_checks(model: DomainModel, entity: Entity) -> list[dict[str, str]]:
                     "attr": attr_of(fld),
                     "api": fld.api_name,
                     "cls": t_ident.pascal,
-                    "module": t_ident.snake,
+                    "module": module_of(fld.foreign_key),
                 }
             )
     return checks
@@ -554,18 +561,18 @@ def _test_data(model: DomainModel, entity: Entity, view: EntityView) -> None:
     for fld in entity.fields:
         if not fld.foreign_key:
             continue
-        target = Name.parse(fld.foreign_key)
         needed = not fld.nullable
+        parent = {
+            "attr": attr_of(fld),
+            "factory": f"make_{module_of(fld.foreign_key)}",
+            "api": fld.api_name,
+        }
         if fld.foreign_key == entity.name:
             continue
         if needed or fld.from_current_user:
-            view.factory_parents.append(
-                {"attr": attr_of(fld), "factory": f"make_{target.snake}", "api": fld.api_name}
-            )
+            view.factory_parents.append(parent)
         if _writable(fld) and (needed or fld.required):
-            view.payload_parents.append(
-                {"attr": attr_of(fld), "factory": f"make_{target.snake}", "api": fld.api_name}
-            )
+            view.payload_parents.append(parent)
 
 
 def _fit_text(text: str, fld: Field) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.author import Author
 from app.models.book import Book
-from app.models.copy import Copy
+from app.models.copy_ import Copy
 from app.models.genre import Genre
 from app.models.librarian import Librarian
 
@@ -114,7 +114,7 @@ async def book_payload(session: AsyncSession, **overrides: Any) -> dict[str, Any
     return payload
 
 
-async def make_copy(session: AsyncSession, **overrides: Any) -> Copy:
+async def make_copy_(session: AsyncSession, **overrides: Any) -> Copy:
     """Insert a valid Copy (and the rows it requires) directly in the database."""
     values: dict[str, Any] = {
         "barcode": unique_text("Aurora barcode 1", 32),
@@ -130,7 +130,7 @@ async def make_copy(session: AsyncSession, **overrides: Any) -> Copy:
     return row
 
 
-async def copy_payload(session: AsyncSession, **overrides: Any) -> dict[str, Any]:
+async def copy__payload(session: AsyncSession, **overrides: Any) -> dict[str, Any]:
     """A valid JSON body for creating a Copy."""
     payload: dict[str, Any] = {
         "barcode": unique_text("Aurora barcode 1", 32),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.book import Book
-from tests.factories import book_payload, json_id, make_book, make_copy, unique_text
+from tests.factories import book_payload, json_id, make_book, make_copy_, unique_text
 
 pytestmark = pytest.mark.anyio
 
@@ -210,11 +210,11 @@ async def test_delete_book(
     assert stored is not None and stored.deleted_at is not None  # soft delete keeps the row
 
 
-async def test_delete_book_referenced_by_copy_is_409(
+async def test_delete_book_referenced_by_copy__is_409(
     client: AsyncClient, session: AsyncSession, headers: dict[str, str]
 ) -> None:
     row = await make_book(session)
-    await make_copy(session, book_id=row.id)
+    await make_copy_(session, book_id=row.id)
     response = await client.delete(f"/api/books/{json_id(row.id)}", headers=headers)
     assert response.status_code == 409, response.text
 

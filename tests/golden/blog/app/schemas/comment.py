@@ -24,7 +24,7 @@ class CommentUpdate(UpdateSchema):
 
 
 class CommentRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     post_id: int

@@ -32,7 +32,7 @@ class PostUpdate(UpdateSchema):
 
 
 class PostRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     title: str

@@ -24,7 +24,7 @@ class TagUpdate(UpdateSchema):
 
 
 class TagRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     name: str

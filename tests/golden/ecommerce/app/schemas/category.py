@@ -26,7 +26,7 @@ class CategoryUpdate(UpdateSchema):
 
 
 class CategoryRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     name: str

@@ -27,7 +27,7 @@ class OrderUpdate(UpdateSchema):
 
 
 class OrderRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     user_id: int

@@ -27,7 +27,7 @@ class OrderItemUpdate(UpdateSchema):
 
 
 class OrderItemRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     product_id: int

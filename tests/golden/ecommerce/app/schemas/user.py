@@ -28,7 +28,7 @@ class UserUpdate(UpdateSchema):
 
 
 class UserRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     email: str

@@ -4,7 +4,7 @@
 from app.models.author import Author
 from app.models.base import Base
 from app.models.book import Book
-from app.models.copy import Copy
+from app.models.copy_ import Copy
 from app.models.genre import Genre
 from app.models.librarian import Librarian
 

@@ -37,7 +37,7 @@ class BookUpdate(UpdateSchema):
 
 
 class BookRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     title: str

@@ -22,7 +22,7 @@ class GenreUpdate(UpdateSchema):
 
 
 class GenreRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     name: str

@@ -26,7 +26,7 @@ class TaskUpdate(UpdateSchema):
 
 
 class TaskRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     title: str

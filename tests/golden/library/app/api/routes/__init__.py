@@ -3,6 +3,6 @@
 
 from fastapi import APIRouter
 
-from app.api.routes import auth, author, book, copy, genre
+from app.api.routes import auth, author, book, copy_, genre
 
-routers: list[APIRouter] = [auth.router, author.router, genre.router, book.router, copy.router]
+routers: list[APIRouter] = [auth.router, author.router, genre.router, book.router, copy_.router]

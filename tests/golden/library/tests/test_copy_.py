@@ -7,8 +7,8 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.copy import Copy
-from tests.factories import copy_payload, json_id, make_book, make_copy
+from app.models.copy_ import Copy
+from tests.factories import copy__payload, json_id, make_book, make_copy_
 
 pytestmark = pytest.mark.anyio
 
@@ -21,7 +21,7 @@ async def test_create_book_copy(
     client: AsyncClient, session: AsyncSession, headers: dict[str, str]
 ) -> None:
     parent = await make_book(session)
-    payload = await copy_payload(session)
+    payload = await copy__payload(session)
     response = await client.post(
         f"/api/books/{json_id(parent.id)}/copies", json=payload, headers=headers
     )
@@ -36,8 +36,8 @@ async def test_list_book_copies(
     client: AsyncClient, session: AsyncSession, headers: dict[str, str]
 ) -> None:
     parent = await make_book(session)
-    row = await make_copy(session, book_id=parent.id)
-    await make_copy(session)  # another parent's row stays out
+    row = await make_copy_(session, book_id=parent.id)
+    await make_copy_(session)  # another parent's row stays out
     response = await client.get(f"/api/books/{json_id(parent.id)}/copies", headers=headers)
     assert response.status_code == 200, response.text
     assert [item["id"] for item in items_of(response.json())] == [json_id(row.id)]

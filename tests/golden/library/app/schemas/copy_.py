@@ -26,7 +26,7 @@ class CopyUpdate(UpdateSchema):
 
 
 class CopyRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True, populate_by_name=True)
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     book_id: int

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, Query
 from app.api.deps import LimitParam, PageParam, SessionDep, get_current_user
 from app.core.config import settings
 from app.schemas.common import Page
-from app.schemas.copy import CopyCreate, CopyRead
+from app.schemas.copy_ import CopyCreate, CopyRead
 from app.services import book as book_service
-from app.services import copy as service
+from app.services import copy_ as service
 
 router = APIRouter(prefix="/api/books", tags=["copies"])
 
@@ -40,4 +40,4 @@ async def list_book_copies(
 )
 async def create_book_copy(session: SessionDep, payload: CopyCreate, book_id: int) -> Any:
     await book_service.get_book(session, book_id)
-    return await service.create_copy(session, payload, book_id=book_id)
+    return await service.create_copy_(session, payload, book_id=book_id)

@@ -7,12 +7,12 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.copy import Copy
-from app.schemas.copy import CopyCreate, CopyUpdate
+from app.models.copy_ import Copy
+from app.schemas.copy_ import CopyCreate, CopyUpdate
 from app.services.base import alive, commit, get_or_404, paginate, remove
 
 
-async def get_copy(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> Copy:
+async def get_copy_(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> Copy:
     """The live Copy whose `field` equals `value` (within `scope`); 404 otherwise."""
     return await get_or_404(session, Copy, value, field, **scope)
 
@@ -33,7 +33,7 @@ async def list_book_copies(
     return await paginate(session, stmt.order_by(Copy.id), page=page, limit=limit, offset=offset)
 
 
-async def create_copy(session: AsyncSession, data: CopyCreate, **fixed: Any) -> Copy:
+async def create_copy_(session: AsyncSession, data: CopyCreate, **fixed: Any) -> Copy:
     """Insert one Copy; `fixed` holds values the server sets (path, current user)."""
     values = data.model_dump() | fixed
     row = Copy(**values)
@@ -42,7 +42,7 @@ async def create_copy(session: AsyncSession, data: CopyCreate, **fixed: Any) -> 
     return row
 
 
-async def update_copy(
+async def update_copy_(
     session: AsyncSession, row: Copy, data: CopyCreate | CopyUpdate, *, partial: bool
 ) -> Copy:
     """Replace (partial=False) or patch (partial=True) one Copy."""
@@ -53,5 +53,5 @@ async def update_copy(
     return row
 
 
-async def delete_copy(session: AsyncSession, row: Copy) -> None:
+async def delete_copy_(session: AsyncSession, row: Copy) -> None:
     await remove(session, row)
