@@ -15,6 +15,9 @@
    stages in process (one fresh worker per size) plus whole process for a few sizes; growing
    stops at the first size that fails or takes more than 60 s. Plot: bench/generate_scaling.png.
 
+Other people edit src/ while this runs, so by default the package is copied at the start
+(src/backend_codegen, byte-compiled) and every child process imports that snapshot through
+PYTHONPATH: one run measures one version of the code (--no-snapshot measures the live tree).
 Wall times are medians; on a shared machine compare ratios within one run, not across runs.
 The script asserts no timings: it exits 1 only if something failed to run.
 """
@@ -22,7 +25,9 @@ The script asserts no timings: it exits 1 only if something failed to run.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
+import hashlib
 import json
 import math
 import os
@@ -288,6 +293,35 @@ def _git(*args: str) -> subprocess.CompletedProcess[str] | None:
         return None
 
 
+def source_hash(package: Path) -> str:
+    """sha256 over the package's files (paths and contents), without byte code."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def snapshot_source(dest: Path) -> str:
+    """Copy the package to `dest`, byte-compile it and put it first on PYTHONPATH for every
+    child process; returns its source hash."""
+    package = REPO / "src" / "backend_codegen"
+    copy = dest / "backend_codegen"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    compileall.compile_dir(copy, quiet=1)
+    old = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = str(dest) + (os.pathsep + old if old else "")
+    probe = subprocess.run(
+        [sys.executable, "-c", "import backend_codegen; print(backend_codegen.__file__)"],
+        capture_output=True,
+        text=True,
+    )
+    if not probe.stdout.strip().startswith(str(copy)):
+        raise SystemExit(f"the snapshot is not imported first: {probe.stdout}{probe.stderr}")
+    return source_hash(copy)
+
+
 def machine() -> dict[str, str]:
     mem = _first_line("/proc/meminfo", "MemTotal")
     head = _git("rev-parse", "--short", "HEAD")
@@ -346,6 +380,7 @@ def proc_rows(rows: Sequence[Proc]) -> list[list[str]]:
         if row.error and not row.walls:
             out.append([row.label, "**failed**", "", "", "", ""])
             continue
+        runs = f"{len(row.walls)}, then **failed**" if row.error else str(len(row.walls))
         spread = f"{fmt_s(min(row.walls))} – {fmt_s(max(row.walls))}"
         out.append(
             [
@@ -354,7 +389,7 @@ def proc_rows(rows: Sequence[Proc]) -> list[list[str]]:
                 spread,
                 fmt_s(row.cpu),
                 fmt_mb(row.rss),
-                str(len(row.walls)),
+                runs,
             ]
         )
     return out
@@ -369,6 +404,13 @@ def stage_split(st: Stages) -> dict[str, float]:
     split["render: ruff format"] = format_s
     split["render: other"] = max(split["render"] - compile_s - format_s, 0.0)
     return split
+
+
+def _marginal(a: ScalePoint, b: ScalePoint) -> float:
+    """Milliseconds per added operation from size a to size b (in process, median)."""
+    assert a.stages is not None and b.stages is not None
+    delta = b.stages.median("total") - a.stages.median("total")
+    return delta / (b.operations - a.operations) * 1000
 
 
 def linear_fit(points: Sequence[ScalePoint]) -> tuple[float, float, float] | None:
@@ -438,20 +480,25 @@ def headline(res: Results) -> list[str]:
             f"generate; render is {render:.0f} % of it."
         )
     done = [p for p in res.scaling if p.ok and p.stages]
-    fit = linear_fit(done)
-    if fit and done:
-        intercept, slope, r2 = fit
+    if len(done) >= 2:
         last, big = done[-1], done[-1].stages
         assert big is not None
+        total = big.median("total")
         split = stage_split(big)
         top = max((k for k in split if k != "render"), key=lambda k: split[k])
+        marginals = [
+            f"{_marginal(a, b):.1f} ms/op ({a.operations}→{b.operations})"
+            for a, b in ((done[0], done[1]), (done[-2], done[-1]))
+        ]
         line = (
-            f"Scaling, in process: total ≈ {fmt_s(intercept)} + {slope * 1000:.2f} ms × "
-            f"operations (least squares over {len(done)} sizes, R² = {r2:.3f}); "
-            f"{last.operations} operations take {fmt_s(big.median('total'))} "
-            f"({big.median('total') / last.operations * 1000:.1f} ms/op), "
-            f"largest part: {top} ({split[top] / big.median('total') * 100:.0f} %)"
+            f"Scaling, in process: {last.operations} operations take {fmt_s(total)} "
+            f"({total / last.operations * 1000:.1f} ms/op); marginal cost {marginals[0]} "
+            f"… {marginals[1]}"
         )
+        fit = linear_fit(done)
+        if fit:
+            line += f"; least-squares slope {fit[1] * 1000:.2f} ms/op, R² = {fit[2]:.3f}"
+        line += f". Largest part at {last.operations}: {top} ({split[top] / total * 100:.0f} %)"
         if last.whole and last.whole.walls:
             line += f"; whole process {fmt_s(last.whole.wall)}, peak RSS {fmt_mb(last.whole.rss)}"
         lines.append(line + ".")
@@ -491,8 +538,9 @@ def render_markdown(res: Results, plot_rel: str | None) -> str:
 
     out += ["", "### 3. Stages in process (warm; ms, median)", ""]
     out += [
-        "`read` = `load_spec`, `infer` = `infer`, `render` = `api.render` (of which Jinja "
-        "template compilation and the `ruff format` pass are shown separately), `write` = "
+        "`read` = `load_spec`, `infer` = `infer`, `render` = `api.render`, of which "
+        "Jinja template compilation (↳ compile) and `format_python` (↳ ruff: `ruff check "
+        "--fix` + `ruff format` over the generated Python) are shown separately; `write` = "
         "`write_tree`, `docs` = the structure document. `api.generate` is one separate call "
         "(it also writes the log), as a check on the sum.",
         "",
@@ -543,10 +591,7 @@ def render_markdown(res: Results, plot_rel: str | None) -> str:
             continue
         sp = stage_split(p.stages)
         total = p.stages.median("total")
-        marginal = "–"
-        if prev is not None and prev.stages is not None:
-            delta = total - prev.stages.median("total")
-            marginal = f"{delta / (p.operations - prev.operations) * 1000:.2f}"
+        marginal = f"{_marginal(prev, p):.2f}" if prev is not None else "–"
         whole = p.whole if p.whole and p.whole.walls else None
         prows.append(
             [
@@ -689,6 +734,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, help="runs per measurement (default 5; --quick 1)")
     parser.add_argument("--sizes", help="comma-separated operation counts for the scaling run")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus directory")
+    parser.add_argument(
+        "--no-snapshot",
+        dest="snapshot",
+        action="store_false",
+        help="measure the live src/ instead of a copy taken at the start",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     repeats = args.repeats or (1 if args.quick else 5)
@@ -700,6 +751,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not corpus:
         print(f"no corpus at {args.corpus}: skipping corpus specs", file=sys.stderr)
     env = machine()
+    snapshot_dir = Path(tempfile.mkdtemp(prefix="bench-src-"))
+    live = REPO / "src" / "backend_codegen"
+    if args.snapshot:
+        env["code measured"] = f"snapshot of src/ at start, sha256 {snapshot_source(snapshot_dir)}"
+    else:
+        env["code measured"] = f"live src/ (may change during the run), sha256 {source_hash(live)}"
 
     print("start-up …", file=sys.stderr, flush=True)
     startup_cmds: list[tuple[str, list[str]]] = [
@@ -748,12 +805,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         plotted = make_plot(scaling, plot, title)
         env["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        changed = source_hash(live) not in env["code measured"]
+        env["src/ changed during the run"] = "yes" if changed else "no"
         res = Results(args.quick, repeats, env, startup, whole, stages, scaling)
         res.elapsed_s = time.perf_counter() - started
         plot_rel = None
         if plotted and args.out and not (args.quick and not args.plot):
             plot_rel = os.path.relpath(plot.resolve(), args.out.resolve().parent)
         section = render_markdown(res, plot_rel)
+    shutil.rmtree(snapshot_dir, ignore_errors=True)
     print(section)
     if args.out:
         write_out(args.out, section)

@@ -214,6 +214,10 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         view.routes = [_route(b, view.entity, model, view.prefix) for b in bound]
         for route in view.routes:
             view.by_action.setdefault(route.binding.action, route)
+        actions = {b.action for b in model.bindings if b.entity == view.entity.name}
+        view.creates = bool(actions & {"create", "sub_create", "register"})
+        view.updates = bool(actions & {"replace", "patch", "me_update"})
+        view.deletes = "delete" in actions
     auth_routes = [
         _route(b, model.find(b.entity or ""), model, "")
         for b in model.bindings
@@ -296,10 +300,18 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         add("app/api/routes/custom.py", "app__api__routes__custom.py.jinja")
         add("app/services/custom.py", "app__services__custom.py.jinja")
         add("tests/test_custom.py", "tests__test_custom.py.jinja")
+    # Entities with a service module: those the API addresses, parents in nested paths, and
+    # the account entity.
+    served = {b.entity for b in model.bindings if b.entity} | {
+        b.parent for b in model.bindings if b.parent
+    }
+    if model.auth.enabled and model.auth.account:
+        served.add(model.auth.account)  # the current-user dependency looks accounts up
     for view in views.values():
         add(f"app/models/{view.module}.py", "model.py.jinja", view=view)
         add(f"app/schemas/{view.module}.py", "schema.py.jinja", view=view)
-        add(f"app/services/{view.module}.py", "service.py.jinja", view=view)
+        if view.entity.name in served:
+            add(f"app/services/{view.module}.py", "service.py.jinja", view=view)
         if view.routes:
             add(f"app/api/routes/{view.module}.py", "routes.py.jinja", view=view)
             add(f"tests/test_{view.module}.py", "test_entity.py.jinja", view=view)

@@ -145,6 +145,9 @@ class EntityView:
     restrict_children: list[dict[str, str]] = field(default_factory=list)
     missing_id: str = "999999999"
     needs_ref: bool = False  # other entities link to this one by {"id": ...} objects
+    creates: bool = False  # the API creates rows of this entity (service create_<entity>)
+    updates: bool = False  # the API replaces / patches rows (service update_<entity>)
+    deletes: bool = False  # the API deletes rows (service delete_<entity>)
 
 
 def module_of(entity: str) -> str:

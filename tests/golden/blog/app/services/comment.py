@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.comment import Comment
-from app.schemas.comment import CommentCreate, CommentUpdate
+from app.schemas.comment import CommentCreate
 from app.services.base import alive, commit, ensure_exists, get_or_404, paginate, remove
 
 
@@ -33,19 +33,6 @@ async def create_comment(session: AsyncSession, data: CommentCreate, **fixed: An
     await ensure_exists(session, Comment, values.get("parent_id"), "parent_id")
     row = Comment(**values)
     session.add(row)
-    await commit(session)
-    return row
-
-
-async def update_comment(
-    session: AsyncSession, row: Comment, data: CommentCreate | CommentUpdate, *, partial: bool
-) -> Comment:
-    """Replace (partial=False) or patch (partial=True) one Comment."""
-    values = data.model_dump(exclude_unset=partial)
-    if "parent_id" in values:
-        await ensure_exists(session, Comment, values["parent_id"], "parent_id")
-    for key, value in values.items():
-        setattr(row, key, value)
     await commit(session)
     return row
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.tag import Tag
-from app.schemas.tag import TagCreate, TagUpdate
+from app.schemas.tag import TagCreate
 from app.services.base import alive, commit, get_or_404, paginate, remove
 
 
@@ -29,17 +29,6 @@ async def create_tag(session: AsyncSession, data: TagCreate, **fixed: Any) -> Ta
     values = data.model_dump() | fixed
     row = Tag(**values)
     session.add(row)
-    await commit(session)
-    return row
-
-
-async def update_tag(
-    session: AsyncSession, row: Tag, data: TagCreate | TagUpdate, *, partial: bool
-) -> Tag:
-    """Replace (partial=False) or patch (partial=True) one Tag."""
-    values = data.model_dump(exclude_unset=partial)
-    for key, value in values.items():
-        setattr(row, key, value)
     await commit(session)
     return row
 

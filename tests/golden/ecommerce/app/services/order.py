@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models.order import Order
 from app.models.order_item import OrderItem
 from app.models.product import Product
-from app.schemas.order import OrderCreate, OrderUpdate
+from app.schemas.order import OrderCreate
 from app.schemas.order_item import OrderItemCreate
 from app.services.base import alive, commit, ensure_exists, get_or_404, paginate, remove
 
@@ -45,20 +45,6 @@ async def create_order(session: AsyncSession, data: OrderCreate, **fixed: Any) -
     row = Order(**values)
     row.items = [await _build_order_item(session, item) for item in data.items]
     session.add(row)
-    await commit(session)
-    return row
-
-
-async def update_order(
-    session: AsyncSession, row: Order, data: OrderCreate | OrderUpdate, *, partial: bool
-) -> Order:
-    """Replace (partial=False) or patch (partial=True) one Order."""
-    sent = data.model_fields_set if partial else set(type(data).model_fields)
-    values = data.model_dump(exclude_unset=partial, exclude={"items"})
-    for key, value in values.items():
-        setattr(row, key, value)
-    if "items" in sent and data.items is not None:
-        row.items = [await _build_order_item(session, item) for item in data.items]
     await commit(session)
     return row
 

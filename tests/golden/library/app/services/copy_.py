@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.copy_ import Copy
-from app.schemas.copy_ import CopyCreate, CopyUpdate
-from app.services.base import alive, commit, get_or_404, paginate, remove
+from app.schemas.copy_ import CopyCreate
+from app.services.base import alive, commit, get_or_404, paginate
 
 
 async def get_copy_(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> Copy:
@@ -40,18 +40,3 @@ async def create_copy_(session: AsyncSession, data: CopyCreate, **fixed: Any) ->
     session.add(row)
     await commit(session)
     return row
-
-
-async def update_copy_(
-    session: AsyncSession, row: Copy, data: CopyCreate | CopyUpdate, *, partial: bool
-) -> Copy:
-    """Replace (partial=False) or patch (partial=True) one Copy."""
-    values = data.model_dump(exclude_unset=partial)
-    for key, value in values.items():
-        setattr(row, key, value)
-    await commit(session)
-    return row
-
-
-async def delete_copy_(session: AsyncSession, row: Copy) -> None:
-    await remove(session, row)

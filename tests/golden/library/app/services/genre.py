@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.genre import Genre
-from app.schemas.genre import GenreCreate, GenreUpdate
-from app.services.base import alive, commit, get_or_404, paginate, remove
+from app.schemas.genre import GenreCreate
+from app.services.base import alive, commit, get_or_404, paginate
 
 
 async def get_genre(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> Genre:
@@ -31,18 +31,3 @@ async def create_genre(session: AsyncSession, data: GenreCreate, **fixed: Any) -
     session.add(row)
     await commit(session)
     return row
-
-
-async def update_genre(
-    session: AsyncSession, row: Genre, data: GenreCreate | GenreUpdate, *, partial: bool
-) -> Genre:
-    """Replace (partial=False) or patch (partial=True) one Genre."""
-    values = data.model_dump(exclude_unset=partial)
-    for key, value in values.items():
-        setattr(row, key, value)
-    await commit(session)
-    return row
-
-
-async def delete_genre(session: AsyncSession, row: Genre) -> None:
-    await remove(session, row)

@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security import hash_password
 from app.models.librarian import Librarian
-from app.schemas.librarian import LibrarianCreate, LibrarianUpdate
-from app.services.base import commit, get_or_404, remove
+from app.schemas.librarian import LibrarianCreate
+from app.services.base import commit, get_or_404
 
 
 async def get_librarian(
@@ -26,21 +26,3 @@ async def create_librarian(session: AsyncSession, data: LibrarianCreate, **fixed
     session.add(row)
     await commit(session)
     return row
-
-
-async def update_librarian(
-    session: AsyncSession, row: Librarian, data: LibrarianCreate | LibrarianUpdate, *, partial: bool
-) -> Librarian:
-    """Replace (partial=False) or patch (partial=True) one Librarian."""
-    sent = data.model_fields_set if partial else set(type(data).model_fields)
-    values = data.model_dump(exclude_unset=partial, exclude={"password"})
-    for key, value in values.items():
-        setattr(row, key, value)
-    if "password" in sent and data.password is not None:
-        row.password_hash = hash_password(data.password)
-    await commit(session)
-    return row
-
-
-async def delete_librarian(session: AsyncSession, row: Librarian) -> None:
-    await remove(session, row)

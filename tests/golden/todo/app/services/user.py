@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security import hash_password
 from app.models.user import User
-from app.schemas.user import UserCreate, UserUpdate
-from app.services.base import commit, get_or_404, remove
+from app.schemas.user import UserCreate
+from app.services.base import commit, get_or_404
 
 
 async def get_user(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> User:
@@ -24,21 +24,3 @@ async def create_user(session: AsyncSession, data: UserCreate, **fixed: Any) -> 
     session.add(row)
     await commit(session)
     return row
-
-
-async def update_user(
-    session: AsyncSession, row: User, data: UserCreate | UserUpdate, *, partial: bool
-) -> User:
-    """Replace (partial=False) or patch (partial=True) one User."""
-    sent = data.model_fields_set if partial else set(type(data).model_fields)
-    values = data.model_dump(exclude_unset=partial, exclude={"password"})
-    for key, value in values.items():
-        setattr(row, key, value)
-    if "password" in sent and data.password is not None:
-        row.password_hash = hash_password(data.password)
-    await commit(session)
-    return row
-
-
-async def delete_user(session: AsyncSession, row: User) -> None:
-    await remove(session, row)

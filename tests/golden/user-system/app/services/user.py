@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.security import hash_password
 from app.models.user import User
 from app.schemas.user import UserCreate, UserUpdate
-from app.services.base import alive, commit, get_or_404, like_pattern, paginate, remove
+from app.services.base import alive, commit, get_or_404, like_pattern, paginate
 
 
 async def get_user(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> User:
@@ -67,7 +67,3 @@ async def update_user(
         row.password_hash = hash_password(data.password)
     await commit(session)
     return row
-
-
-async def delete_user(session: AsyncSession, row: User) -> None:
-    await remove(session, row)
