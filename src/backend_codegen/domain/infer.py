@@ -767,6 +767,14 @@ class _Inference:
         if account is None:
             account = self._entity("User", None, "auth is on and no account entity exists").name
         self.auth.account = account
+        if not any(self._auth_action(i) == "login" for i in self.ops):
+            self.warnings.add(
+                "operations require a token but the documents declare no login endpoint; "
+                "the generated API can check tokens but not issue them",
+                secured[0].location if secured else None,
+                "add e.g. 'POST /api/auth/login' (and register) to the documents, or issue "
+                "tokens with app.core.security.create_access_token",
+            )
         entity = self.entities[account]
         entity.is_account = True
         entity.reasons.append("account entity for authentication")
