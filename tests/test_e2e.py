@@ -200,15 +200,42 @@ RESERVED_API = """# Reserved Words API
 """
 
 
-def test_reserved_words_project_passes_its_own_tests(tmp_path: Path) -> None:
-    api_list = tmp_path / "api-list.md"
+@pytest.fixture(scope="session")
+def reserved_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("reserved")
+    api_list = base / "api-list.md"
     api_list.write_text(RESERVED_API)
-    result = api.generate([api_list], tmp_path / "backend")
-    outcome = verify(result.project_dir)
+    return api.generate([api_list], base / "backend").project_dir
+
+
+def test_reserved_words_project_passes_its_own_tests(
+    reserved_project: Path, tmp_path: Path
+) -> None:
+    outcome = verify(reserved_project)
     assert outcome.ok, outcome.output[-4000:]
     url = f"sqlite+aiosqlite:///{tmp_path / 'migrate.db'}"
-    _run(result.project_dir, "-m", "alembic", "upgrade", "head", database_url=url)
-    _run(result.project_dir, "-m", "alembic", "check", database_url=url)
+    _run(reserved_project, "-m", "alembic", "upgrade", "head", database_url=url)
+    _run(reserved_project, "-m", "alembic", "check", database_url=url)
+
+
+def test_reserved_words_project_on_postgres_and_mariadb(reserved_project: Path) -> None:
+    pg_url, libpq = _fresh_postgres("bcg_reserved")
+    outcome = verify(reserved_project, database_url=pg_url)
+    assert outcome.ok, outcome.output[-4000:]
+    pg_url, libpq = _fresh_postgres("bcg_reserved")
+    for script in ("schema.postgresql.sql", "seed.sql"):
+        subprocess.run(
+            ["psql", libpq, "-v", "ON_ERROR_STOP=1", "-qf", str(reserved_project / "db" / script)],
+            check=True,
+            capture_output=True,
+        )
+    my_url, client = _fresh_mysql("bcg_reserved")
+    outcome = verify(reserved_project, database_url=my_url)
+    assert outcome.ok, outcome.output[-4000:]
+    my_url, client = _fresh_mysql("bcg_reserved")
+    for script in ("schema.mysql.sql", "seed.sql"):
+        with (reserved_project / "db" / script).open() as handle:
+            subprocess.run(client, stdin=handle, check=True, capture_output=True)
 
 
 # -- PostgreSQL and MariaDB: when CI provides them -----------------------------------------
