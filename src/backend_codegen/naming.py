@@ -6,9 +6,32 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import inflect
+from typing import Any
 
-_engine = inflect.engine()
+
+def _load_inflect() -> Any:
+    """inflect's engine, imported without typeguard's import-time instrumentation.
+
+    inflect decorates its methods with `typeguard.typechecked`, which re-compiles each one
+    when the module is imported (about 1.7 s, most of the CLI's start-up). Those checks only
+    guard inflect's own argument types, which our calls satisfy, so the decorator is a
+    pass-through while inflect is imported, exactly as under `python -O`."""
+    import typeguard
+
+    original = typeguard.typechecked
+
+    def passthrough(target: Any = None, **_: Any) -> Any:
+        return target if target is not None else passthrough
+
+    typeguard.typechecked = passthrough  # type: ignore[assignment]
+    try:
+        import inflect
+    finally:
+        typeguard.typechecked = original
+    return inflect.engine()
+
+
+_engine = _load_inflect()
 
 _WORD_SPLIT = re.compile(r"[^0-9A-Za-z]+")
 _CAMEL_SPLIT = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
