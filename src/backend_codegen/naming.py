@@ -22,7 +22,7 @@ def _load_inflect() -> Any:
     def passthrough(target: Any = None, **_: Any) -> Any:
         return target if target is not None else passthrough
 
-    typeguard.typechecked = passthrough  # type: ignore[assignment]
+    typeguard.typechecked = passthrough
     try:
         import inflect
     finally:
