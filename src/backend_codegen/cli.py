@@ -13,6 +13,7 @@ from rich.table import Table
 
 from backend_codegen import __version__, api
 from backend_codegen.errors import SpecError, Warnings
+from backend_codegen.targets.base import FormatError
 
 app = typer.Typer(
     name="backend-codegen",
@@ -176,6 +177,14 @@ def generate(
     except SpecError as exc:
         _fail(exc)
         return
+    except FormatError as exc:
+        err.print(
+            f"internal error: the generator produced invalid Python in {exc.path} "
+            f"({exc.detail}); nothing was written. Please report it with your documents.",
+            style="red",
+            markup=False,
+        )
+        raise typer.Exit(1) from None
     _warn(result.warnings)
     for path in result.report.overwritten_edits:
         err.print(

@@ -936,6 +936,17 @@ class _Inference:
                         b.set_field, b.set_value = fld.name, value
                         b.reasons.append(f"'{verb}' sets {entity.name}.{fld.name} to '{value}'")
                         return
+        named = entity.field(Name.parse(verb).snake)
+        if (
+            b.method in ("put", "patch")
+            and named is not None
+            and not named.system
+            and not named.foreign_key
+            and named.type != "password"
+        ):
+            b.set_field, b.set_from_body = named.name, True
+            b.reasons.append(f"'{verb}' is a field of {entity.name}: the body sets it")
+            return
         b.action = "custom"
 
     def _filters(self, b: Binding, entity: Entity, op: Operation) -> None:
@@ -1124,6 +1135,8 @@ class _Inference:
                 "me_update": "update_current_user",
                 "set_field": f"{Name.parse(item.shape.action or 'set').snake}_{ent.snake}",
             }.get(b.action, f"{b.action}_{ent.snake}")
+            if b.action == "set_field" and b.set_from_body and b.set_field:
+                base = f"update_{ent.snake}_{b.set_field}"
             if b.action in ("sub_list", "sub_create") and b.parent:
                 verb = "list" if b.action == "sub_list" else "create"
                 noun = ent.plural.snake if verb == "list" else ent.snake

@@ -187,6 +187,7 @@ class Binding:
     list_shape: Literal["page", "array"] = "page"
     set_field: str | None = None  # set_field: which field
     set_value: Any = None
+    set_from_body: bool = False  # set_field: the value comes from the request body
     status_code: int = 200
     function: str = ""  # service/route function name
     reasons: list[str] = field(default_factory=list)

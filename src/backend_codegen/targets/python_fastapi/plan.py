@@ -38,6 +38,7 @@ from backend_codegen.targets.python_fastapi.views import (
     json_value,
     module_of,
     py_value,
+    required_field,
     route_path,
 )
 
@@ -148,6 +149,11 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         parent_annotation = "UUID" if parent.id_type == "uuid" else "int"
     set_value = repr(b.set_value) if b.set_field else "None"
     set_fld = entity.field(b.set_field) if entity is not None and b.set_field else None
+    set_schema = None
+    set_body_value = ""
+    if set_fld is not None and b.set_from_body:
+        set_schema = required_field(set_fld)
+        set_body_value = json_value(set_fld, sample_value(set_fld, 1))
     test_url = full
     if id_param:
         test_url = test_url.replace("{" + id_param + "}", "{id}")
@@ -181,6 +187,13 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         test_url=test_url,
         set_api=set_fld.api_name if set_fld else "",
         missing_value=missing,
+        set_schema=set_schema,
+        set_body_value=set_body_value,
+        change_class=(
+            f"{Name.parse(entity.name).pascal}{Name.parse(set_fld.name).pascal}Change"
+            if set_schema is not None and entity is not None and set_fld is not None
+            else ""
+        ),
     )
 
 
@@ -214,6 +227,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         view.routes = [_route(b, view.entity, model, view.prefix) for b in bound]
         for route in view.routes:
             view.by_action.setdefault(route.binding.action, route)
+        view.change_classes = [r.change_class for r in view.routes if r.change_class]
         actions = {b.action for b in model.bindings if b.entity == view.entity.name}
         view.creates = bool(actions & {"create", "sub_create", "register"})
         view.updates = bool(actions & {"replace", "patch", "me_update"})

@@ -103,6 +103,9 @@ class RouteView:
     test_url: str = ""  # full path with {id} / {parent} placeholders for the tests
     set_api: str = ""  # JSON name of the field a set_field action changes
     missing_value: str = "999999999"  # a path value that addresses no row
+    set_schema: SchemaFieldView | None = None  # set_field from the body: the body's one field
+    set_body_value: str = ""  # a valid JSON value for it (tests)
+    change_class: str = ""  # the pydantic class of that body, e.g. OrderStatusChange
 
 
 @dataclass
@@ -145,6 +148,7 @@ class EntityView:
     restrict_children: list[dict[str, str]] = field(default_factory=list)
     missing_id: str = "999999999"
     needs_ref: bool = False  # other entities link to this one by {"id": ...} objects
+    change_classes: list[str] = field(default_factory=list)  # bodies of set-from-body routes
     creates: bool = False  # the API creates rows of this entity (service create_<entity>)
     updates: bool = False  # the API replaces / patches rows (service update_<entity>)
     deletes: bool = False  # the API deletes rows (service delete_<entity>)
@@ -290,6 +294,13 @@ def _create_field(fld: Field) -> SchemaFieldView:
         annotation += " | None"
         default = "None"
     return SchemaFieldView(attr_of(fld), annotation, default, ", ".join(args))
+
+
+def required_field(fld: Field) -> SchemaFieldView:
+    """The field as a required, non-null body member (a body that sets just this field)."""
+    return SchemaFieldView(
+        attr_of(fld), _annotation(fld, schema=True), "", ", ".join(_field_args(fld))
+    )
 
 
 def _update_field(fld: Field) -> SchemaFieldView:

@@ -152,6 +152,18 @@ async def test_delete_order(
     assert stored is not None and stored.deleted_at is not None  # soft delete keeps the row
 
 
+async def test_update_order_status(
+    client: AsyncClient, session: AsyncSession, headers: dict[str, str]
+) -> None:
+    row = await make_order(session)
+    url = f"/api/orders/{json_id(row.id)}/status"
+    response = await client.request("PATCH", url, json={"status": "paid"}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "paid"
+    invalid = await client.request("PATCH", url, json={}, headers=headers)
+    assert invalid.status_code == 422
+
+
 async def test_list_orders_requires_a_token(client: AsyncClient) -> None:
     response = await client.request("GET", "/api/orders".format())
     assert response.status_code == 401
@@ -164,6 +176,11 @@ async def test_create_order_requires_a_token(client: AsyncClient) -> None:
 
 async def test_get_order_requires_a_token(client: AsyncClient) -> None:
     response = await client.request("GET", f"/api/orders/{1}")
+    assert response.status_code == 401
+
+
+async def test_update_order_status_requires_a_token(client: AsyncClient) -> None:
+    response = await client.request("PATCH", f"/api/orders/{1}/status")
     assert response.status_code == 401
 
 

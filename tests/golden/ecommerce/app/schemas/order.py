@@ -2,7 +2,7 @@
 """Request and response schemas for Order."""
 
 import datetime as dt
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -38,3 +38,11 @@ class OrderRead(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     items: list[OrderItemRead] = Field(default_factory=list)
+
+
+class OrderStatusChange(BaseModel):
+    """The body of PATCH /api/orders/{id}/status."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    status: Literal["pending", "paid", "shipped", "delivered", "cancelled"]

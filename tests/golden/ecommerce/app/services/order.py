@@ -51,3 +51,10 @@ async def create_order(session: AsyncSession, data: OrderCreate, **fixed: Any) -
 
 async def delete_order(session: AsyncSession, row: Order) -> None:
     await remove(session, row)
+
+
+async def update_order_status(session: AsyncSession, row: Order, value: Any) -> Order:
+    """'status' is a field of Order: the body sets it."""
+    row.status = value
+    await commit(session)
+    return row

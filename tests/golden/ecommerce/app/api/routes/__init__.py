@@ -3,12 +3,6 @@
 
 from fastapi import APIRouter
 
-from app.api.routes import auth, category, custom, order, product
+from app.api.routes import auth, category, order, product
 
-routers: list[APIRouter] = [
-    auth.router,
-    custom.router,
-    category.router,
-    order.router,
-    product.router,
-]
+routers: list[APIRouter] = [auth.router, category.router, order.router, product.router]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from app.api.deps import CurrentUser, LimitParam, PageParam, SessionDep, get_current_user
 from app.core.config import settings
 from app.schemas.common import Page
-from app.schemas.order import OrderCreate, OrderRead
+from app.schemas.order import OrderCreate, OrderRead, OrderStatusChange
 from app.services import order as service
 
 router = APIRouter(prefix="/api/orders", tags=["Orders"])
@@ -46,6 +46,19 @@ async def create_order(session: SessionDep, payload: OrderCreate, current_user: 
 )
 async def get_order(session: SessionDep, order_id: int) -> Any:
     return await service.get_order(session, order_id, "id")
+
+
+@router.patch(
+    "/{order_id}/status",
+    response_model=OrderRead,
+    summary="Change the status of an order",
+    dependencies=[Depends(get_current_user)],
+)
+async def update_order_status(
+    session: SessionDep, order_id: int, payload: OrderStatusChange
+) -> Any:
+    row = await service.get_order(session, order_id, "id")
+    return await service.update_order_status(session, row, payload.status)
 
 
 @router.delete(
