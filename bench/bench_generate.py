@@ -28,6 +28,7 @@ import argparse
 import compileall
 import datetime as dt
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -172,6 +173,7 @@ class Worker:
     stages: list[Stages]
     maxrss_kb: int = 0
     import_s: float = 0.0
+    warmup: Stages | None = None  # the first, cold call in the worker
     error: str | None = None
 
 
@@ -202,7 +204,8 @@ def run_worker(
     if data.get("warmup") and data["warmup"]["error"]:
         return Worker([], error=f"warm-up failed: {data['warmup']['error']}")
     stages = [Stages.from_json(d) for d in data["inputs"]]
-    return Worker(stages, int(data["maxrss_kb"]), float(data["import_s"]))
+    first = Stages.from_json(data["warmup"]) if data.get("warmup") else None
+    return Worker(stages, int(data["maxrss_kb"]), float(data["import_s"]), first)
 
 
 @dataclass
@@ -401,7 +404,7 @@ def stage_split(st: Stages) -> dict[str, float]:
     compile_s = st.median("render.compile") if "render.compile" in st.runs[0] else 0.0
     format_s = st.median("render.format") if "render.format" in st.runs[0] else 0.0
     split["render: jinja compile"] = compile_s
-    split["render: ruff format"] = format_s
+    split["render: ruff check+format"] = format_s
     split["render: other"] = max(split["render"] - compile_s - format_s, 0.0)
     return split
 
@@ -452,8 +455,7 @@ class Results:
 def headline(res: Results) -> list[str]:
     lines: list[str] = []
     examples = [p for p in res.whole if p.label.startswith("examples/") and p.walls]
-    version = next((p for p in res.startup if p.label.endswith("--version") and p.walls), None)
-    inflect = next((p for p in res.startup if "inflect" in p.label and p.walls), None)
+    version = next((p for p in res.startup if "--version" in p.label and p.walls), None)
     if examples:
         walls = [p.wall for p in examples]
         under = sum(w < 1 for w in walls)
@@ -467,8 +469,11 @@ def headline(res: Results) -> list[str]:
                 f"Start-up alone (`backend-codegen --version`) takes {fmt_s(version.wall)}, "
                 f"{min(shares):.0f} – {max(shares):.0f} % of an example's wall time"
             )
-            if inflect:
-                text += f"; `import inflect` alone takes {fmt_s(inflect.wall)}"
+            first = res.stages.warmup
+            if first and first.ok:
+                text += (
+                    f"; the first (cold) in-process generate takes {fmt_s(first.runs[0]['total'])}"
+                )
             lines.append(text + ".")
     ok = [s for s in res.stages.stages if s.ok]
     ex = [s for s in ok if _label(s.input).startswith("examples/")]
@@ -559,7 +564,7 @@ def render_markdown(res: Results, plot_rel: str | None) -> str:
                 str(st.counts.get("operations", "?")),
                 *(fmt_ms(sp[s]) for s in ("read", "infer", "render")),
                 fmt_ms(sp["render: jinja compile"]),
-                fmt_ms(sp["render: ruff format"]),
+                fmt_ms(sp["render: ruff check+format"]),
                 *(fmt_ms(sp[s]) for s in ("write", "docs")),
                 fmt_ms(total),
                 fmt_ms(st.generate_s) if st.generate_s is not None else "–",
@@ -568,11 +573,14 @@ def render_markdown(res: Results, plot_rel: str | None) -> str:
     sheader = ["input", "ops", "read", "infer", "render", "↳ compile", "↳ ruff", "write", "docs"]
     out += table([*sheader, "total", "api.generate"], srows)
     if res.stages.stages:
-        out += [
-            "",
-            f"Worker: imports {fmt_s(res.stages.import_s)}, peak RSS "
-            f"{fmt_mb(res.stages.maxrss_kb)}.",
-        ]
+        text = f"Worker: imports {fmt_s(res.stages.import_s)}"
+        first = res.stages.warmup
+        if first and first.ok:
+            text += (
+                f"; its first (cold) generate, of {_label(first.input)}, took "
+                f"{fmt_s(first.runs[0]['total'])} (render {fmt_s(first.runs[0]['render'])})"
+            )
+        out += ["", text + f"; peak RSS {fmt_mb(res.stages.maxrss_kb)}."]
 
     out += ["", "### 4. Scaling: synthetic OpenAPI documents", ""]
     out += [
@@ -598,7 +606,7 @@ def render_markdown(res: Results, plot_rel: str | None) -> str:
                 str(p.operations),
                 str(p.resources),
                 *(fmt_s(sp[s]) for s in ("read", "infer", "render")),
-                fmt_s(sp["render: ruff format"]),
+                fmt_s(sp["render: ruff check+format"]),
                 fmt_s(sp["write"]),
                 fmt_s(total),
                 f"{total / p.operations * 1000:.2f}",
@@ -673,7 +681,7 @@ def make_plot(points: Sequence[ScalePoint], path: Path, title: str) -> bool:
         "read",
         "infer",
         "render: jinja compile",
-        "render: ruff format",
+        "render: ruff check+format",
         "render: other",
         "write",
         "docs",
@@ -696,7 +704,9 @@ def make_plot(points: Sequence[ScalePoint], path: Path, title: str) -> bool:
     left.legend(fontsize=8, loc="upper left")
     left.grid(alpha=0.3)
     totals = [p.stages.median("total") / p.operations * 1000 for p in done if p.stages]
-    right.plot(xs, totals, "o-", label="in process (warm)")
+    right.plot(xs, totals, "o-", label="in process (warm): total / operations")
+    marginal = [_marginal(a, b) for a, b in itertools.pairwise(done)]
+    right.plot(xs[1:], marginal, "^:", label="in process: marginal (Δtime / Δoperations)")
     if whole:
         right.plot(
             [x for x, _ in whole], [w / x * 1000 for x, w in whole], "ks--", label="whole process"
