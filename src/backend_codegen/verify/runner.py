@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from backend_codegen.cache import cache_root
 from backend_codegen.errors import Location, SpecError
 
 
@@ -33,11 +34,6 @@ class VerifyResult:
             + (f", {self.errors} errors" if self.errors else "")
             + (f", {self.skipped} skipped" if self.skipped else "")
         )
-
-
-def cache_root() -> Path:
-    env = os.environ.get("BACKEND_CODEGEN_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "backend-codegen"
 
 
 def requirements_of(project: Path) -> list[str]:
