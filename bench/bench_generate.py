@@ -25,7 +25,6 @@ The script asserts no timings: it exits 1 only if something failed to run.
 from __future__ import annotations
 
 import argparse
-import compileall
 import datetime as dt
 import hashlib
 import itertools
@@ -61,6 +60,7 @@ QUICK_WHOLE_SIZES = (10,)
 LIMIT_S = 60.0  # a size whose generate takes longer than this stops the scaling run
 ROW_BUDGET_S = 60.0  # stop repeating one row once it has used this much time (N >= 1)
 STAGES = ("read", "infer", "render", "write", "docs")
+NO_CACHE = ", *no bytecode cache*"  # label suffix of the rows run without a byte-code cache
 BEGIN = "<!-- bench:results:begin (written by bench/bench_generate.py; do not edit) -->"
 END = "<!-- bench:results:end -->"
 
@@ -109,10 +109,15 @@ class Proc:
 
 
 def run_process(
-    label: str, argv: Sequence[str], repeats: int, timeout: float = 2 * LIMIT_S
+    label: str,
+    argv: Sequence[str],
+    repeats: int,
+    timeout: float = 2 * LIMIT_S,
+    env: dict[str, str] | None = None,
 ) -> Proc:
     """Run `argv` up to `repeats` times (each in a fresh temporary directory, which replaces
-    `{tmp}` in argv) until ROW_BUDGET_S is used up; stop at the first failure."""
+    `{tmp}` in argv) until ROW_BUDGET_S is used up; stop at the first failure. `env`
+    replaces the environment (default: inherited)."""
     row = Proc(label)
     started = time.perf_counter()
     while len(row.walls) < repeats:
@@ -125,6 +130,7 @@ def run_process(
                 capture_output=True,
                 text=True,
                 timeout=timeout + 30,
+                env=env,
             )
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -173,7 +179,8 @@ class Worker:
     stages: list[Stages]
     maxrss_kb: int = 0
     import_s: float = 0.0
-    warmup: Stages | None = None  # the first, cold call in the worker
+    first_input: str | None = None  # the worker's first, cold api.generate call …
+    first_s: float | None = None  # … and its wall time, lazy imports included
     error: str | None = None
 
 
@@ -204,8 +211,14 @@ def run_worker(
     if data.get("warmup") and data["warmup"]["error"]:
         return Worker([], error=f"warm-up failed: {data['warmup']['error']}")
     stages = [Stages.from_json(d) for d in data["inputs"]]
-    first = Stages.from_json(data["warmup"]) if data.get("warmup") else None
-    return Worker(stages, int(data["maxrss_kb"]), float(data["import_s"]), first)
+    first = data.get("warmup") or {}
+    return Worker(
+        stages,
+        int(data["maxrss_kb"]),
+        float(data["import_s"]),
+        first.get("input"),
+        first.get("seconds"),
+    )
 
 
 @dataclass
@@ -307,12 +320,11 @@ def source_hash(package: Path) -> str:
 
 
 def snapshot_source(dest: Path) -> str:
-    """Copy the package to `dest`, byte-compile it and put it first on PYTHONPATH for every
-    child process; returns its source hash."""
+    """Copy the package to `dest` and put it first on PYTHONPATH for every child process;
+    returns its source hash."""
     package = REPO / "src" / "backend_codegen"
     copy = dest / "backend_codegen"
     shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    compileall.compile_dir(copy, quiet=1)
     old = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = str(dest) + (os.pathsep + old if old else "")
     probe = subprocess.run(
@@ -323,6 +335,41 @@ def snapshot_source(dest: Path) -> str:
     if not probe.stdout.strip().startswith(str(copy)):
         raise SystemExit(f"the snapshot is not imported first: {probe.stdout}{probe.stderr}")
     return source_hash(copy)
+
+
+def use_bytecode_cache(scratch: Path) -> tuple[dict[str, str], str]:
+    """Make every child process read and write byte code under a private
+    PYTHONPYCACHEPREFIX (nothing is written into the virtualenv or src/), whatever the
+    environment says. Returns the environment for the *no bytecode cache* rows (byte code
+    neither read nor written: every module compiled from source in every run) and a note."""
+    empty = scratch / "empty-pycache"
+    empty.mkdir(parents=True)
+    no_cache = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": str(empty)}
+    inherited = os.environ.get("PYTHONDONTWRITEBYTECODE")
+    os.environ["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    note = (
+        "cached under a private PYTHONPYCACHEPREFIX, primed by untimed runs; rows marked "
+        "*no bytecode cache* compile every module from source in every run (an empty "
+        f"PYTHONPYCACHEPREFIX, PYTHONDONTWRITEBYTECODE=1). Inherited PYTHONDONTWRITEBYTECODE: "
+        f"{inherited or 'unset'}"
+    )
+    return no_cache, note
+
+
+def prime(cli: str, inputs: Sequence[Path]) -> list[str]:
+    """One untimed CLI run and one stage-worker run per input, to fill the byte-code cache;
+    returns errors."""
+    errors: list[str] = []
+    for path in inputs:
+        argv = [cli, "generate", str(path), "-o", "{tmp}/backend", "--force"]
+        row = run_process(f"priming run {_label(str(path))}", argv, 1)
+        if row.error:
+            errors.append(f"{row.label}: {row.error}")
+    worker = run_worker(inputs, 1, budget_s=ROW_BUDGET_S, timeout_s=600.0)
+    if worker.error:
+        errors.append(f"priming stage worker: {worker.error}")
+    return errors
 
 
 def machine() -> dict[str, str]:
@@ -409,17 +456,20 @@ def stage_split(st: Stages) -> dict[str, float]:
     return split
 
 
-def _marginal(a: ScalePoint, b: ScalePoint) -> float:
-    """Milliseconds per added operation from size a to size b (in process, median)."""
+def _marginal(a: ScalePoint, b: ScalePoint, key: str = "total") -> float:
+    """Milliseconds per added operation from size a to size b (in process, median of
+    `key`: "total" wall or "cpu")."""
     assert a.stages is not None and b.stages is not None
-    delta = b.stages.median("total") - a.stages.median("total")
+    delta = b.stages.median(key) - a.stages.median(key)
     return delta / (b.operations - a.operations) * 1000
 
 
-def linear_fit(points: Sequence[ScalePoint]) -> tuple[float, float, float] | None:
-    """(intercept s, slope s/op, R²) of in-process total time against operations."""
+def linear_fit(
+    points: Sequence[ScalePoint], key: str = "total"
+) -> tuple[float, float, float] | None:
+    """(intercept s, slope s/op, R²) of in-process `key` time against operations."""
     xs = [float(p.operations) for p in points if p.stages]
-    ys = [p.stages.median("total") for p in points if p.stages]
+    ys = [p.stages.median(key) for p in points if p.stages]
     if len(xs) < 3:
         return None
     slope, intercept = statistics.linear_regression(xs, ys)
@@ -436,10 +486,12 @@ class Results:
     whole: list[Proc]
     stages: Worker
     scaling: list[ScalePoint]
+    priming_errors: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
 
     def failures(self) -> list[str]:
-        out = [f"{p.label}: {p.error}" for p in self.startup + self.whole if p.error]
+        out = list(self.priming_errors)
+        out += [f"{p.label}: {p.error}" for p in self.startup + self.whole if p.error]
         if self.stages.error:
             out.append(f"stage worker: {self.stages.error}")
         out += [f"{s.input}: {s.error}" for s in self.stages.stages if s.error]
@@ -454,8 +506,12 @@ class Results:
 
 def headline(res: Results) -> list[str]:
     lines: list[str] = []
-    examples = [p for p in res.whole if p.label.startswith("examples/") and p.walls]
-    version = next((p for p in res.startup if "--version" in p.label and p.walls), None)
+
+    def cached(rows: list[Proc]) -> list[Proc]:
+        return [p for p in rows if p.walls and not p.label.endswith(NO_CACHE)]
+
+    examples = [p for p in cached(res.whole) if p.label.startswith("examples/")]
+    version = next((p for p in cached(res.startup) if "--version" in p.label), None)
     if examples:
         walls = [p.wall for p in examples]
         under = sum(w < 1 for w in walls)
@@ -469,12 +525,16 @@ def headline(res: Results) -> list[str]:
                 f"Start-up alone (`backend-codegen --version`) takes {fmt_s(version.wall)}, "
                 f"{min(shares):.0f} – {max(shares):.0f} % of an example's wall time"
             )
-            first = res.stages.warmup
-            if first and first.ok:
+            if res.stages.first_s is not None:
                 text += (
-                    f"; the first (cold) in-process generate takes {fmt_s(first.runs[0]['total'])}"
+                    f"; the first in-process `api.generate` (cold: lazy imports included) takes "
+                    f"{fmt_s(res.stages.first_s)}"
                 )
             lines.append(text + ".")
+    cold = [p for p in res.startup + res.whole if p.walls and p.label.endswith(NO_CACHE)]
+    if cold:
+        text = ", ".join(f"{p.label.removesuffix(NO_CACHE)} {fmt_s(p.wall)}" for p in cold)
+        lines.append(f"With every module compiled from source (no byte-code cache): {text}.")
     ok = [s for s in res.stages.stages if s.ok]
     ex = [s for s in ok if _label(s.input).startswith("examples/")]
     if ex:
@@ -492,7 +552,8 @@ def headline(res: Results) -> list[str]:
         split = stage_split(big)
         top = max((k for k in split if k != "render"), key=lambda k: split[k])
         marginals = [
-            f"{_marginal(a, b):.1f} ms/op ({a.operations}→{b.operations})"
+            f"{_marginal(a, b):.1f} ms/op, CPU {_marginal(a, b, 'cpu'):.1f} "
+            f"({a.operations}→{b.operations})"
             for a, b in ((done[0], done[1]), (done[-2], done[-1]))
         ]
         line = (
@@ -500,9 +561,12 @@ def headline(res: Results) -> list[str]:
             f"({total / last.operations * 1000:.1f} ms/op); marginal cost {marginals[0]} "
             f"… {marginals[1]}"
         )
-        fit = linear_fit(done)
-        if fit:
-            line += f"; least-squares slope {fit[1] * 1000:.2f} ms/op, R² = {fit[2]:.3f}"
+        fit, cpu_fit = linear_fit(done), linear_fit(done, "cpu")
+        if fit and cpu_fit:
+            line += (
+                f"; least-squares slope {fit[1] * 1000:.2f} ms/op (R² = {fit[2]:.3f}), "
+                f"CPU {cpu_fit[1] * 1000:.2f} ms/op (R² = {cpu_fit[2]:.3f})"
+            )
         line += f". Largest part at {last.operations}: {top} ({split[top] / total * 100:.0f} %)"
         if last.whole and last.whole.walls:
             line += f"; whole process {fmt_s(last.whole.wall)}, peak RSS {fmt_mb(last.whole.rss)}"
@@ -536,7 +600,7 @@ def render_markdown(res: Results, plot_rel: str | None) -> str:
     counts = {_label(s.input): s.counts for s in res.stages.stages}
     rows: list[list[str]] = []
     for row, cells in zip(res.whole, proc_rows(res.whole), strict=True):
-        c = counts.get(row.label, {})
+        c = counts.get(row.label.removesuffix(NO_CACHE), {})
         ops, files = str(c.get("operations", "?")), str(c.get("files", "?"))
         rows.append([cells[0], ops, files, *cells[1:]])
     out += table(["input", "ops", "files", *header[1:]], rows)
@@ -574,11 +638,10 @@ def render_markdown(res: Results, plot_rel: str | None) -> str:
     out += table([*sheader, "total", "api.generate"], srows)
     if res.stages.stages:
         text = f"Worker: imports {fmt_s(res.stages.import_s)}"
-        first = res.stages.warmup
-        if first and first.ok:
+        if res.stages.first_input and res.stages.first_s is not None:
             text += (
-                f"; its first (cold) generate, of {_label(first.input)}, took "
-                f"{fmt_s(first.runs[0]['total'])} (render {fmt_s(first.runs[0]['render'])})"
+                f"; its first `api.generate` (cold: lazy imports included), of "
+                f"{_label(res.stages.first_input)}, took {fmt_s(res.stages.first_s)}"
             )
         out += ["", text + f"; peak RSS {fmt_mb(res.stages.maxrss_kb)}."]
 
@@ -588,18 +651,20 @@ def render_markdown(res: Results, plot_rel: str | None) -> str:
         "resources, three fields each, a foreign key on every second resource. In process: "
         "one fresh worker per size, warmed up on the smallest document, median of up to N runs "
         f"within {LIMIT_S / 2:.0f} s. *Marginal* = Δtime / Δoperations from the previous size; "
-        "it stays flat if the cost is linear.",
+        "it stays flat if the cost is linear. CPU = user + system time of the worker and its "
+        "`ruff` children, less sensitive than wall time to other load on the machine.",
         "",
     ]
     prows: list[list[str]] = []
     prev: ScalePoint | None = None
     for p in res.scaling:
         if not p.ok or p.stages is None:
-            prows.append([str(p.operations), str(p.resources), f"**{p.status}**"] + [""] * 10)
+            prows.append([str(p.operations), str(p.resources), f"**{p.status}**"] + [""] * 12)
             continue
         sp = stage_split(p.stages)
         total = p.stages.median("total")
         marginal = f"{_marginal(prev, p):.2f}" if prev is not None else "–"
+        cpu_marginal = f"{_marginal(prev, p, 'cpu'):.2f}" if prev is not None else "–"
         whole = p.whole if p.whole and p.whole.walls else None
         prows.append(
             [
@@ -611,6 +676,8 @@ def render_markdown(res: Results, plot_rel: str | None) -> str:
                 fmt_s(total),
                 f"{total / p.operations * 1000:.2f}",
                 marginal,
+                fmt_s(p.stages.median("cpu")),
+                cpu_marginal,
                 fmt_mb(p.worker_rss_kb),
                 fmt_s(whole.wall) if whole else "–",
                 fmt_mb(whole.rss) if whole else "–",
@@ -618,16 +685,18 @@ def render_markdown(res: Results, plot_rel: str | None) -> str:
         )
         prev = p
     pheader = ["ops", "resources", "read", "infer", "render", "↳ ruff", "write", "total"]
-    pheader += ["ms/op", "marginal ms/op", "worker RSS", "whole process", "whole RSS"]
+    pheader += ["ms/op", "marginal ms/op", "CPU", "CPU marginal ms/op"]
+    pheader += ["worker RSS", "whole process", "whole RSS"]
     out += table(pheader, prows)
-    fit = linear_fit([p for p in res.scaling if p.ok])
-    if fit:
-        intercept, slope, r2 = fit
-        out += [
-            "",
-            f"Least-squares fit (in process): total = {fmt_s(intercept)} + "
-            f"{slope * 1000:.3f} ms × operations, R² = {r2:.4f}.",
-        ]
+    for key, name in (("total", "wall"), ("cpu", "CPU")):
+        fit = linear_fit([p for p in res.scaling if p.ok], key)
+        if fit:
+            intercept, slope, r2 = fit
+            out += [
+                "",
+                f"Least-squares fit (in process, {name}): time = {fmt_s(intercept)} + "
+                f"{slope * 1000:.3f} ms × operations, R² = {r2:.4f}.",
+            ]
     for p in res.scaling:
         if p.status in ("failed", "too slow"):
             out += ["", f"Stopped at {p.operations} operations ({p.status}):", "", "```text"]
@@ -705,6 +774,8 @@ def make_plot(points: Sequence[ScalePoint], path: Path, title: str) -> bool:
     left.grid(alpha=0.3)
     totals = [p.stages.median("total") / p.operations * 1000 for p in done if p.stages]
     right.plot(xs, totals, "o-", label="in process (warm): total / operations")
+    cpu = [p.stages.median("cpu") / p.operations * 1000 for p in done if p.stages]
+    right.plot(xs, cpu, "s-", label="in process (warm): CPU / operations")
     marginal = [_marginal(a, b) for a, b in itertools.pairwise(done)]
     right.plot(xs[1:], marginal, "^:", label="in process: marginal (Δtime / Δoperations)")
     if whole:
@@ -761,12 +832,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not corpus:
         print(f"no corpus at {args.corpus}: skipping corpus specs", file=sys.stderr)
     env = machine()
-    snapshot_dir = Path(tempfile.mkdtemp(prefix="bench-src-"))
+    scratch = Path(tempfile.mkdtemp(prefix="bench-generate-"))
     live = REPO / "src" / "backend_codegen"
     if args.snapshot:
-        env["code measured"] = f"snapshot of src/ at start, sha256 {snapshot_source(snapshot_dir)}"
+        snapshot = snapshot_source(scratch / "src")
+        env["code measured"] = f"snapshot of src/ at start, sha256 {snapshot}"
     else:
         env["code measured"] = f"live src/ (may change during the run), sha256 {source_hash(live)}"
+    no_cache, env["byte code"] = use_bytecode_cache(scratch)
+    print("priming the byte-code cache …", file=sys.stderr, flush=True)
+    priming_errors = prime(cli, [*examples[:1], write_spec(10, scratch / "prime")])
 
     print("start-up …", file=sys.stderr, flush=True)
     startup_cmds: list[tuple[str, list[str]]] = [
@@ -781,6 +856,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quick:
         startup_cmds = startup_cmds[-1:]
     startup = [run_process(label, cmd, repeats) for label, cmd in startup_cmds]
+    if not args.quick:
+        label = "`backend-codegen --version`" + NO_CACHE
+        startup.append(run_process(label, [cli, "--version"], repeats, env=no_cache))
 
     whole_inputs = examples + corpus
     if args.quick:
@@ -791,6 +869,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"whole process: {label} …", file=sys.stderr, flush=True)
         cmd = [cli, "generate", str(path), "-o", "{tmp}/backend", "--force"]
         whole.append(run_process(label, cmd, repeats))
+    if examples and not args.quick:
+        label = _label(str(examples[0])) + NO_CACHE
+        print(f"whole process: {label} …", file=sys.stderr, flush=True)
+        cmd = [cli, "generate", str(examples[0]), "-o", "{tmp}/backend", "--force"]
+        whole.append(run_process(label, cmd, repeats, env=no_cache))
 
     print("stages in process …", file=sys.stderr, flush=True)
     stage_inputs = examples + corpus
@@ -817,13 +900,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         env["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
         changed = source_hash(live) not in env["code measured"]
         env["src/ changed during the run"] = "yes" if changed else "no"
-        res = Results(args.quick, repeats, env, startup, whole, stages, scaling)
+        res = Results(args.quick, repeats, env, startup, whole, stages, scaling, priming_errors)
         res.elapsed_s = time.perf_counter() - started
         plot_rel = None
         if plotted and args.out and not (args.quick and not args.plot):
             plot_rel = os.path.relpath(plot.resolve(), args.out.resolve().parent)
         section = render_markdown(res, plot_rel)
-    shutil.rmtree(snapshot_dir, ignore_errors=True)
+    shutil.rmtree(scratch, ignore_errors=True)
     print(section)
     if args.out:
         write_out(args.out, section)
