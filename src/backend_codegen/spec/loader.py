@@ -57,7 +57,11 @@ def load_spec(inputs: list[Path], warnings: Warnings | None = None) -> ApiSpec:
         return _load_directory(first, warnings)
     if first.suffix.lower() in OPENAPI_SUFFIXES:
         if len(inputs) > 1:
-            return _markdown_with_openapi_error(inputs)
+            raise SpecError(
+                "an OpenAPI document is read on its own",
+                Location(str(inputs[1])),
+                "pass only the OpenAPI file; --stack/--db/--orm set the stack",
+            )
         from backend_codegen.spec.openapi import read_openapi
 
         return read_openapi(first, warnings)
@@ -65,14 +69,6 @@ def load_spec(inputs: list[Path], warnings: Warnings | None = None) -> ApiSpec:
 
     requirements = inputs[1] if len(inputs) > 1 else None
     return read_markdown(first, requirements, warnings)
-
-
-def _markdown_with_openapi_error(inputs: list[Path]) -> ApiSpec:
-    raise SpecError(
-        "an OpenAPI document is read on its own",
-        Location(str(inputs[1])),
-        "put the tech stack in x-backend-codegen or use --stack/--db options",
-    )
 
 
 def _load_directory(directory: Path, warnings: Warnings) -> ApiSpec:

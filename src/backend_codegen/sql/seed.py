@@ -13,7 +13,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from backend_codegen.domain.model import DomainModel, Entity, Field
+from backend_codegen.domain.model import DomainModel, Entity
 from backend_codegen.domain.samples import SEED_PASSWORD, sample_value
 
 ROWS = 3
@@ -108,11 +108,4 @@ def build_seed(model: DomainModel, header: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def seed_rows(model: DomainModel, entity: Entity) -> list[dict[str, Any]]:
-    """Sample rows as Python values keyed by field name (used by docs)."""
-    return [
-        {f.name: sample_value(f, n) for f in entity.fields if not f.system} for n in range(ROWS)
-    ]
-
-
-__all__ = ["build_seed", "literal", "seed_rows", "Field"]
+__all__ = ["build_seed", "literal"]

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined
 
@@ -53,13 +53,7 @@ def jinja_env(package: str) -> Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters["py"] = py_literal
     return env
-
-
-def py_literal(value: Any) -> str:
-    """A Python literal for a value computed at generation time."""
-    return repr(value)
 
 
 class FormatError(Exception):

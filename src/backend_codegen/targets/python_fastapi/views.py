@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from backend_codegen.domain.model import Binding, DomainModel, Entity, Field, Relation
+from backend_codegen.domain.model import Binding, DomainModel, Entity, Field
 from backend_codegen.domain.paths import split_path
 from backend_codegen.domain.samples import sample_value
 from backend_codegen.naming import Name
@@ -623,7 +623,3 @@ def common_prefix(paths: list[str]) -> str:
     if all(len(s) == len(prefix) for s in split) and prefix:
         return "/" + "/".join(prefix)
     return "/" + "/".join(prefix) if prefix else ""
-
-
-def relation_by_fk(entity: Entity, fk: str | None) -> Relation | None:
-    return next((r for r in entity.relations if r.fk_field == fk), None)
