@@ -15,6 +15,8 @@ from backend_codegen.output.worklog import WorkLog
 from backend_codegen.output.writer import WriteReport, write_text_atomic, write_tree
 from backend_codegen.spec.loader import load_spec
 from backend_codegen.targets import GeneratedFile, TargetOptions, get_target
+from backend_codegen.verify.conformance import ConformanceResult
+from backend_codegen.verify.conformance import conformance as run_conformance
 from backend_codegen.verify.runner import VerifyResult
 from backend_codegen.verify.runner import verify as run_verify
 
@@ -78,12 +80,19 @@ def inspect(
 def render(model: DomainModel) -> list[GeneratedFile]:
     """The generated files, in memory."""
     target = get_target("python-fastapi")
+    contract_text, contract_name = None, "openapi.yaml"
+    openapi = [s for s in model.sources if s.endswith((".yaml", ".yml", ".json"))]
+    if model.source_format == "openapi" and openapi:
+        source = Path(openapi[0])
+        contract_text, contract_name = source.read_text(encoding="utf-8"), source.name
     return target(
         model,
         TargetOptions(
             database=model.stack.database,
             generator_version=__version__,
             sources=list(model.sources),
+            contract_text=contract_text,
+            contract_name=contract_name,
         ),
     )
 
@@ -141,6 +150,27 @@ def verify(
     for step in steps:
         log("verify", step)
     log("verify", f"{project_dir}: {result.summary} ({'pass' if result.ok else 'FAIL'})")
+    log.flush()
+    return result
+
+
+def conformance(
+    project_dir: Path,
+    *,
+    database_url: str | None = None,
+    max_examples: int = 50,
+    seed: int | None = None,
+    log_file: Path | None = None,
+) -> ConformanceResult:
+    """Start the generated server and run schemathesis (every check) against its contract."""
+    log = WorkLog(log_file or project_dir.resolve().parent / "logs" / "workflow.log")
+    steps: list[str] = []
+    result = run_conformance(
+        project_dir, database_url=database_url, max_examples=max_examples, seed=seed, log=steps
+    )
+    for step in steps:
+        log("conformance", step)
+    log("conformance", f"{project_dir}: {result.summary}")
     log.flush()
     return result
 

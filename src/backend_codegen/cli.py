@@ -227,9 +227,48 @@ def verify(
     database_url: Annotated[
         str | None, typer.Option("--database-url", help="Run the tests on this database.")
     ] = None,
+    conformance: Annotated[
+        bool,
+        typer.Option(
+            "--conformance",
+            help="Instead of the test suite: start the server on a free port and run "
+            "schemathesis (every check) against the OpenAPI contract.",
+        ),
+    ] = False,
+    max_examples: Annotated[
+        int, typer.Option("--max-examples", min=1, help="schemathesis examples per operation.")
+    ] = 50,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="schemathesis seed, to reproduce a run.")
+    ] = None,
 ) -> None:
     """The test gate: install the project's dependencies and run its test suite."""
+    if conformance:
+        _run_conformance(project, database_url, max_examples, seed)
+        return
     _run_verify(project, database_url)
+
+
+def _run_conformance(
+    project: Path, database_url: str | None, max_examples: int, seed: int | None
+) -> None:
+    with err.status("starting the server and running schemathesis…"):
+        try:
+            result = api.conformance(
+                project, database_url=database_url, max_examples=max_examples, seed=seed
+            )
+        except SpecError as exc:
+            _fail(exc)
+            return
+        except RuntimeError as exc:
+            err.print(str(exc), style="red", markup=False)
+            raise typer.Exit(1) from None
+    if result.ok:
+        out.print(f"[green]conformance passed[/green]: {result.summary}")
+        return
+    sys.stdout.write(result.output[-20000:])
+    err.print(f"conformance failed: {result.summary}", style="red")
+    raise typer.Exit(1)
 
 
 def main() -> None:

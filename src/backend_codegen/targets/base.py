@@ -31,6 +31,10 @@ class TargetOptions:
     features: list[str] = field(default_factory=list)
     generator_version: str = ""
     sources: list[str] = field(default_factory=list)
+    # The OpenAPI document the project must conform to (its text and file name), when the
+    # input was one; it is copied into the project as `contract/<name>`.
+    contract_text: str | None = None
+    contract_name: str = "openapi.yaml"
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:

@@ -55,7 +55,13 @@ DEPENDENCIES = [
     "asyncpg>=0.29,<1",
     "asyncmy>=0.2.9,<1",
 ]
-TEST_DEPENDENCIES = ["pytest>=8,<10", "httpx>=0.27,<1", "anyio>=4,<5", "ruff>=0.6"]
+TEST_DEPENDENCIES = [
+    "pytest>=8,<10",
+    "httpx>=0.27,<1",
+    "anyio>=4,<5",
+    "ruff>=0.6",
+    "schemathesis>=4.3,<5",
+]
 
 
 def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
@@ -267,6 +273,9 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         "downgrade": downgrade,
         "seed_password": SEED_PASSWORD,
         "uses_email": any(f.type == "email" for e in model.entities for f in e.fields),
+        "contract": (
+            f"contract/{options.contract_name}" if options.contract_text is not None else None
+        ),
     }
     files: list[GeneratedFile] = []
 
@@ -302,13 +311,21 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         "tests/conftest.py",
         "tests/factories.py",
         "tests/test_health.py",
+        "tests/test_conformance.py",
     ):
         add(path, path.replace("/", "__") + ".jinja")
+    if options.contract_text is not None:
+        files.append(GeneratedFile(ctx["contract"], options.contract_text))
     add("migrations/versions/0001_initial.py", "migrations__versions__initial.py.jinja")
     if model.auth.enabled or any(v.has_password for v in views.values()):
         add("app/core/security.py", "app__core__security.py.jinja")
     if model.auth.enabled and account is not None:
-        for path in ("app/schemas/auth.py", "app/api/routes/auth.py", "tests/test_auth.py"):
+        for path in (
+            "app/schemas/auth.py",
+            "app/api/routes/auth.py",
+            "tests/test_auth.py",
+            "tests/issue_token.py",
+        ):
             add(path, path.replace("/", "__") + ".jinja")
     if custom_routes:
         add("app/api/routes/custom.py", "app__api__routes__custom.py.jinja")
