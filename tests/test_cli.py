@@ -3,6 +3,7 @@ project is tested elsewhere."""
 
 from __future__ import annotations
 
+import tomllib
 import json
 import shutil
 import textwrap
@@ -254,3 +255,16 @@ def test_version() -> None:
     result = run("--version")
     assert result.exit_code == 0
     assert result.stdout.strip() == f"backend-codegen {__version__}"
+
+
+def test_conformance_on_a_directory_that_is_not_a_generated_project(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    result = run("verify", tmp_path, "--conformance")
+    assert_clean_failure(result, "[tool.backend-codegen]")
+
+
+def test_generated_project_names_its_contract(generated: tuple[Path, Result]) -> None:
+    project = generated[0] / "proj"
+    table = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["backend-codegen"]
+    assert table["contract"] == "/openapi.json"  # Markdown input: the app's own document
+    assert (project / "tests" / "test_conformance.py").is_file()

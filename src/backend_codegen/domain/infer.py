@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from backend_codegen.domain.errors import error_contract
 from backend_codegen.domain.model import (
     Action,
     AuthConfig,
@@ -28,6 +30,7 @@ from backend_codegen.domain.model import (
     Filter,
     FilterOp,
     OnDelete,
+    PageParam,
     Relation,
 )
 from backend_codegen.domain.paths import (
@@ -345,6 +348,8 @@ class _Inference:
             id_schema.format == "uuid" or (id_schema.logical or "").lower() == "uuid"
         )
         entity.id_type = "uuid" if uuid_id else "integer"
+        id_prop = next((p for n, p in props.items() if n.lower() == "id"), None)
+        client_id = id_prop is not None and id_prop.in_create and not id_prop.schema.read_only
         entity.fields.append(
             Field(
                 name="id",
@@ -353,10 +358,14 @@ class _Inference:
                 nullable=False,
                 system=True,
                 primary_key=True,
-                read_only=True,
+                read_only=not client_id,
+                required=client_id and id_prop is not None and id_prop.required_on_create,
                 reasons=[
                     "system field: primary key" + (" (uuid, from the schema)" if uuid_id else "")
-                ],
+                ]
+                + (
+                    ["accepted in create bodies: the client may choose the id"] if client_id else []
+                ),
             )
         )
         for api_name, prop in props.items():
@@ -411,12 +420,14 @@ class _Inference:
             pattern=schema.pattern,
             read_only=schema.read_only or not prop.in_create,
             write_only=schema.write_only,
+            null_allowed=schema.nullable or self.spec.source_format != "openapi",
             description=schema.description,
             example=schema.example,
             reasons=reasons,
         )
         if info.type == "string" and schema.max_length is None and not schema.logical:
             reasons.append(f"no max length given: VARCHAR({info.length})")
+            fld.free_length = True
         if schema.references:
             fld.foreign_key = schema.references
             reasons.append(f"references {schema.references} (stated in the documents)")
@@ -844,10 +855,20 @@ class _Inference:
                 summary=op.summary,
                 tags=list(op.tags),
                 auth=auth,
+                declared=(
+                    [r.status.upper().replace("DEFAULT", "default") for r in op.responses]
+                    if self.spec.source_format == "openapi"
+                    else []
+                ),
                 reasons=list(item.reasons),
             )
             if op.requires_auth:
                 b.reasons.append("requires a bearer token (declared in the documents)")
+            if self.spec.source_format == "openapi":
+                for param in op.parameters:
+                    if param.location_in == "path" and param.schema.type in ("string", "integer"):
+                        uuid = param.schema.format == "uuid"
+                        b.param_types[param.name] = "uuid" if uuid else param.schema.type
             entity = self.entities.get(item.entity or "")
             if b.action in ("read", "replace", "patch", "delete", "set_field") and entity:
                 b.id_param = item.shape.item_param
@@ -884,6 +905,8 @@ class _Inference:
                 self._resolve_set_field(b, entity, item.shape.action or "")
             if b.action in ("list", "sub_list") and entity:
                 self._filters(b, entity, op)
+                if self.spec.source_format == "openapi" and b.page_params is None:
+                    b.page_params = []  # the spec declares no pagination: none is offered
                 declared = _success(op)[1]
                 bare = declared is not None and declared.type == "array"
                 b.list_shape = "array" if bare and self.spec.source_format == "openapi" else "page"
@@ -960,12 +983,35 @@ class _Inference:
                 continue
             snake = Name.parse(param.name).snake
             low = snake.replace("_", "")
-            if snake in PAGE_PARAMS:
-                continue
-            if snake in LIMIT_PARAMS:
-                continue
-            if snake in OFFSET_PARAMS:
-                b.pagination = "offset"
+            role = (
+                "page"
+                if snake in PAGE_PARAMS
+                else "limit"
+                if snake in LIMIT_PARAMS
+                else "offset"
+                if snake in OFFSET_PARAMS
+                else None
+            )
+            if role is not None:
+                if role == "offset":
+                    b.pagination = "offset"
+                if self.spec.source_format == "openapi":
+                    sch = param.schema
+                    b.page_params = b.page_params or []
+                    b.page_params.append(
+                        PageParam(
+                            role,
+                            param.name,
+                            "string" if sch.type == "string" else "integer",
+                            sch.minimum,
+                            sch.maximum,
+                            sch.exclusive_minimum,
+                            sch.exclusive_maximum,
+                            sch.default if isinstance(sch.default, int) else None,
+                            param.required,
+                            sch.format,
+                        )
+                    )
                 continue
             if low in {s.replace("_", "") for s in SORT_PARAMS}:
                 continue
@@ -1203,6 +1249,20 @@ def _stack_soft_delete(spec: ApiSpec) -> tuple[bool, str]:
     return True, "soft delete is on by default (deleted_at)"
 
 
+def _unbounded_text(entities: Iterable[Entity]) -> None:
+    """Under an OpenAPI contract a string without maxLength accepts any length: store it as
+    TEXT unless a key, index or unique constraint needs a bounded VARCHAR."""
+    for entity in entities:
+        for fld in entity.fields:
+            keyed = fld.unique or fld.index or fld.primary_key or fld.foreign_key
+            if fld.type == "string" and fld.free_length and not keyed:
+                fld.type, fld.length = "text", None
+                fld.reasons = [
+                    r.replace(": VARCHAR(255)", ": TEXT (the contract accepts any length)")
+                    for r in fld.reasons
+                ]
+
+
 def infer(
     spec: ApiSpec, options: InferOptions | None = None, warnings: Warnings | None = None
 ) -> DomainModel:
@@ -1224,6 +1284,8 @@ def infer(
         )
     state.finish(soft)
     bindings = state.bind()
+    if spec.source_format == "openapi":
+        _unbounded_text(state.entities.values())
     _check_names(state.entities, state.entity_locations)
     project = options.project or Name.parse(spec.title or "backend").kebab
     model = DomainModel(
@@ -1241,6 +1303,7 @@ def infer(
         source_format=spec.source_format,
         requirements=list(spec.requirements),
         notes=[f"soft delete: {reason}"],
+        errors=error_contract(spec),
     )
     _order_entities(model)
     return model

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from backend_codegen.domain.errors import ErrorContract
 from backend_codegen.naming import Name
 
 LogicalType = Literal[
@@ -75,6 +76,9 @@ class Field:
     enum_values: list[str] = field(default_factory=list)
     required: bool = False  # must be given on create
     nullable: bool = True  # column NULL-able
+    # JSON null accepted in bodies and sent in responses (False: an absent value is omitted).
+    # Only an OpenAPI contract says so (`nullable: true` / `type: [..., "null"]`).
+    null_allowed: bool = True
     unique: bool = False
     index: bool = False
     default: Any = None
@@ -91,6 +95,7 @@ class Field:
     from_current_user: bool = False  # filled from the authenticated account on create
     description: str | None = None
     example: Any = None
+    free_length: bool = False  # a string whose maximum length the documents do not give
     reasons: list[str] = field(default_factory=list)
 
 
@@ -166,6 +171,22 @@ class Filter:
 
 
 @dataclass
+class PageParam:
+    """A pagination query parameter as the spec declares it (role: page, limit or offset)."""
+
+    role: Literal["page", "limit", "offset"]
+    name: str  # as in the spec
+    type: Literal["integer", "string"] = "integer"
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    exclusive_maximum: bool = False
+    default: int | None = None
+    required: bool = False
+    format: str | None = None  # "int32" / "int64" bound the value too
+
+
+@dataclass
 class Binding:
     """What one API operation does, in terms of the model."""
 
@@ -182,13 +203,18 @@ class Binding:
     parent: str | None = None  # sub_list / sub_create: parent entity
     parent_param: str | None = None
     parent_fk: str | None = None  # field on entity pointing at the parent
+    # JSON types of path parameters as declared ("string", "integer", "uuid"), by name
+    param_types: dict[str, str] = field(default_factory=dict)
     filters: list[Filter] = field(default_factory=list)
     pagination: Literal["page", "offset", "none"] = "page"
     list_shape: Literal["page", "array"] = "page"
+    # Declared pagination parameters (OpenAPI input); None = the generator's own page/limit.
+    page_params: list[PageParam] | None = None
     set_field: str | None = None  # set_field: which field
     set_value: Any = None
     set_from_body: bool = False  # set_field: the value comes from the request body
     status_code: int = 200
+    declared: list[str] = field(default_factory=list)  # response statuses the spec lists
     function: str = ""  # service/route function name
     reasons: list[str] = field(default_factory=list)
 
@@ -233,6 +259,7 @@ class DomainModel:
     source_format: str = "openapi"
     requirements: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # global inference notes for docs
+    errors: ErrorContract = field(default_factory=ErrorContract)  # declared error bodies
 
     def entity(self, name: str) -> Entity:
         for ent in self.entities:

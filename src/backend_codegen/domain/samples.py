@@ -7,7 +7,6 @@ distinct values per row.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -143,12 +142,22 @@ def _string(fld: Field, n: int) -> str:
     return text
 
 
+def compile_pattern(pattern: str) -> Any:
+    """The compiled pattern, or None when it cannot be read. Uses the `regex` module, which
+    knows Unicode classes such as \\p{L} as pydantic-core's Rust regex does (`re` does
+    not)."""
+    import regex
+
+    try:
+        return regex.compile(pattern)
+    except regex.error:
+        return None
+
+
 def _matches(fld: Field, text: str) -> bool:
-    """Whether `text` matches the field's pattern (true when there is none, or when Python's
-    `re` cannot read the pattern and the check is left to the database)."""
+    """Whether `text` matches the field's pattern (true when there is none, or when the
+    pattern cannot be read in Python and the check is left to the generated app)."""
     if not fld.pattern:
         return True
-    try:
-        return re.search(fld.pattern, text) is not None
-    except re.error:
-        return True
+    compiled = compile_pattern(fld.pattern)
+    return compiled is None or compiled.search(text) is not None

@@ -28,6 +28,7 @@ from backend_codegen.targets.base import (
 )
 from backend_codegen.targets.python_fastapi.names import PY_TYPES, py_name
 from backend_codegen.targets.python_fastapi.views import (
+    INT_RANGES,
     EntityView,
     FilterView,
     ParamView,
@@ -108,6 +109,41 @@ def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
     )
 
 
+def _paging(b: Binding) -> list[dict[str, str]] | None:
+    """The declared pagination parameters as route arguments (None: the generator's own)."""
+    if b.page_params is None:
+        return None
+    out = []
+    for p in b.page_params:
+        if p.type != "integer":
+            continue
+        name = py_name(Name.parse(p.name).snake)
+        args = [f"alias={p.name!r}"] if name != p.name else []
+        low, high = INT_RANGES["integer" if p.format == "int32" else "bigint"]
+        if p.minimum is not None:
+            args.append(f"{'gt' if p.exclusive_minimum else 'ge'}={int(p.minimum)}")
+        else:
+            args.append(f"ge={low}")
+        if p.maximum is not None:
+            args.append(f"{'lt' if p.exclusive_maximum else 'le'}={int(p.maximum)}")
+        else:
+            args.append(f"le={high}")
+        annotation = "int" if p.required else "int | None"
+        default = "" if p.required else f" = {p.default if p.default is not None else 'None'}"
+        out.append(
+            {
+                "role": p.role,
+                "name": name,
+                "api": p.name,
+                "above_max": str(int(p.maximum) + (0 if p.exclusive_maximum else 1))
+                if p.maximum is not None and p.maximum < 10**9
+                else "",
+                "declaration": f"Annotated[{annotation}, Query({', '.join(args)})]{default}",
+            }
+        )
+    return out
+
+
 def _param_names(b: Binding, entity: Entity | None, model: DomainModel) -> dict[str, str]:
     """Python names of the binding's path parameters; a bare `id` is named after its entity
     (`product_id`) so that no handler shadows the builtin."""
@@ -153,6 +189,13 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         parent = model.entity(b.parent)
         parent_cls, parent_mod = Name.parse(parent.name).pascal, module_of(parent.name)
         parent_annotation = "UUID" if parent.id_type == "uuid" else "int"
+    # A path parameter is typed as the spec declares it; lookups convert it to the column's
+    # type and answer 404 when it cannot be one.
+    declared = {"string": "str", "integer": "int", "uuid": "UUID"}
+    if b.id_param and b.id_param in b.param_types:
+        id_annotation = declared[b.param_types[b.id_param]]
+    if b.parent_param and b.parent_param in b.param_types:
+        parent_annotation = declared[b.param_types[b.parent_param]]
     set_value = repr(b.set_value) if b.set_field else "None"
     set_fld = entity.field(b.set_field) if entity is not None and b.set_field else None
     set_schema = None
@@ -195,12 +238,30 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         missing_value=missing,
         set_schema=set_schema,
         set_body_value=set_body_value,
+        paging=_paging(b),
         change_class=(
             f"{Name.parse(entity.name).pascal}{Name.parse(set_fld.name).pascal}Change"
             if set_schema is not None and entity is not None and set_fld is not None
             else ""
         ),
     )
+
+
+class _Frozen(list[str]):
+    """Rendered as a frozenset literal by _py_literal."""
+
+
+def _py_literal(value: Any) -> str:
+    """A Python literal for JSON-like data (dicts, lists, tuples, str, int, bool, None)."""
+    if isinstance(value, _Frozen):
+        return "frozenset({" + ", ".join(repr(v) for v in value) + "})" if value else "frozenset()"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_py_literal(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_py_literal(v) for v in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + "".join(_py_literal(v) + ", " for v in value) + ")"
+    return repr(value)
 
 
 def _header(model: DomainModel, comment: str = "#") -> str:
@@ -273,6 +334,24 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         "downgrade": downgrade,
         "seed_password": SEED_PASSWORD,
         "uses_email": any(f.type == "email" for e in model.entities for f in e.fields),
+        "error_shapes_py": _py_literal(
+            {k: (v.template, v.media_type) for k, v in sorted(model.errors.shapes.items())}
+        ),
+        "error_shapes": bool(model.errors.shapes),
+        # Unknown body members: refused for documents we define, ignored under a contract
+        # that allows them (JSON Schema objects are open unless additionalProperties: false).
+        "extra_policy": "ignore" if model.source_format == "openapi" else "forbid",
+        "error_media_types": sorted(
+            {v.media_type for v in model.errors.shapes.values()} | {"application/json"}
+        ),
+        "declared_py": _py_literal(
+            {
+                b.function: _Frozen(sorted(b.declared))
+                for b in model.bindings
+                if b.declared and b.function
+            }
+        ),
+        "auth_challenge": '{"WWW-Authenticate": "Bearer"}',
         "contract": (
             f"contract/{options.contract_name}" if options.contract_text is not None else None
         ),

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from backend_codegen.domain.errors import status_for
 from backend_codegen.domain.model import Binding, DomainModel, Entity, Field
 from backend_codegen.domain.paths import split_path
-from backend_codegen.domain.samples import sample_value
+from backend_codegen.domain.samples import compile_pattern, sample_value
 from backend_codegen.naming import Name
 from backend_codegen.targets.python_fastapi.names import PY_TYPES, py_name, sa_type_expr
 
@@ -106,6 +107,18 @@ class RouteView:
     set_schema: SchemaFieldView | None = None  # set_field from the body: the body's one field
     set_body_value: str = ""  # a valid JSON value for it (tests)
     change_class: str = ""  # the pydantic class of that body, e.g. OrderStatusChange
+    # Declared pagination query parameters ({role, name, declaration}); None: page + limit.
+    paging: list[dict[str, str]] | None = None
+
+    def paging_var(self, role: str) -> str | None:
+        return next((p["name"] for p in self.paging or [] if p["role"] == role), None)
+
+    def paging_param(self, role: str) -> dict[str, str] | None:
+        return next((p for p in self.paging or [] if p["role"] == role), None)
+
+    def st(self, status: int) -> int:
+        """The status this operation answers for a failure of `status` (see status_for)."""
+        return status_for(self.binding.declared, status)
 
 
 @dataclass
@@ -128,6 +141,8 @@ class EntityView:
     update_fields: list[SchemaFieldView]
     read_fields: list[SchemaFieldView]
     non_nullable_update: list[str]
+    non_nullable_create: list[str]
+    omit_null: list[str]  # response members left out when they have no value
     routes: list[RouteView] = field(default_factory=list)
     by_action: dict[str, RouteView] = field(default_factory=dict)  # first route per action
     prefix: str = ""
@@ -201,7 +216,22 @@ def _annotation(fld: Field, *, schema: bool) -> str:
         base = "EmailStr"
     if schema and fld.type == "url":
         base = "UrlStr"
+    if schema and fld.type in STRICT_TYPES:
+        # JSON types are kept apart in bodies: "1" is not an integer, 1 is not a boolean.
+        base = STRICT_TYPES[fld.type]
     return base
+
+
+STRICT_TYPES = {
+    "integer": "StrictInt",
+    "bigint": "StrictInt",
+    "smallint": "StrictInt",
+    "float": "StrictFloat",
+    "boolean": "StrictBool",
+    "string": "StrictStr",
+    "text": "StrictStr",
+    "password": "StrictStr",
+}
 
 
 def _column(fld: Field, model: DomainModel, entity: Entity) -> ColumnView:
@@ -252,10 +282,14 @@ def _field_args(fld: Field, *, for_update: bool = False) -> list[str]:
         if fld.min_length:
             args.append(f"min_length={fld.min_length}")
     if fld.type in ("integer", "bigint", "smallint", "float", "decimal"):
-        if fld.minimum is not None:
-            args.append(f"ge={_num(fld, fld.minimum)}")
-        if fld.maximum is not None:
-            args.append(f"le={_num(fld, fld.maximum)}")
+        # Integers are also held to what their column can store.
+        low, high = INT_RANGES.get(fld.type, (None, None))
+        minimum = fld.minimum if fld.minimum is not None else low
+        maximum = fld.maximum if fld.maximum is not None else high
+        if minimum is not None:
+            args.append(f"ge={_num(fld, max(minimum, low) if low is not None else minimum)}")
+        if maximum is not None:
+            args.append(f"le={_num(fld, min(maximum, high) if high is not None else maximum)}")
     if fld.type == "decimal":
         precision = fld.precision or 12
         scale = fld.scale if fld.scale is not None else 2
@@ -273,14 +307,17 @@ def _num(fld: Field, value: float) -> str:
     return repr(float(value)) if fld.type == "float" else repr(value)
 
 
-def _python_pattern_ok(pattern: str) -> bool:
-    import re
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "smallint": (-(2**15), 2**15 - 1),
+    "integer": (-(2**31), 2**31 - 1),
+    "bigint": (-(2**63), 2**63 - 1),
+}
 
-    try:
-        re.compile(pattern)
-    except re.error:
-        return False
-    return True
+
+def _python_pattern_ok(pattern: str) -> bool:
+    """True when pydantic can enforce the pattern (pydantic-core matches with Rust's regex
+    crate, which knows Unicode classes such as \\p{L}; Python's `re` does not)."""
+    return compile_pattern(pattern) is not None
 
 
 def _create_field(fld: Field) -> SchemaFieldView:
@@ -431,7 +468,8 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
             )
     fk_checks = _fk_checks(model, entity)
     writable = [f for f in entity.fields if _writable(f)]
-    create_fields = [_create_field(f) for f in writable]
+    client_id = [f for f in entity.fields if f.primary_key and not f.read_only]
+    create_fields = [_create_field(f) for f in client_id + writable]
     update_fields = [_update_field(f) for f in writable]
     readable = [
         f
@@ -459,7 +497,15 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         create_fields=create_fields,
         update_fields=update_fields,
         read_fields=read_fields,
-        non_nullable_update=[attr_of(f) for f in writable if not f.nullable],
+        non_nullable_update=[attr_of(f) for f in writable if not f.nullable or not f.null_allowed],
+        non_nullable_create=[
+            attr_of(f)
+            for f in writable
+            if not f.required and not f.null_allowed and not f.has_default
+        ],
+        omit_null=sorted(
+            {x for f in readable if not f.null_allowed for x in (attr_of(f), f.api_name)}
+        ),
         owner_attr=attr_of(owner) if owner else None,
         login_attr=attr_of(login) if login else None,
         login_api=login.api_name if login else None,

@@ -12,6 +12,7 @@ from app.api.routes import routers
 from app.core.config import settings
 from app.core.errors import install_error_handlers
 from app.db import engine, run_migrations
+from app.schemas.common import ErrorBody
 
 
 @asynccontextmanager
@@ -38,7 +39,10 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     for router in routers:
-        app.include_router(router)
+        # Every operation may answer with an error body (404, 409, 422, ...): documented once.
+        app.include_router(
+            router, responses={"default": {"model": ErrorBody, "description": "An error"}}
+        )
 
     @app.get("/health", tags=["health"], summary="Liveness check")
     async def health() -> dict[str, str]:

@@ -28,7 +28,7 @@ from app.db import get_session, make_engine  # noqa: E402
 from app.main import app  # noqa: E402
 from app.models import Base  # noqa: E402
 from app.models.user import User  # noqa: E402
-from tests.factories import make_user  # noqa: E402
+from tests.factories import auth_header, make_user  # noqa: E402
 
 engine = make_engine(TEST_DATABASE_URL, poolclass=NullPool)
 TestSession = async_sessionmaker(engine, expire_on_commit=False)
@@ -69,10 +69,6 @@ async def client() -> AsyncIterator[AsyncClient]:
     transport = ASGITransport(app=app, raise_app_exceptions=False)
     async with AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
-
-
-def auth_header(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture

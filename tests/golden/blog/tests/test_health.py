@@ -2,6 +2,8 @@
 import pytest
 from httpx import AsyncClient
 
+from tests.factories import assert_error_code
+
 pytestmark = pytest.mark.anyio
 
 
@@ -14,4 +16,4 @@ async def test_health(client: AsyncClient) -> None:
 async def test_unknown_path_is_404_with_error_body(client: AsyncClient) -> None:
     response = await client.get("/no-such-path")
     assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    assert_error_code(response, "not_found")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.post import Post
-from tests.factories import json_id, make_post, make_tag, make_user, post_payload
+from tests.factories import assert_error_code, json_id, make_post, make_tag, make_user, post_payload
 
 pytestmark = pytest.mark.anyio
 
@@ -41,7 +41,7 @@ async def test_create_post_without_required_field_is_422(
     del payload["title"]
     response = await client.post("/api/posts", json=payload, headers=headers)
     assert response.status_code == 422
-    assert response.json()["code"] == "validation_error"
+    assert_error_code(response, "validation_error")
 
 
 async def test_create_post_with_wrong_type_is_422(
@@ -67,7 +67,7 @@ async def test_create_post_with_taken_slug_is_409(
     payload = await post_payload(session, **{"slug": json_id(existing.slug)})
     response = await client.post("/api/posts", json=payload, headers=headers)
     assert response.status_code == 409, response.text
-    assert response.json()["code"] == "conflict"
+    assert_error_code(response, "conflict")
 
 
 async def test_create_post_links_tags(
@@ -95,7 +95,7 @@ async def test_read_post(
 async def test_read_missing_post_is_404(client: AsyncClient, headers: dict[str, str]) -> None:
     response = await client.get(f"/api/posts/{999999999}", headers=headers)
     assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    assert_error_code(response, "not_found")
 
 
 async def test_list_posts_paginates(

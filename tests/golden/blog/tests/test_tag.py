@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.tag import Tag
-from tests.factories import json_id, make_tag, tag_payload
+from tests.factories import assert_error_code, json_id, make_tag, tag_payload
 
 pytestmark = pytest.mark.anyio
 
@@ -35,7 +35,7 @@ async def test_create_tag_without_required_field_is_422(
     del payload["name"]
     response = await client.post("/api/tags", json=payload, headers=headers)
     assert response.status_code == 422
-    assert response.json()["code"] == "validation_error"
+    assert_error_code(response, "validation_error")
 
 
 async def test_create_tag_with_wrong_type_is_422(
@@ -61,7 +61,7 @@ async def test_create_tag_with_taken_name_is_409(
     payload = await tag_payload(session, **{"name": json_id(existing.name)})
     response = await client.post("/api/tags", json=payload, headers=headers)
     assert response.status_code == 409, response.text
-    assert response.json()["code"] == "conflict"
+    assert_error_code(response, "conflict")
 
 
 async def test_list_tags_paginates(

@@ -7,7 +7,7 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import json_id, make_user
+from tests.factories import assert_error_code, json_id, make_user
 
 pytestmark = pytest.mark.anyio
 
@@ -28,4 +28,4 @@ async def test_read_user(
 async def test_read_missing_user_is_404(client: AsyncClient, headers: dict[str, str]) -> None:
     response = await client.get(f"/api/users/{999999999}", headers=headers)
     assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    assert_error_code(response, "not_found")

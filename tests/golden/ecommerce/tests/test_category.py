@@ -9,7 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.category import Category
-from tests.factories import category_payload, json_id, make_category, make_product
+from tests.factories import (
+    assert_error_code,
+    category_payload,
+    json_id,
+    make_category,
+    make_product,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -35,7 +41,7 @@ async def test_create_category_without_required_field_is_422(
     del payload["name"]
     response = await client.post("/api/categories", json=payload, headers=headers)
     assert response.status_code == 422
-    assert response.json()["code"] == "validation_error"
+    assert_error_code(response, "validation_error")
 
 
 async def test_create_category_with_wrong_type_is_422(
@@ -61,7 +67,7 @@ async def test_create_category_with_taken_name_is_409(
     payload = await category_payload(session, **{"name": json_id(existing.name)})
     response = await client.post("/api/categories", json=payload, headers=headers)
     assert response.status_code == 409, response.text
-    assert response.json()["code"] == "conflict"
+    assert_error_code(response, "conflict")
 
 
 async def test_read_category(
@@ -76,7 +82,7 @@ async def test_read_category(
 async def test_read_missing_category_is_404(client: AsyncClient, headers: dict[str, str]) -> None:
     response = await client.get(f"/api/categories/{999999999}", headers=headers)
     assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    assert_error_code(response, "not_found")
 
 
 async def test_list_categories_paginates(

@@ -9,7 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.order import Order
-from tests.factories import json_id, make_order, order_item_payload, order_payload
+from tests.factories import (
+    assert_error_code,
+    json_id,
+    make_order,
+    order_item_payload,
+    order_payload,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -41,7 +47,7 @@ async def test_create_order_without_required_field_is_422(
     del payload["shipping_address"]
     response = await client.post("/api/orders", json=payload, headers=headers)
     assert response.status_code == 422
-    assert response.json()["code"] == "validation_error"
+    assert_error_code(response, "validation_error")
 
 
 async def test_create_order_with_wrong_type_is_422(
@@ -87,7 +93,7 @@ async def test_read_order(
 async def test_read_missing_order_is_404(client: AsyncClient, headers: dict[str, str]) -> None:
     response = await client.get(f"/api/orders/{999999999}", headers=headers)
     assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    assert_error_code(response, "not_found")
 
 
 async def test_list_orders_paginates(

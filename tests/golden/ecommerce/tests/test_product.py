@@ -9,7 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.product import Product
-from tests.factories import json_id, make_order_item, make_product, product_payload, unique_text
+from tests.factories import (
+    assert_error_code,
+    json_id,
+    make_order_item,
+    make_product,
+    product_payload,
+    unique_text,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -40,7 +47,7 @@ async def test_create_product_without_required_field_is_422(
     del payload["name"]
     response = await client.post("/api/products", json=payload, headers=headers)
     assert response.status_code == 422
-    assert response.json()["code"] == "validation_error"
+    assert_error_code(response, "validation_error")
 
 
 async def test_create_product_with_wrong_type_is_422(
@@ -66,7 +73,7 @@ async def test_create_product_with_taken_sku_is_409(
     payload = await product_payload(session, **{"sku": json_id(existing.sku)})
     response = await client.post("/api/products", json=payload, headers=headers)
     assert response.status_code == 409, response.text
-    assert response.json()["code"] == "conflict"
+    assert_error_code(response, "conflict")
 
 
 async def test_create_product_with_unknown_category_id_is_400(
@@ -76,7 +83,7 @@ async def test_create_product_with_unknown_category_id_is_400(
     payload["category_id"] = 999999999
     response = await client.post("/api/products", json=payload, headers=headers)
     assert response.status_code == 400, response.text
-    assert response.json()["code"] == "bad_reference"
+    assert_error_code(response, "bad_reference")
 
 
 async def test_read_product(
@@ -91,7 +98,7 @@ async def test_read_product(
 async def test_read_missing_product_is_404(client: AsyncClient, headers: dict[str, str]) -> None:
     response = await client.get(f"/api/products/{999999999}", headers=headers)
     assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    assert_error_code(response, "not_found")
 
 
 async def test_list_products_paginates(

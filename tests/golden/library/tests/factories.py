@@ -35,6 +35,16 @@ def json_id(value: Any) -> Any:
     return str(value) if isinstance(value, UUID) else value
 
 
+def assert_error_code(response: Any, code: str) -> None:
+    """The error body names what went wrong."""
+    assert response.json()["code"] == code, response.text
+
+
+def auth_header(token: str) -> dict[str, str]:
+    """The header that carries an access token, as the API's security scheme declares it."""
+    return {"Authorization": f"Bearer {token}"}
+
+
 async def make_author(session: AsyncSession, **overrides: Any) -> Author:
     """Insert a valid Author (and the rows it requires) directly in the database."""
     values: dict[str, Any] = {

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.task import Task
-from tests.factories import json_id, make_task, task_payload, unique_text
+from tests.factories import assert_error_code, json_id, make_task, task_payload, unique_text
 
 pytestmark = pytest.mark.anyio
 
@@ -40,7 +40,7 @@ async def test_create_task_without_required_field_is_422(
     del payload["title"]
     response = await client.post("/api/tasks", json=payload, headers=headers)
     assert response.status_code == 422
-    assert response.json()["code"] == "validation_error"
+    assert_error_code(response, "validation_error")
 
 
 async def test_create_task_with_wrong_type_is_422(
@@ -71,7 +71,7 @@ async def test_read_task(
 async def test_read_missing_task_is_404(client: AsyncClient, headers: dict[str, str]) -> None:
     response = await client.get(f"/api/tasks/{999999999}", headers=headers)
     assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    assert_error_code(response, "not_found")
 
 
 async def test_list_tasks_paginates(

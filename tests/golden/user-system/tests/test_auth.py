@@ -7,8 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security import create_access_token
 from app.models.user import User
-from tests.conftest import auth_header
-from tests.factories import json_id, make_user, user_payload
+from tests.factories import auth_header, json_id, make_user, user_payload
 
 pytestmark = pytest.mark.anyio
 

@@ -13,7 +13,15 @@ from app.db import SessionDep
 from app.models.user import User
 from app.services.user import get_user
 
-__all__ = ["SessionDep", "PageParam", "LimitParam", "OffsetParam", "CurrentUser", "OptionalUser"]
+__all__ = [
+    "SessionDep",
+    "PageParam",
+    "LimitParam",
+    "OffsetParam",
+    "page_size",
+    "CurrentUser",
+    "OptionalUser",
+]
 
 PageParam = Annotated[int, Query(ge=1, description="Page number, from 1.")]
 OffsetParam = Annotated[int, Query(ge=0, description="Rows to skip.")]
@@ -25,6 +33,15 @@ LimitParam = Annotated[
         description="Rows per page (default and maximum from settings).",
     ),
 ]
+
+
+def page_size(limit: int | None) -> int:
+    """Rows per page for a limit the contract allows: the default when absent, at most
+    MAX_PAGE_SIZE, and 0 (an empty page) for zero or less."""
+    if limit is None:
+        return settings.default_page_size
+    return max(0, min(limit, settings.max_page_size))
+
 
 _bearer = HTTPBearer(auto_error=False)
 

@@ -4,28 +4,24 @@
 import datetime as dt
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, StrictInt, StrictStr
 
-from app.schemas.common import UpdateSchema
+from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
 
-class CommentCreate(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-    parent_id: int | None = None
-    body: str = Field(min_length=1)
+class CommentCreate(BodySchema):
+    parent_id: StrictInt | None = Field(None, ge=-2147483648, le=2147483647)
+    body: StrictStr = Field(min_length=1)
 
 
 class CommentUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["body"])
 
-    parent_id: int | None = None
-    body: str | None = Field(None, min_length=1)
+    parent_id: StrictInt | None = Field(None, ge=-2147483648, le=2147483647)
+    body: StrictStr | None = Field(None, min_length=1)
 
 
-class CommentRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class CommentRead(ReadSchema):
     id: int
     post_id: int
     author_id: int

@@ -4,17 +4,15 @@
 import datetime as dt
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, StrictStr
 
-from app.schemas.common import UpdateSchema
+from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
 
-class PostCreate(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-    title: str = Field(max_length=200)
-    slug: str = Field(max_length=220)
-    body: str
+class PostCreate(BodySchema):
+    title: StrictStr = Field(max_length=200)
+    slug: StrictStr = Field(max_length=220)
+    body: StrictStr
     status: Literal["draft", "published"] = "draft"
     published_at: dt.datetime | None = None
     tag_ids: list[int] = Field(default_factory=list)
@@ -23,17 +21,15 @@ class PostCreate(BaseModel):
 class PostUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["title", "slug", "body", "status"])
 
-    title: str | None = Field(None, max_length=200)
-    slug: str | None = Field(None, max_length=220)
-    body: str | None = None
+    title: StrictStr | None = Field(None, max_length=200)
+    slug: StrictStr | None = Field(None, max_length=220)
+    body: StrictStr | None = None
     status: Literal["draft", "published"] | None = None
     published_at: dt.datetime | None = None
     tag_ids: list[int] | None = None
 
 
-class PostRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class PostRead(ReadSchema):
     id: int
     title: str
     slug: str

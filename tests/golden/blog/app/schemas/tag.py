@@ -4,28 +4,24 @@
 import datetime as dt
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, StrictStr
 
-from app.schemas.common import UpdateSchema
+from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
 
-class TagCreate(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-    name: str = Field(max_length=40)
-    slug: str = Field(max_length=40)
+class TagCreate(BodySchema):
+    name: StrictStr = Field(max_length=40)
+    slug: StrictStr = Field(max_length=40)
 
 
 class TagUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["name", "slug"])
 
-    name: str | None = Field(None, max_length=40)
-    slug: str | None = Field(None, max_length=40)
+    name: StrictStr | None = Field(None, max_length=40)
+    slug: StrictStr | None = Field(None, max_length=40)
 
 
-class TagRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class TagRead(ReadSchema):
     id: int
     name: str
     slug: str

@@ -4,34 +4,30 @@
 import datetime as dt
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import EmailStr, Field, StrictStr
 
-from app.schemas.common import UpdateSchema
+from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
 
-class UserCreate(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-    username: str = Field(max_length=50, pattern="^[a-z0-9_]+$")
+class UserCreate(BodySchema):
+    username: StrictStr = Field(max_length=50, pattern="^[a-z0-9_]+$")
     email: EmailStr
-    display_name: str | None = Field(None, max_length=100)
-    bio: str | None = None
+    display_name: StrictStr | None = Field(None, max_length=100)
+    bio: StrictStr | None = None
     password: str = Field(min_length=8, max_length=128)
 
 
 class UserUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["username", "email"])
 
-    username: str | None = Field(None, max_length=50, pattern="^[a-z0-9_]+$")
+    username: StrictStr | None = Field(None, max_length=50, pattern="^[a-z0-9_]+$")
     email: EmailStr | None = None
-    display_name: str | None = Field(None, max_length=100)
-    bio: str | None = None
+    display_name: StrictStr | None = Field(None, max_length=100)
+    bio: StrictStr | None = None
     password: str | None = Field(None, min_length=8, max_length=128)
 
 
-class UserRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class UserRead(ReadSchema):
     id: int
     username: str
     email: str

@@ -4,30 +4,26 @@
 import datetime as dt
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, StrictInt, StrictStr
 
-from app.schemas.common import UpdateSchema
+from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
 
-class CategoryCreate(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-    name: str = Field(max_length=80)
-    slug: str = Field(max_length=80, pattern="^[a-z0-9-]+$")
-    parent_id: int | None = None
+class CategoryCreate(BodySchema):
+    name: StrictStr = Field(max_length=80)
+    slug: StrictStr = Field(max_length=80, pattern="^[a-z0-9-]+$")
+    parent_id: StrictInt | None = Field(None, ge=-2147483648, le=2147483647)
 
 
 class CategoryUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["name", "slug"])
 
-    name: str | None = Field(None, max_length=80)
-    slug: str | None = Field(None, max_length=80, pattern="^[a-z0-9-]+$")
-    parent_id: int | None = None
+    name: StrictStr | None = Field(None, max_length=80)
+    slug: StrictStr | None = Field(None, max_length=80, pattern="^[a-z0-9-]+$")
+    parent_id: StrictInt | None = Field(None, ge=-2147483648, le=2147483647)
 
 
-class CategoryRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class CategoryRead(ReadSchema):
     id: int
     name: str
     slug: str

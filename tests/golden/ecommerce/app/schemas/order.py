@@ -4,31 +4,27 @@
 import datetime as dt
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from app.schemas.common import Money, UpdateSchema
+from app.schemas.common import BodySchema, Money, ReadSchema, UpdateSchema
 from app.schemas.order_item import OrderItemCreate, OrderItemRead
 
 
-class OrderCreate(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-    shipping_address: str = Field(max_length=255)
-    note: str | None = Field(None, max_length=500)
+class OrderCreate(BodySchema):
+    shipping_address: StrictStr = Field(max_length=255)
+    note: StrictStr | None = Field(None, max_length=500)
     items: list[OrderItemCreate] = Field(min_length=1)
 
 
 class OrderUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["shipping_address"])
 
-    shipping_address: str | None = Field(None, max_length=255)
-    note: str | None = Field(None, max_length=500)
+    shipping_address: StrictStr | None = Field(None, max_length=255)
+    note: StrictStr | None = Field(None, max_length=500)
     items: list[OrderItemCreate] | None = None
 
 
-class OrderRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class OrderRead(ReadSchema):
     id: int
     user_id: int
     status: str | None = None

@@ -5,30 +5,26 @@ import datetime as dt
 from decimal import Decimal
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, StrictInt
 
-from app.schemas.common import Money, UpdateSchema
+from app.schemas.common import BodySchema, Money, ReadSchema, UpdateSchema
 
 
-class OrderItemCreate(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-    product_id: int
-    quantity: int = Field(ge=1, le=100)
+class OrderItemCreate(BodySchema):
+    product_id: StrictInt = Field(ge=-2147483648, le=2147483647)
+    quantity: StrictInt = Field(ge=1, le=100)
     unit_price: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
 
 
 class OrderItemUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["product_id", "quantity", "unit_price"])
 
-    product_id: int | None = None
-    quantity: int | None = Field(None, ge=1, le=100)
+    product_id: StrictInt | None = Field(None, ge=-2147483648, le=2147483647)
+    quantity: StrictInt | None = Field(None, ge=1, le=100)
     unit_price: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
 
 
-class OrderItemRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class OrderItemRead(ReadSchema):
     id: int
     product_id: int
     quantity: int

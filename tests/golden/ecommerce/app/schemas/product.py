@@ -5,21 +5,19 @@ import datetime as dt
 from decimal import Decimal
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, StrictInt, StrictStr
 
-from app.schemas.common import Money, UpdateSchema
+from app.schemas.common import BodySchema, Money, ReadSchema, UpdateSchema
 
 
-class ProductCreate(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-    name: str = Field(max_length=200)
-    sku: str = Field(max_length=40)
-    description: str | None = None
+class ProductCreate(BodySchema):
+    name: StrictStr = Field(max_length=200)
+    sku: StrictStr = Field(max_length=40)
+    description: StrictStr | None = None
     price: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
-    stock: int = Field(0, ge=0)
+    stock: StrictInt = Field(0, ge=0, le=2147483647)
     status: Literal["draft", "active", "archived"] = "draft"
-    category_id: int
+    category_id: StrictInt = Field(ge=-2147483648, le=2147483647)
 
 
 class ProductUpdate(UpdateSchema):
@@ -27,18 +25,16 @@ class ProductUpdate(UpdateSchema):
         ["name", "sku", "price", "stock", "status", "category_id"]
     )
 
-    name: str | None = Field(None, max_length=200)
-    sku: str | None = Field(None, max_length=40)
-    description: str | None = None
+    name: StrictStr | None = Field(None, max_length=200)
+    sku: StrictStr | None = Field(None, max_length=40)
+    description: StrictStr | None = None
     price: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
-    stock: int | None = Field(None, ge=0)
+    stock: StrictInt | None = Field(None, ge=0, le=2147483647)
     status: Literal["draft", "active", "archived"] | None = None
-    category_id: int | None = None
+    category_id: StrictInt | None = Field(None, ge=-2147483648, le=2147483647)
 
 
-class ProductRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class ProductRead(ReadSchema):
     id: int
     name: str
     sku: str

@@ -4,17 +4,15 @@
 import datetime as dt
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import EmailStr, Field, StrictStr
 
-from app.schemas.common import UpdateSchema
+from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
 
-class UserCreate(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
+class UserCreate(BodySchema):
     email: EmailStr
-    full_name: str = Field(max_length=100)
-    phone: str | None = Field(None, max_length=20)
+    full_name: StrictStr = Field(max_length=100)
+    phone: StrictStr | None = Field(None, max_length=20)
     password: str = Field(min_length=8, max_length=128)
 
 
@@ -22,14 +20,12 @@ class UserUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["email", "full_name"])
 
     email: EmailStr | None = None
-    full_name: str | None = Field(None, max_length=100)
-    phone: str | None = Field(None, max_length=20)
+    full_name: StrictStr | None = Field(None, max_length=100)
+    phone: StrictStr | None = Field(None, max_length=20)
     password: str | None = Field(None, min_length=8, max_length=128)
 
 
-class UserRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class UserRead(ReadSchema):
     id: int
     email: str
     full_name: str

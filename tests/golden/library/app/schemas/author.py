@@ -4,29 +4,27 @@
 import datetime as dt
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, StrictInt, StrictStr
 
-from app.schemas.common import UpdateSchema, UrlStr
+from app.schemas.common import BodySchema, ReadSchema, UpdateSchema, UrlStr
 
 
-class AuthorCreate(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-    name: str = Field(max_length=150)
-    born: int | None = Field(None, ge=0, le=2100)
+class AuthorCreate(BodySchema):
+    name: StrictStr = Field(max_length=150)
+    born: StrictInt | None = Field(None, ge=0, le=2100)
     website: UrlStr | None = None
 
 
 class AuthorUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["name"])
 
-    name: str | None = Field(None, max_length=150)
-    born: int | None = Field(None, ge=0, le=2100)
+    name: StrictStr | None = Field(None, max_length=150)
+    born: StrictInt | None = Field(None, ge=0, le=2100)
     website: UrlStr | None = None
 
 
-class AuthorRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class AuthorRead(ReadSchema):
+    omit_null: ClassVar[frozenset[str]] = frozenset(["name"])
 
     id: int
     name: str

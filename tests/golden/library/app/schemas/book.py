@@ -5,39 +5,43 @@ import datetime as dt
 from decimal import Decimal
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, StrictInt, StrictStr
 
-from app.schemas.common import Money, UpdateSchema
+from app.schemas.common import BodySchema, Money, ReadSchema, UpdateSchema
 
 
-class BookCreate(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+class BookCreate(BodySchema):
+    non_nullable: ClassVar[frozenset[str]] = frozenset(["language", "price"])
 
-    title: str = Field(max_length=200)
-    isbn: str = Field(max_length=17, min_length=10, pattern="^[0-9-]+$")
-    author_id: int
-    genre_id: int
+    title: StrictStr = Field(max_length=200)
+    isbn: StrictStr = Field(max_length=17, min_length=10, pattern="^[0-9-]+$")
+    author_id: StrictInt = Field(ge=-2147483648, le=2147483647)
+    genre_id: StrictInt = Field(ge=-2147483648, le=2147483647)
     language: Literal["en", "fr", "de", "es", "ja"] | None = None
     published_on: dt.date | None = None
-    pages: int | None = Field(None, ge=1, le=5000)
+    pages: StrictInt | None = Field(None, ge=1, le=5000)
     price: Decimal | None = Field(None, ge=0.0, max_digits=12, decimal_places=2)
 
 
 class BookUpdate(UpdateSchema):
-    non_nullable: ClassVar[frozenset[str]] = frozenset(["title", "isbn", "author_id", "genre_id"])
+    non_nullable: ClassVar[frozenset[str]] = frozenset(
+        ["title", "isbn", "author_id", "genre_id", "language", "price"]
+    )
 
-    title: str | None = Field(None, max_length=200)
-    isbn: str | None = Field(None, max_length=17, min_length=10, pattern="^[0-9-]+$")
-    author_id: int | None = None
-    genre_id: int | None = None
+    title: StrictStr | None = Field(None, max_length=200)
+    isbn: StrictStr | None = Field(None, max_length=17, min_length=10, pattern="^[0-9-]+$")
+    author_id: StrictInt | None = Field(None, ge=-2147483648, le=2147483647)
+    genre_id: StrictInt | None = Field(None, ge=-2147483648, le=2147483647)
     language: Literal["en", "fr", "de", "es", "ja"] | None = None
     published_on: dt.date | None = None
-    pages: int | None = Field(None, ge=1, le=5000)
+    pages: StrictInt | None = Field(None, ge=1, le=5000)
     price: Decimal | None = Field(None, ge=0.0, max_digits=12, decimal_places=2)
 
 
-class BookRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class BookRead(ReadSchema):
+    omit_null: ClassVar[frozenset[str]] = frozenset(
+        ["author_id", "genre_id", "isbn", "language", "price", "title"]
+    )
 
     id: int
     title: str

@@ -4,29 +4,29 @@
 import datetime as dt
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, StrictStr
 
-from app.schemas.common import UpdateSchema
+from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
 
-class CopyCreate(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+class CopyCreate(BodySchema):
+    non_nullable: ClassVar[frozenset[str]] = frozenset(["condition"])
 
-    barcode: str = Field(max_length=32)
+    barcode: StrictStr = Field(max_length=32)
     condition: Literal["new", "good", "worn", "damaged"] | None = None
-    shelf: str | None = Field(None, max_length=20)
+    shelf: StrictStr | None = Field(None, max_length=20)
 
 
 class CopyUpdate(UpdateSchema):
-    non_nullable: ClassVar[frozenset[str]] = frozenset(["barcode"])
+    non_nullable: ClassVar[frozenset[str]] = frozenset(["barcode", "condition"])
 
-    barcode: str | None = Field(None, max_length=32)
+    barcode: StrictStr | None = Field(None, max_length=32)
     condition: Literal["new", "good", "worn", "damaged"] | None = None
-    shelf: str | None = Field(None, max_length=20)
+    shelf: StrictStr | None = Field(None, max_length=20)
 
 
-class CopyRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class CopyRead(ReadSchema):
+    omit_null: ClassVar[frozenset[str]] = frozenset(["barcode", "book_id", "condition"])
 
     id: int
     book_id: int

@@ -4,25 +4,23 @@
 import datetime as dt
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, StrictStr
 
-from app.schemas.common import UpdateSchema
+from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
 
-class GenreCreate(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-    name: str = Field(max_length=60)
+class GenreCreate(BodySchema):
+    name: StrictStr = Field(max_length=60)
 
 
 class GenreUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["name"])
 
-    name: str | None = Field(None, max_length=60)
+    name: StrictStr | None = Field(None, max_length=60)
 
 
-class GenreRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class GenreRead(ReadSchema):
+    omit_null: ClassVar[frozenset[str]] = frozenset(["name"])
 
     id: int
     name: str

@@ -4,16 +4,14 @@
 import datetime as dt
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import EmailStr, Field, StrictStr
 
-from app.schemas.common import UpdateSchema
+from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
 
-class LibrarianCreate(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
+class LibrarianCreate(BodySchema):
     email: EmailStr
-    full_name: str = Field(max_length=120)
+    full_name: StrictStr = Field(max_length=120)
     password: str = Field(min_length=8, max_length=128)
 
 
@@ -21,12 +19,12 @@ class LibrarianUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["email", "full_name"])
 
     email: EmailStr | None = None
-    full_name: str | None = Field(None, max_length=120)
+    full_name: StrictStr | None = Field(None, max_length=120)
     password: str | None = Field(None, min_length=8, max_length=128)
 
 
-class LibrarianRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class LibrarianRead(ReadSchema):
+    omit_null: ClassVar[frozenset[str]] = frozenset(["email", "full_name"])
 
     id: int
     email: str

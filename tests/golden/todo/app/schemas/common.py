@@ -4,9 +4,18 @@
 import math
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Annotated, ClassVar, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
-from pydantic import AfterValidator, AnyUrl, BaseModel, ConfigDict, PlainSerializer, model_validator
+from pydantic import (
+    AfterValidator,
+    AnyUrl,
+    BaseModel,
+    ConfigDict,
+    PlainSerializer,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 T = TypeVar("T")
 
@@ -36,15 +45,46 @@ class Page(BaseModel, Generic[T]):
         )
 
 
-class UpdateSchema(BaseModel):
-    """Partial update: only the fields sent are changed; null is refused for required ones."""
+class ErrorItem(BaseModel):
+    loc: list[str | int]
+    msg: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response: what went wrong and a stable code."""
+
+    detail: str | list[ErrorItem]
+    code: str
+
+
+class BodySchema(BaseModel):
+    """A request body: null is refused for members that may not be null (`non_nullable`)."""
 
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
     non_nullable: ClassVar[frozenset[str]] = frozenset()
 
     @model_validator(mode="after")
-    def _no_null_for_required(self) -> "UpdateSchema":
+    def _no_null_for_required(self) -> "BodySchema":
         for name in self.model_fields_set & self.non_nullable:
             if getattr(self, name) is None:
                 raise ValueError(f"'{name}' cannot be null")
         return self
+
+
+class UpdateSchema(BodySchema):
+    """Partial update: only the members sent are changed."""
+
+
+class ReadSchema(BaseModel):
+    """A response body: members listed in `omit_null` are left out when they have no value
+    (the contract does not allow null for them)."""
+
+    model_config = ConfigDict(from_attributes=True)
+    omit_null: ClassVar[frozenset[str]] = frozenset()
+
+    @model_serializer(mode="wrap")
+    def _omit_absent(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if self.omit_null and isinstance(data, dict):
+            return {k: v for k, v in data.items() if v is not None or k not in self.omit_null}
+        return data

@@ -4,30 +4,26 @@
 import datetime as dt
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, StrictBool, StrictStr
 
-from app.schemas.common import UpdateSchema
+from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
 
-class TaskCreate(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-    title: str = Field(max_length=200)
-    description: str = Field("", max_length=1000)
-    completed: bool = False
+class TaskCreate(BodySchema):
+    title: StrictStr = Field(max_length=200)
+    description: StrictStr = Field("", max_length=1000)
+    completed: StrictBool = False
 
 
 class TaskUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["title", "description", "completed"])
 
-    title: str | None = Field(None, max_length=200)
-    description: str | None = Field(None, max_length=1000)
-    completed: bool | None = None
+    title: StrictStr | None = Field(None, max_length=200)
+    description: StrictStr | None = Field(None, max_length=1000)
+    completed: StrictBool | None = None
 
 
-class TaskRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class TaskRead(ReadSchema):
     id: int
     title: str
     description: str

@@ -4,16 +4,14 @@
 import datetime as dt
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import EmailStr, Field, StrictStr
 
-from app.schemas.common import UpdateSchema
+from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
 
-class UserCreate(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
+class UserCreate(BodySchema):
     email: EmailStr
-    name: str | None = Field(None, max_length=100)
+    name: StrictStr | None = Field(None, max_length=100)
     password: str = Field(min_length=8, max_length=128)
 
 
@@ -21,13 +19,11 @@ class UserUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["email"])
 
     email: EmailStr | None = None
-    name: str | None = Field(None, max_length=100)
+    name: StrictStr | None = Field(None, max_length=100)
     password: str | None = Field(None, min_length=8, max_length=128)
 
 
-class UserRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class UserRead(ReadSchema):
     id: int
     email: str
     name: str | None = None

@@ -4,19 +4,17 @@
 import datetime as dt
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import EmailStr, Field, StrictBool, StrictStr
 
-from app.schemas.common import UpdateSchema, UrlStr
+from app.schemas.common import BodySchema, ReadSchema, UpdateSchema, UrlStr
 
 
-class UserCreate(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
+class UserCreate(BodySchema):
     email: EmailStr
-    display_name: str = Field(max_length=50, min_length=2)
+    display_name: StrictStr = Field(max_length=50, min_length=2)
     role: Literal["member", "admin"] | None = None
-    is_active: bool | None = None
-    bio: str | None = None
+    is_active: StrictBool | None = None
+    bio: StrictStr | None = None
     avatar_url: UrlStr | None = None
     password: str = Field(min_length=8, max_length=128)
 
@@ -25,17 +23,15 @@ class UserUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["email", "display_name"])
 
     email: EmailStr | None = None
-    display_name: str | None = Field(None, max_length=50, min_length=2)
+    display_name: StrictStr | None = Field(None, max_length=50, min_length=2)
     role: Literal["member", "admin"] | None = None
-    is_active: bool | None = None
-    bio: str | None = None
+    is_active: StrictBool | None = None
+    bio: StrictStr | None = None
     avatar_url: UrlStr | None = None
     password: str | None = Field(None, min_length=8, max_length=128)
 
 
-class UserRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class UserRead(ReadSchema):
     id: int
     email: str
     display_name: str

@@ -2,6 +2,7 @@
 """Helpers every service uses: lookups, pagination, reference checks, delete policies."""
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -25,14 +26,41 @@ def alive(model: type[Base]) -> Any:
     return column.is_(None) if column is not None else True
 
 
+_INT_RANGES = {"SmallInteger": 2**15, "Integer": 2**31, "BigInteger": 2**63}
+
+
+def key_value(model: type[Base], field: str, value: Any) -> Any:
+    """`value` as the column's type, for a lookup; 404 when it cannot be one (a path segment
+    like "abc" for an integer key, a number too large for the column, a malformed uuid)."""
+    column = getattr(model, field)
+    kind = type(column.type).__name__
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        return value
+    try:
+        if python_type is int and not isinstance(value, int):
+            value = int(str(value), 10)
+        elif python_type is uuid.UUID and not isinstance(value, uuid.UUID):
+            value = uuid.UUID(str(value))
+    except ValueError as exc:
+        raise NotFound(f"{model.__name__} {value} not found") from exc
+    if isinstance(value, int) and not isinstance(value, bool):
+        bound = _INT_RANGES.get(kind, 2**63)
+        if not -bound <= value < bound:
+            raise NotFound(f"{model.__name__} {value} not found")
+    return value
+
+
 async def get_or_404(
     session: AsyncSession, model: type[M], value: Any, field: str = "id", **scope: Any
 ) -> M:
     """The live row whose `field` equals `value` (and whose `scope` columns match, for rows
     addressed under a parent in the path); 404 otherwise."""
+    value = key_value(model, field, value)
     stmt = select(model).where(getattr(model, field) == value, alive(model))
     for column, expected in scope.items():
-        stmt = stmt.where(getattr(model, column) == expected)
+        stmt = stmt.where(getattr(model, column) == key_value(model, column, expected))
     row = (await session.execute(stmt)).scalar_one_or_none()
     if row is None:
         raise NotFound(f"{model.__name__} {value} not found")

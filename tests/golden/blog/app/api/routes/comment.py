@@ -23,9 +23,9 @@ router = APIRouter(prefix="/api", tags=["Comments"])
 async def list_post_comments(
     session: SessionDep, post_id: int, page: PageParam = 1, limit: LimitParam = None
 ) -> Page[CommentRead]:
-    await post_service.get_post(session, post_id)
+    parent = await post_service.get_post(session, post_id)
     size = limit or settings.default_page_size
-    rows, total = await service.list_post_comments(session, post_id, page=page, limit=size)
+    rows, total = await service.list_post_comments(session, parent.id, page=page, limit=size)
     return Page[CommentRead].build(
         [CommentRead.model_validate(row) for row in rows], total, page, size
     )
@@ -40,9 +40,9 @@ async def list_post_comments(
 async def create_post_comment(
     session: SessionDep, payload: CommentCreate, current_user: CurrentUser, post_id: int
 ) -> Any:
-    await post_service.get_post(session, post_id)
+    parent = await post_service.get_post(session, post_id)
     return await service.create_comment(
-        session, payload, post_id=post_id, author_id=current_user.id
+        session, payload, post_id=parent.id, author_id=current_user.id
     )
 
 

@@ -71,7 +71,7 @@ async def delete_post(session: SessionDep, post_id: int) -> None:
 async def list_user_posts(
     session: SessionDep, user_id: int, page: PageParam = 1, limit: LimitParam = None
 ) -> Page[PostRead]:
-    await user_service.get_user(session, user_id)
+    parent = await user_service.get_user(session, user_id)
     size = limit or settings.default_page_size
-    rows, total = await service.list_user_posts(session, user_id, page=page, limit=size)
+    rows, total = await service.list_user_posts(session, parent.id, page=page, limit=size)
     return Page[PostRead].build([PostRead.model_validate(row) for row in rows], total, page, size)

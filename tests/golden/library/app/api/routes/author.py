@@ -5,8 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import LimitParam, PageParam, SessionDep, get_current_user
-from app.core.config import settings
+from app.api.deps import SessionDep, get_current_user, page_size
 from app.schemas.author import AuthorCreate, AuthorRead, AuthorUpdate
 from app.schemas.common import Page
 from app.services import author as service
@@ -17,11 +16,12 @@ router = APIRouter(prefix="/api/authors", tags=["authors"])
 @router.get("", response_model=Page[AuthorRead], summary="List authors")
 async def list_authors(
     session: SessionDep,
-    page: PageParam = 1,
-    limit: LimitParam = None,
+    page: Annotated[int | None, Query(ge=1, le=9223372036854775807)] = 1,
+    limit: Annotated[int | None, Query(ge=1, le=100)] = 20,
     q: Annotated[str | None, Query()] = None,
 ) -> Page[AuthorRead]:
-    size = limit or settings.default_page_size
+    size = page_size(limit)
+    page = max(1, page or 1)
     rows, total = await service.list_authors(session, page=page, limit=size, q=q)
     return Page[AuthorRead].build(
         [AuthorRead.model_validate(row) for row in rows], total, page, size

@@ -6,8 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import LimitParam, PageParam, SessionDep, get_current_user
-from app.core.config import settings
+from app.api.deps import SessionDep, get_current_user, page_size
 from app.schemas.book import BookCreate, BookRead
 from app.schemas.common import Page
 from app.services import book as service
@@ -18,15 +17,16 @@ router = APIRouter(prefix="/api/books", tags=["books"])
 @router.get("", response_model=Page[BookRead], summary="List books")
 async def list_books(
     session: SessionDep,
-    page: PageParam = 1,
-    limit: LimitParam = None,
+    page: Annotated[int | None, Query(ge=1, le=9223372036854775807)] = 1,
+    limit: Annotated[int | None, Query(ge=1, le=100)] = 20,
     genre_id: Annotated[int | None, Query()] = None,
     author_id: Annotated[int | None, Query()] = None,
     language: Annotated[Literal["en", "fr", "de", "es", "ja"] | None, Query()] = None,
     published_from: Annotated[dt.date | None, Query()] = None,
     q: Annotated[str | None, Query()] = None,
 ) -> Page[BookRead]:
-    size = limit or settings.default_page_size
+    size = page_size(limit)
+    page = max(1, page or 1)
     rows, total = await service.list_books(
         session,
         page=page,

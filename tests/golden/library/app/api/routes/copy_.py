@@ -5,8 +5,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import LimitParam, PageParam, SessionDep, get_current_user
-from app.core.config import settings
+from app.api.deps import SessionDep, get_current_user, page_size
 from app.schemas.common import Page
 from app.schemas.copy_ import CopyCreate, CopyRead
 from app.services import book as book_service
@@ -19,14 +18,15 @@ router = APIRouter(prefix="/api/books", tags=["copies"])
 async def list_book_copies(
     session: SessionDep,
     book_id: int,
-    page: PageParam = 1,
-    limit: LimitParam = None,
+    page: Annotated[int | None, Query(ge=1, le=9223372036854775807)] = 1,
+    limit: Annotated[int | None, Query(ge=1, le=100)] = 20,
     condition: Annotated[Literal["new", "good", "worn", "damaged"] | None, Query()] = None,
 ) -> Page[CopyRead]:
-    await book_service.get_book(session, book_id)
-    size = limit or settings.default_page_size
+    parent = await book_service.get_book(session, book_id)
+    size = page_size(limit)
+    page = max(1, page or 1)
     rows, total = await service.list_book_copies(
-        session, book_id, page=page, limit=size, condition=condition
+        session, parent.id, page=page, limit=size, condition=condition
     )
     return Page[CopyRead].build([CopyRead.model_validate(row) for row in rows], total, page, size)
 
@@ -39,5 +39,5 @@ async def list_book_copies(
     dependencies=[Depends(get_current_user)],
 )
 async def create_book_copy(session: SessionDep, payload: CopyCreate, book_id: int) -> Any:
-    await book_service.get_book(session, book_id)
-    return await service.create_copy_(session, payload, book_id=book_id)
+    parent = await book_service.get_book(session, book_id)
+    return await service.create_copy_(session, payload, book_id=parent.id)

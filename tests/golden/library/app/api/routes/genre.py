@@ -5,8 +5,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from app.api.deps import LimitParam, PageParam, SessionDep, get_current_user
-from app.core.config import settings
+from app.api.deps import SessionDep, get_current_user, page_size
 from app.schemas.genre import GenreCreate, GenreRead
 from app.services import genre as service
 
@@ -14,10 +13,9 @@ router = APIRouter(prefix="/api/genres", tags=["genres"])
 
 
 @router.get("", response_model=list[GenreRead], summary="List genres")
-async def list_genres(
-    session: SessionDep, page: PageParam = 1, limit: LimitParam = None
-) -> list[GenreRead]:
-    size = limit or settings.default_page_size
+async def list_genres(session: SessionDep) -> list[GenreRead]:
+    size = page_size(None)
+    page = 1
     rows, _total = await service.list_genres(session, page=page, limit=size)
     return [GenreRead.model_validate(row) for row in rows]
 

@@ -32,7 +32,10 @@ async def list_tasks(
         session, offset=offset, limit=size, completed=completed, q=q
     )
     return Page[TaskRead].build(
-        [TaskRead.model_validate(row) for row in rows], total, offset // size + 1, size
+        [TaskRead.model_validate(row) for row in rows],
+        total,
+        offset // size + 1 if size else 1,
+        size,
     )
 
 
