@@ -3,10 +3,10 @@ project is tested elsewhere."""
 
 from __future__ import annotations
 
-import tomllib
 import json
 import shutil
 import textwrap
+import tomllib
 from pathlib import Path
 
 import pytest

@@ -17,6 +17,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from backend_codegen.domain.errors import error_contract
 from backend_codegen.domain.model import (
@@ -983,7 +984,7 @@ class _Inference:
                 continue
             snake = Name.parse(param.name).snake
             low = snake.replace("_", "")
-            role = (
+            role: Literal["page", "limit", "offset"] | None = (
                 "page"
                 if snake in PAGE_PARAMS
                 else "limit"
