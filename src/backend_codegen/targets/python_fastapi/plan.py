@@ -68,6 +68,8 @@ TEST_DEPENDENCIES = [
 def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
     fld = entity.field(flt.target)
     py_type = PY_TYPES.get(flt.type, "str")
+    if flt.type == "decimal":
+        py_type = "float"  # documented as a plain number (a query value is text either way)
     if flt.op == "search":
         py_type = "str"
     if flt.op == "has" and flt.related:

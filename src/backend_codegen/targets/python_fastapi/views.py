@@ -216,6 +216,16 @@ def _annotation(fld: Field, *, schema: bool) -> str:
         base = "EmailStr"
     if schema and fld.type == "url":
         base = "UrlStr"
+    if schema and fld.type == "decimal":
+        scale = fld.scale if fld.scale is not None else 2
+        json_schema: dict[str, Any] = {"type": "number"}
+        low, high = _decimal_bounds(fld)
+        json_schema.update(low if low else {})
+        json_schema.update(high if high else {})
+        base = (
+            f"Annotated[DecimalNumber, AfterValidator(rounded_to({scale})), "
+            f"WithJsonSchema({json_schema!r})]"
+        )
     if schema and fld.type in STRICT_TYPES:
         # JSON types are kept apart in bodies: "1" is not an integer, 1 is not a boolean.
         base = STRICT_TYPES[fld.type]
@@ -223,9 +233,9 @@ def _annotation(fld: Field, *, schema: bool) -> str:
 
 
 STRICT_TYPES = {
-    "integer": "StrictInt",
-    "bigint": "StrictInt",
-    "smallint": "StrictInt",
+    "integer": "JsonInt",
+    "bigint": "JsonInt",
+    "smallint": "JsonInt",
     "float": "StrictFloat",
     "boolean": "StrictBool",
     "string": "StrictStr",
@@ -291,14 +301,34 @@ def _field_args(fld: Field, *, for_update: bool = False) -> list[str]:
         if maximum is not None:
             args.append(f"le={_num(fld, min(maximum, high) if high is not None else maximum)}")
     if fld.type == "decimal":
-        precision = fld.precision or 12
-        scale = fld.scale if fld.scale is not None else 2
-        args.append(f"max_digits={precision}, decimal_places={scale}")
+        # Any JSON number whose integer part fits the column (the value is rounded to the
+        # column's scale), so the schema can say exactly which numbers are accepted.
+        args = [a for a in args if not a.startswith(("ge=", "le="))]
+        for bound in _decimal_bounds(fld):
+            for key, value in bound.items():
+                op = {"minimum": "ge", "maximum": "le"}.get(key) or (
+                    "gt" if key == "exclusiveMinimum" else "lt"
+                )
+                args.append(f"{op}={value!r}")
     if fld.pattern and _python_pattern_ok(fld.pattern) and fld.type in ("string", "text"):
         args.append(f"pattern={fld.pattern!r}")
     if fld.description:
         args.append(f"description={fld.description[:200]!r}")
     return args
+
+
+def _decimal_bounds(fld: Field) -> tuple[dict[str, Any], dict[str, Any]]:
+    """JSON Schema bounds of a decimal: the declared ones, else what the column can hold."""
+    precision = fld.precision or 12
+    scale = fld.scale if fld.scale is not None else 2
+    limit = 10 ** (precision - scale)
+    low: dict[str, Any] = (
+        {"minimum": fld.minimum} if fld.minimum is not None else {"exclusiveMinimum": -limit}
+    )
+    high: dict[str, Any] = (
+        {"maximum": fld.maximum} if fld.maximum is not None else {"exclusiveMaximum": limit}
+    )
+    return low, high
 
 
 def _num(fld: Field, value: float) -> str:
@@ -327,10 +357,23 @@ def _create_field(fld: Field) -> SchemaFieldView:
         default = ""
     elif fld.has_default and fld.default is not None:
         default = py_value(_typed_default(fld))
-    else:
+    elif fld.null_allowed:
         annotation += " | None"
         default = "None"
+    else:
+        annotation, args = _non_null_optional(annotation, args)
+        default = "None"
     return SchemaFieldView(attr_of(fld), annotation, default, ", ".join(args))
+
+
+def _non_null_optional(annotation: str, args: list[str]) -> tuple[str, list[str]]:
+    """An optional member that may not be null: None is the "absent" default only (refused
+    when sent, left out of the JSON schema); constraints move onto the non-null type."""
+    outer = [a for a in args if a.startswith(("alias=", "description="))]
+    inner = [a for a in args if a not in outer]
+    if inner:
+        annotation = f"Annotated[{annotation}, Field({', '.join(inner)})]"
+    return f"{annotation} | SkipJsonSchema[None]", outer
 
 
 def required_field(fld: Field) -> SchemaFieldView:
@@ -341,8 +384,14 @@ def required_field(fld: Field) -> SchemaFieldView:
 
 
 def _update_field(fld: Field) -> SchemaFieldView:
-    annotation = _annotation(fld, schema=True) + " | None"
-    return SchemaFieldView(attr_of(fld), annotation, "None", ", ".join(_field_args(fld)))
+    # Absent means unchanged; null is accepted only where the field may be emptied.
+    args = _field_args(fld)
+    if fld.nullable and fld.null_allowed:
+        return SchemaFieldView(
+            attr_of(fld), _annotation(fld, schema=True) + " | None", "None", ", ".join(args)
+        )
+    annotation, args = _non_null_optional(_annotation(fld, schema=True), args)
+    return SchemaFieldView(attr_of(fld), annotation, "None", ", ".join(args))
 
 
 def _read_field(fld: Field) -> SchemaFieldView:

@@ -80,7 +80,7 @@ async def test_create_post_links_tags(
     assert response.json()["tag_ids"] == [json_id(linked.id)]
     payload = await post_payload(session, **{"tag_ids": [999999999]})
     response = await client.post("/api/posts", json=payload, headers=headers)
-    assert response.status_code == 400
+    assert response.status_code == 409
 
 
 async def test_read_post(

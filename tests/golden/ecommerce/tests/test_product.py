@@ -76,13 +76,13 @@ async def test_create_product_with_taken_sku_is_409(
     assert_error_code(response, "conflict")
 
 
-async def test_create_product_with_unknown_category_id_is_400(
+async def test_create_product_with_unknown_category_id_is_409(
     client: AsyncClient, session: AsyncSession, headers: dict[str, str]
 ) -> None:
     payload = await product_payload(session)
     payload["category_id"] = 999999999
     response = await client.post("/api/products", json=payload, headers=headers)
-    assert response.status_code == 400, response.text
+    assert response.status_code == 409, response.text
     assert_error_code(response, "bad_reference")
 
 

@@ -75,7 +75,7 @@ async def test_create_book_with_taken_isbn_is_409(
     assert_error_code(response, "conflict")
 
 
-async def test_create_book_with_unknown_author_id_is_400(
+async def test_create_book_with_unknown_author_id_is_409(
     client: AsyncClient, session: AsyncSession, headers: dict[str, str]
 ) -> None:
     payload = await book_payload(session)

@@ -2,23 +2,24 @@
 """Request and response schemas for Comment."""
 
 import datetime as dt
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import Field, StrictStr
+from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
+from app.schemas.common import BodySchema, JsonInt, ReadSchema, UpdateSchema
 
 
 class CommentCreate(BodySchema):
-    parent_id: StrictInt | None = Field(None, ge=-2147483648, le=2147483647)
+    parent_id: JsonInt | None = Field(None, ge=-2147483648, le=2147483647)
     body: StrictStr = Field(min_length=1)
 
 
 class CommentUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["body"])
 
-    parent_id: StrictInt | None = Field(None, ge=-2147483648, le=2147483647)
-    body: StrictStr | None = Field(None, min_length=1)
+    parent_id: JsonInt | None = Field(None, ge=-2147483648, le=2147483647)
+    body: Annotated[StrictStr, Field(min_length=1)] | SkipJsonSchema[None] = None
 
 
 class CommentRead(ReadSchema):

@@ -2,9 +2,10 @@
 """Request and response schemas for Post."""
 
 import datetime as dt
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, StrictStr
+from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
@@ -21,10 +22,10 @@ class PostCreate(BodySchema):
 class PostUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["title", "slug", "body", "status"])
 
-    title: StrictStr | None = Field(None, max_length=200)
-    slug: StrictStr | None = Field(None, max_length=220)
-    body: StrictStr | None = None
-    status: Literal["draft", "published"] | None = None
+    title: Annotated[StrictStr, Field(max_length=200)] | SkipJsonSchema[None] = None
+    slug: Annotated[StrictStr, Field(max_length=220)] | SkipJsonSchema[None] = None
+    body: StrictStr | SkipJsonSchema[None] = None
+    status: Literal["draft", "published"] | SkipJsonSchema[None] = None
     published_at: dt.datetime | None = None
     tag_ids: list[int] | None = None
 

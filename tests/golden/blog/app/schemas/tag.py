@@ -2,9 +2,10 @@
 """Request and response schemas for Tag."""
 
 import datetime as dt
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field, StrictStr
+from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
@@ -17,8 +18,8 @@ class TagCreate(BodySchema):
 class TagUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["name", "slug"])
 
-    name: StrictStr | None = Field(None, max_length=40)
-    slug: StrictStr | None = Field(None, max_length=40)
+    name: Annotated[StrictStr, Field(max_length=40)] | SkipJsonSchema[None] = None
+    slug: Annotated[StrictStr, Field(max_length=40)] | SkipJsonSchema[None] = None
 
 
 class TagRead(ReadSchema):

@@ -2,9 +2,10 @@
 """Request and response schemas for User."""
 
 import datetime as dt
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import EmailStr, Field, StrictStr
+from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
@@ -20,8 +21,10 @@ class UserCreate(BodySchema):
 class UserUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["username", "email"])
 
-    username: StrictStr | None = Field(None, max_length=50, pattern="^[a-z0-9_]+$")
-    email: EmailStr | None = None
+    username: (
+        Annotated[StrictStr, Field(max_length=50, pattern="^[a-z0-9_]+$")] | SkipJsonSchema[None]
+    ) = None
+    email: EmailStr | SkipJsonSchema[None] = None
     display_name: StrictStr | None = Field(None, max_length=100)
     bio: StrictStr | None = None
     password: str | None = Field(None, min_length=8, max_length=128)

@@ -2,25 +2,28 @@
 """Request and response schemas for Category."""
 
 import datetime as dt
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import Field, StrictStr
+from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
+from app.schemas.common import BodySchema, JsonInt, ReadSchema, UpdateSchema
 
 
 class CategoryCreate(BodySchema):
     name: StrictStr = Field(max_length=80)
     slug: StrictStr = Field(max_length=80, pattern="^[a-z0-9-]+$")
-    parent_id: StrictInt | None = Field(None, ge=-2147483648, le=2147483647)
+    parent_id: JsonInt | None = Field(None, ge=-2147483648, le=2147483647)
 
 
 class CategoryUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["name", "slug"])
 
-    name: StrictStr | None = Field(None, max_length=80)
-    slug: StrictStr | None = Field(None, max_length=80, pattern="^[a-z0-9-]+$")
-    parent_id: StrictInt | None = Field(None, ge=-2147483648, le=2147483647)
+    name: Annotated[StrictStr, Field(max_length=80)] | SkipJsonSchema[None] = None
+    slug: (
+        Annotated[StrictStr, Field(max_length=80, pattern="^[a-z0-9-]+$")] | SkipJsonSchema[None]
+    ) = None
+    parent_id: JsonInt | None = Field(None, ge=-2147483648, le=2147483647)
 
 
 class CategoryRead(ReadSchema):

@@ -2,14 +2,15 @@
 """Shared schema pieces: pagination envelope, money, URLs, update semantics."""
 
 import math
-from collections.abc import Sequence
-from decimal import Decimal
+from collections.abc import Callable, Sequence
+from decimal import ROUND_DOWN, Decimal
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 from pydantic import (
     AfterValidator,
     AnyUrl,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     PlainSerializer,
     SerializerFunctionWrapHandler,
@@ -21,6 +22,40 @@ T = TypeVar("T")
 
 # Decimals are exact in the database and numbers (not strings) in JSON.
 Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+
+
+def _json_number(value: Any) -> Any:
+    """JSON numbers only: a string such as "1.5" is refused, as the schema says."""
+    if isinstance(value, (str, bool)):
+        raise ValueError("Input should be a number")
+    return value
+
+
+def _json_integer(value: Any) -> Any:
+    """JSON integers only: "1" and true are refused; 3.0 is the integer 3 (as in JSON Schema)."""
+    if isinstance(value, (str, bool)):
+        raise ValueError("Input should be an integer")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# An integer in a request body.
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+# A decimal in a request body: a JSON number, documented as one.
+DecimalNumber = Annotated[Decimal, BeforeValidator(_json_number)]
+
+
+def rounded_to(scale: int) -> Callable[[Decimal], Decimal]:
+    """Cut a decimal to the column's scale (toward zero, so it stays within its bounds)."""
+    step = Decimal(1).scaleb(-scale)
+
+    def _round(value: Decimal) -> Decimal:
+        return value.quantize(step, rounding=ROUND_DOWN)
+
+    return _round
+
+
 # URLs are validated, then stored as plain strings.
 UrlStr = Annotated[AnyUrl, AfterValidator(str)]
 

@@ -2,9 +2,10 @@
 """Request and response schemas for Order."""
 
 import datetime as dt
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import BodySchema, Money, ReadSchema, UpdateSchema
 from app.schemas.order_item import OrderItemCreate, OrderItemRead
@@ -19,7 +20,7 @@ class OrderCreate(BodySchema):
 class OrderUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["shipping_address"])
 
-    shipping_address: StrictStr | None = Field(None, max_length=255)
+    shipping_address: Annotated[StrictStr, Field(max_length=255)] | SkipJsonSchema[None] = None
     note: StrictStr | None = Field(None, max_length=500)
     items: list[OrderItemCreate] | None = None
 

@@ -2,26 +2,50 @@
 """Request and response schemas for OrderItem."""
 
 import datetime as dt
-from decimal import Decimal
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import Field, StrictInt
+from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import BodySchema, Money, ReadSchema, UpdateSchema
+from app.schemas.common import (
+    BodySchema,
+    DecimalNumber,
+    JsonInt,
+    Money,
+    ReadSchema,
+    UpdateSchema,
+    rounded_to,
+)
 
 
 class OrderItemCreate(BodySchema):
-    product_id: StrictInt = Field(ge=-2147483648, le=2147483647)
-    quantity: StrictInt = Field(ge=1, le=100)
-    unit_price: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
+    product_id: JsonInt = Field(ge=-2147483648, le=2147483647)
+    quantity: JsonInt = Field(ge=1, le=100)
+    unit_price: Annotated[
+        DecimalNumber,
+        AfterValidator(rounded_to(2)),
+        WithJsonSchema({"type": "number", "minimum": 0, "exclusiveMaximum": 100000000}),
+    ] = Field(ge=0, lt=100000000)
 
 
 class OrderItemUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["product_id", "quantity", "unit_price"])
 
-    product_id: StrictInt | None = Field(None, ge=-2147483648, le=2147483647)
-    quantity: StrictInt | None = Field(None, ge=1, le=100)
-    unit_price: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
+    product_id: Annotated[JsonInt, Field(ge=-2147483648, le=2147483647)] | SkipJsonSchema[None] = (
+        None
+    )
+    quantity: Annotated[JsonInt, Field(ge=1, le=100)] | SkipJsonSchema[None] = None
+    unit_price: (
+        Annotated[
+            Annotated[
+                DecimalNumber,
+                AfterValidator(rounded_to(2)),
+                WithJsonSchema({"type": "number", "minimum": 0, "exclusiveMaximum": 100000000}),
+            ],
+            Field(ge=0, lt=100000000),
+        ]
+        | SkipJsonSchema[None]
+    ) = None
 
 
 class OrderItemRead(ReadSchema):

@@ -2,22 +2,34 @@
 """Request and response schemas for Product."""
 
 import datetime as dt
-from decimal import Decimal
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import AfterValidator, Field, StrictStr, WithJsonSchema
+from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import BodySchema, Money, ReadSchema, UpdateSchema
+from app.schemas.common import (
+    BodySchema,
+    DecimalNumber,
+    JsonInt,
+    Money,
+    ReadSchema,
+    UpdateSchema,
+    rounded_to,
+)
 
 
 class ProductCreate(BodySchema):
     name: StrictStr = Field(max_length=200)
     sku: StrictStr = Field(max_length=40)
     description: StrictStr | None = None
-    price: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
-    stock: StrictInt = Field(0, ge=0, le=2147483647)
+    price: Annotated[
+        DecimalNumber,
+        AfterValidator(rounded_to(2)),
+        WithJsonSchema({"type": "number", "minimum": 0, "exclusiveMaximum": 100000000}),
+    ] = Field(ge=0, lt=100000000)
+    stock: JsonInt = Field(0, ge=0, le=2147483647)
     status: Literal["draft", "active", "archived"] = "draft"
-    category_id: StrictInt = Field(ge=-2147483648, le=2147483647)
+    category_id: JsonInt = Field(ge=-2147483648, le=2147483647)
 
 
 class ProductUpdate(UpdateSchema):
@@ -25,13 +37,25 @@ class ProductUpdate(UpdateSchema):
         ["name", "sku", "price", "stock", "status", "category_id"]
     )
 
-    name: StrictStr | None = Field(None, max_length=200)
-    sku: StrictStr | None = Field(None, max_length=40)
+    name: Annotated[StrictStr, Field(max_length=200)] | SkipJsonSchema[None] = None
+    sku: Annotated[StrictStr, Field(max_length=40)] | SkipJsonSchema[None] = None
     description: StrictStr | None = None
-    price: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
-    stock: StrictInt | None = Field(None, ge=0, le=2147483647)
-    status: Literal["draft", "active", "archived"] | None = None
-    category_id: StrictInt | None = Field(None, ge=-2147483648, le=2147483647)
+    price: (
+        Annotated[
+            Annotated[
+                DecimalNumber,
+                AfterValidator(rounded_to(2)),
+                WithJsonSchema({"type": "number", "minimum": 0, "exclusiveMaximum": 100000000}),
+            ],
+            Field(ge=0, lt=100000000),
+        ]
+        | SkipJsonSchema[None]
+    ) = None
+    stock: Annotated[JsonInt, Field(ge=0, le=2147483647)] | SkipJsonSchema[None] = None
+    status: Literal["draft", "active", "archived"] | SkipJsonSchema[None] = None
+    category_id: Annotated[JsonInt, Field(ge=-2147483648, le=2147483647)] | SkipJsonSchema[None] = (
+        None
+    )
 
 
 class ProductRead(ReadSchema):

@@ -2,9 +2,10 @@
 """Request and response schemas for User."""
 
 import datetime as dt
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import EmailStr, Field, StrictStr
+from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
@@ -19,8 +20,8 @@ class UserCreate(BodySchema):
 class UserUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["email", "full_name"])
 
-    email: EmailStr | None = None
-    full_name: StrictStr | None = Field(None, max_length=100)
+    email: EmailStr | SkipJsonSchema[None] = None
+    full_name: Annotated[StrictStr, Field(max_length=100)] | SkipJsonSchema[None] = None
     phone: StrictStr | None = Field(None, max_length=20)
     password: str | None = Field(None, min_length=8, max_length=128)
 

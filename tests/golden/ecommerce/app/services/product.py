@@ -2,7 +2,6 @@
 """Data access and rules for Product."""
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any, Literal
 
 from sqlalchemy import or_, select
@@ -38,8 +37,8 @@ async def list_products(
     category_id: int | None = None,
     status: Literal["draft", "active", "archived"] | None = None,
     q: str | None = None,
-    min_price: Decimal | None = None,
-    max_price: Decimal | None = None,
+    min_price: float | None = None,
+    max_price: float | None = None,
 ) -> tuple[Sequence[Product], int]:
     stmt = select(Product).where(alive(Product))
     if category_id is not None:

@@ -2,24 +2,25 @@
 """Request and response schemas for Author."""
 
 import datetime as dt
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import Field, StrictStr
+from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import BodySchema, ReadSchema, UpdateSchema, UrlStr
+from app.schemas.common import BodySchema, JsonInt, ReadSchema, UpdateSchema, UrlStr
 
 
 class AuthorCreate(BodySchema):
     name: StrictStr = Field(max_length=150)
-    born: StrictInt | None = Field(None, ge=0, le=2100)
+    born: JsonInt | None = Field(None, ge=0, le=2100)
     website: UrlStr | None = None
 
 
 class AuthorUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["name"])
 
-    name: StrictStr | None = Field(None, max_length=150)
-    born: StrictInt | None = Field(None, ge=0, le=2100)
+    name: Annotated[StrictStr, Field(max_length=150)] | SkipJsonSchema[None] = None
+    born: JsonInt | None = Field(None, ge=0, le=2100)
     website: UrlStr | None = None
 
 

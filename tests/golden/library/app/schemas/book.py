@@ -2,12 +2,20 @@
 """Request and response schemas for Book."""
 
 import datetime as dt
-from decimal import Decimal
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, StrictInt, StrictStr
+from pydantic import AfterValidator, Field, StrictStr, WithJsonSchema
+from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import BodySchema, Money, ReadSchema, UpdateSchema
+from app.schemas.common import (
+    BodySchema,
+    DecimalNumber,
+    JsonInt,
+    Money,
+    ReadSchema,
+    UpdateSchema,
+    rounded_to,
+)
 
 
 class BookCreate(BodySchema):
@@ -15,12 +23,22 @@ class BookCreate(BodySchema):
 
     title: StrictStr = Field(max_length=200)
     isbn: StrictStr = Field(max_length=17, min_length=10, pattern="^[0-9-]+$")
-    author_id: StrictInt = Field(ge=-2147483648, le=2147483647)
-    genre_id: StrictInt = Field(ge=-2147483648, le=2147483647)
-    language: Literal["en", "fr", "de", "es", "ja"] | None = None
+    author_id: JsonInt = Field(ge=-2147483648, le=2147483647)
+    genre_id: JsonInt = Field(ge=-2147483648, le=2147483647)
+    language: Literal["en", "fr", "de", "es", "ja"] | SkipJsonSchema[None] = None
     published_on: dt.date | None = None
-    pages: StrictInt | None = Field(None, ge=1, le=5000)
-    price: Decimal | None = Field(None, ge=0.0, max_digits=12, decimal_places=2)
+    pages: JsonInt | None = Field(None, ge=1, le=5000)
+    price: (
+        Annotated[
+            Annotated[
+                DecimalNumber,
+                AfterValidator(rounded_to(2)),
+                WithJsonSchema({"type": "number", "minimum": 0.0, "exclusiveMaximum": 10000000000}),
+            ],
+            Field(ge=0.0, lt=10000000000),
+        ]
+        | SkipJsonSchema[None]
+    ) = None
 
 
 class BookUpdate(UpdateSchema):
@@ -28,14 +46,29 @@ class BookUpdate(UpdateSchema):
         ["title", "isbn", "author_id", "genre_id", "language", "price"]
     )
 
-    title: StrictStr | None = Field(None, max_length=200)
-    isbn: StrictStr | None = Field(None, max_length=17, min_length=10, pattern="^[0-9-]+$")
-    author_id: StrictInt | None = Field(None, ge=-2147483648, le=2147483647)
-    genre_id: StrictInt | None = Field(None, ge=-2147483648, le=2147483647)
-    language: Literal["en", "fr", "de", "es", "ja"] | None = None
+    title: Annotated[StrictStr, Field(max_length=200)] | SkipJsonSchema[None] = None
+    isbn: (
+        Annotated[StrictStr, Field(max_length=17, min_length=10, pattern="^[0-9-]+$")]
+        | SkipJsonSchema[None]
+    ) = None
+    author_id: Annotated[JsonInt, Field(ge=-2147483648, le=2147483647)] | SkipJsonSchema[None] = (
+        None
+    )
+    genre_id: Annotated[JsonInt, Field(ge=-2147483648, le=2147483647)] | SkipJsonSchema[None] = None
+    language: Literal["en", "fr", "de", "es", "ja"] | SkipJsonSchema[None] = None
     published_on: dt.date | None = None
-    pages: StrictInt | None = Field(None, ge=1, le=5000)
-    price: Decimal | None = Field(None, ge=0.0, max_digits=12, decimal_places=2)
+    pages: JsonInt | None = Field(None, ge=1, le=5000)
+    price: (
+        Annotated[
+            Annotated[
+                DecimalNumber,
+                AfterValidator(rounded_to(2)),
+                WithJsonSchema({"type": "number", "minimum": 0.0, "exclusiveMaximum": 10000000000}),
+            ],
+            Field(ge=0.0, lt=10000000000),
+        ]
+        | SkipJsonSchema[None]
+    ) = None
 
 
 class BookRead(ReadSchema):

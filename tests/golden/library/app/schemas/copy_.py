@@ -2,9 +2,10 @@
 """Request and response schemas for Copy."""
 
 import datetime as dt
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field, StrictStr
+from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
@@ -13,15 +14,15 @@ class CopyCreate(BodySchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["condition"])
 
     barcode: StrictStr = Field(max_length=32)
-    condition: Literal["new", "good", "worn", "damaged"] | None = None
+    condition: Literal["new", "good", "worn", "damaged"] | SkipJsonSchema[None] = None
     shelf: StrictStr | None = Field(None, max_length=20)
 
 
 class CopyUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["barcode", "condition"])
 
-    barcode: StrictStr | None = Field(None, max_length=32)
-    condition: Literal["new", "good", "worn", "damaged"] | None = None
+    barcode: Annotated[StrictStr, Field(max_length=32)] | SkipJsonSchema[None] = None
+    condition: Literal["new", "good", "worn", "damaged"] | SkipJsonSchema[None] = None
     shelf: StrictStr | None = Field(None, max_length=20)
 
 

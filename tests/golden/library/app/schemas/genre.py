@@ -2,9 +2,10 @@
 """Request and response schemas for Genre."""
 
 import datetime as dt
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field, StrictStr
+from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
@@ -16,7 +17,7 @@ class GenreCreate(BodySchema):
 class GenreUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["name"])
 
-    name: StrictStr | None = Field(None, max_length=60)
+    name: Annotated[StrictStr, Field(max_length=60)] | SkipJsonSchema[None] = None
 
 
 class GenreRead(ReadSchema):

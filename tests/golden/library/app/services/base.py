@@ -83,7 +83,7 @@ async def paginate(
 
 
 async def ensure_exists(session: AsyncSession, model: type[Base], value: Any, field: str) -> None:
-    """400 when a reference in the request points at no (live) row."""
+    """409 when a reference in the request points at no (live) row."""
     if value is None:
         return
     stmt = select(func.count()).select_from(model).where(model.id == value, alive(model))  # type: ignore[attr-defined]
@@ -94,7 +94,7 @@ async def ensure_exists(session: AsyncSession, model: type[Base], value: Any, fi
 async def load_many(
     session: AsyncSession, model: type[M], ids: Iterable[Any], field: str
 ) -> list[M]:
-    """The rows for a list of ids (many-to-many writes); 400 if any is missing."""
+    """The rows for a list of ids (many-to-many writes); 409 if any is missing."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []

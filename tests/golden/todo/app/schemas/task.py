@@ -2,9 +2,10 @@
 """Request and response schemas for Task."""
 
 import datetime as dt
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field, StrictBool, StrictStr
+from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
@@ -18,9 +19,9 @@ class TaskCreate(BodySchema):
 class TaskUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["title", "description", "completed"])
 
-    title: StrictStr | None = Field(None, max_length=200)
-    description: StrictStr | None = Field(None, max_length=1000)
-    completed: StrictBool | None = None
+    title: Annotated[StrictStr, Field(max_length=200)] | SkipJsonSchema[None] = None
+    description: Annotated[StrictStr, Field(max_length=1000)] | SkipJsonSchema[None] = None
+    completed: StrictBool | SkipJsonSchema[None] = None
 
 
 class TaskRead(ReadSchema):

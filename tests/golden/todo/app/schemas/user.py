@@ -5,6 +5,7 @@ import datetime as dt
 from typing import ClassVar
 
 from pydantic import EmailStr, Field, StrictStr
+from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
 
@@ -18,7 +19,7 @@ class UserCreate(BodySchema):
 class UserUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["email"])
 
-    email: EmailStr | None = None
+    email: EmailStr | SkipJsonSchema[None] = None
     name: StrictStr | None = Field(None, max_length=100)
     password: str | None = Field(None, min_length=8, max_length=128)
 

@@ -39,7 +39,9 @@ class Conflict(AppError):
 
 
 class BadReference(AppError):
-    status_code = 400
+    """A body refers to a row that does not exist: the request conflicts with the data."""
+
+    status_code = 409
     code = "bad_reference"
 
 

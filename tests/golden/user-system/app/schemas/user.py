@@ -2,9 +2,10 @@
 """Request and response schemas for User."""
 
 import datetime as dt
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import EmailStr, Field, StrictBool, StrictStr
+from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import BodySchema, ReadSchema, UpdateSchema, UrlStr
 
@@ -22,8 +23,10 @@ class UserCreate(BodySchema):
 class UserUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["email", "display_name"])
 
-    email: EmailStr | None = None
-    display_name: StrictStr | None = Field(None, max_length=50, min_length=2)
+    email: EmailStr | SkipJsonSchema[None] = None
+    display_name: (
+        Annotated[StrictStr, Field(max_length=50, min_length=2)] | SkipJsonSchema[None]
+    ) = None
     role: Literal["member", "admin"] | None = None
     is_active: StrictBool | None = None
     bio: StrictStr | None = None
