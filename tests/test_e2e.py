@@ -178,7 +178,7 @@ def test_corpus_spec_passes_its_own_tests_on_sqlite(spec: Path, tmp_path: Path) 
     assert outcome.ok, outcome.output[-4000:]
 
 
-@pytest.mark.parametrize("spec", sorted(CONFORMING))
+@pytest.mark.parametrize("spec", sorted(CONFORMING & {p.stem for p in CORPUS}))
 def test_conforming_spec_passes_schemathesis_against_a_live_server(
     spec: str, tmp_path: Path
 ) -> None:
@@ -198,7 +198,9 @@ def test_markdown_example_passes_schemathesis_against_its_own_openapi(
 
 def test_conformance_on_postgres(tmp_path: Path) -> None:
     database_url, _ = _fresh_postgres("conformance_pet")
-    source = next(p for p in CORPUS if p.stem == "oai-petstore-expanded")
+    source = next((p for p in CORPUS if p.stem == "oai-petstore-expanded"), None)
+    if source is None:
+        pytest.skip("the shared corpus is not next to this checkout")
     result = api.generate([source], tmp_path / "backend")
     outcome = api.conformance(
         result.project_dir, database_url=database_url, max_examples=30, seed=1
