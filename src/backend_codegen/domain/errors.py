@@ -197,7 +197,9 @@ FALLBACK_STATUSES = (400, 422, 409, 404, 403, 401)
 
 def status_for(declared: list[str], status: int) -> int:
     """The status an operation answers for a failure of `status`, given what it declares."""
-    if not declared or str(status) in declared or "default" in declared:
+    if not 400 <= status < 500 or not declared or str(status) in declared:
+        return status
+    if "default" in declared:
         return status
     if f"{str(status)[0]}XX" in declared:
         return status

@@ -53,7 +53,7 @@ from backend_codegen.spec.model import ApiSpec, Operation, Schema
 ACCOUNT_WORDS = ("user", "account", "member", "customer", "patient")
 OWNER_FIELDS = {"user_id", "owner_id", "author_id", "created_by", "created_by_id", "creator_id"}
 PAGE_PARAMS = {"page", "page_number", "pagenumber"}
-LIMIT_PARAMS = {"limit", "size", "page_size", "pagesize", "per_page", "perpage"}
+LIMIT_PARAMS = {"limit", "size", "page_size", "pagesize", "per_page", "perpage", "top"}
 OFFSET_PARAMS = {"offset", "skip", "start"}
 SORT_PARAMS = {"sort", "order", "order_by", "orderby", "sort_by", "sortby", "direction"}
 SEARCH_PARAMS = {"q", "search", "query", "keyword", "keywords", "term", "text"}
@@ -345,8 +345,12 @@ class _Inference:
         entity = self.entities[name]
         props = self.props[name]
         id_schema = next((p.schema for n, p in props.items() if n.lower() == "id"), None)
+        # A string id (any format) is a uuid: it is a string on the wire, unique, and needs
+        # no sequence; an integer key could not be sent where the contract says string.
         uuid_id = id_schema is not None and (
-            id_schema.format == "uuid" or (id_schema.logical or "").lower() == "uuid"
+            id_schema.format == "uuid"
+            or (id_schema.logical or "").lower() == "uuid"
+            or (id_schema.type == "string" and not id_schema.logical)
         )
         entity.id_type = "uuid" if uuid_id else "integer"
         id_prop = next((p for n, p in props.items() if n.lower() == "id"), None)

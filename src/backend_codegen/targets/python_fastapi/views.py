@@ -400,6 +400,8 @@ def _read_field(fld: Field) -> SchemaFieldView:
         annotation = "Money"
     if fld.type == "enum" and fld.enum_values:
         annotation = "str"
+    if fld.type == "datetime":
+        annotation = "UtcDateTime"
     if fld.nullable and not fld.primary_key:
         annotation += " | None"
     # Read schemas are built from ORM rows (by attribute name) and answer with the API name.

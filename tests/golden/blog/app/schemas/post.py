@@ -7,7 +7,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, StrictStr
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import BodySchema, ReadSchema, UpdateSchema
+from app.schemas.common import BodySchema, ReadSchema, UpdateSchema, UtcDateTime
 
 
 class PostCreate(BodySchema):
@@ -36,8 +36,8 @@ class PostRead(ReadSchema):
     slug: str
     body: str
     status: str
-    published_at: dt.datetime | None = None
+    published_at: UtcDateTime | None = None
     author_id: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime
     tag_ids: list[int] = Field(default_factory=list)

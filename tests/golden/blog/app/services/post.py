@@ -62,6 +62,7 @@ async def update_post(
     """Replace (partial=False) or patch (partial=True) one Post."""
     sent = data.model_fields_set if partial else set(type(data).model_fields)
     values = data.model_dump(exclude_unset=partial, exclude={"tag_ids"})
+    values.pop("id", None)  # the key of a row never changes
     for key, value in values.items():
         setattr(row, key, value)
     if "tag_ids" in sent and data.tag_ids is not None:

@@ -43,6 +43,7 @@ async def update_category(
 ) -> Category:
     """Replace (partial=False) or patch (partial=True) one Category."""
     values = data.model_dump(exclude_unset=partial)
+    values.pop("id", None)  # the key of a row never changes
     if "parent_id" in values:
         await ensure_exists(session, Category, values["parent_id"], "parent_id")
     for key, value in values.items():

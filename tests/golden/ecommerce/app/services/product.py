@@ -76,6 +76,7 @@ async def update_product(
 ) -> Product:
     """Replace (partial=False) or patch (partial=True) one Product."""
     values = data.model_dump(exclude_unset=partial)
+    values.pop("id", None)  # the key of a row never changes
     if "category_id" in values:
         await ensure_exists(session, Category, values["category_id"], "category_id")
     for key, value in values.items():

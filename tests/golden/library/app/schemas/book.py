@@ -14,6 +14,7 @@ from app.schemas.common import (
     Money,
     ReadSchema,
     UpdateSchema,
+    UtcDateTime,
     rounded_to,
 )
 
@@ -85,5 +86,5 @@ class BookRead(ReadSchema):
     published_on: dt.date | None = None
     pages: int | None = None
     price: Money | None = None
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    created_at: UtcDateTime
+    updated_at: UtcDateTime

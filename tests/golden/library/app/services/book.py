@@ -73,6 +73,7 @@ async def update_book(
 ) -> Book:
     """Replace (partial=False) or patch (partial=True) one Book."""
     values = data.model_dump(exclude_unset=partial)
+    values.pop("id", None)  # the key of a row never changes
     if "author_id" in values:
         await ensure_exists(session, Author, values["author_id"], "author_id")
     if "genre_id" in values:

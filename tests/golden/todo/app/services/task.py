@@ -53,6 +53,7 @@ async def update_task(
 ) -> Task:
     """Replace (partial=False) or patch (partial=True) one Task."""
     values = data.model_dump(exclude_unset=partial)
+    values.pop("id", None)  # the key of a row never changes
     for key, value in values.items():
         setattr(row, key, value)
     await commit(session)

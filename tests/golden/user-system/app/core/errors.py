@@ -65,7 +65,9 @@ FALLBACK_STATUSES = (400, 422, 409, 404, 403, 401)
 def status_for(request: Request, status: int) -> int:
     """`status`, or the closest one the matched operation declares."""
     declared = DECLARED_STATUSES.get(getattr(request.scope.get("route"), "name", ""))
-    if not declared or str(status) in declared or "default" in declared:
+    if not 400 <= status < 500 or not declared or str(status) in declared:
+        return status
+    if "default" in declared:
         return status
     if f"{str(status)[0]}XX" in declared:
         return status

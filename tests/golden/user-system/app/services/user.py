@@ -61,6 +61,7 @@ async def update_user(
     """Replace (partial=False) or patch (partial=True) one User."""
     sent = data.model_fields_set if partial else set(type(data).model_fields)
     values = data.model_dump(exclude_unset=partial, exclude={"password"})
+    values.pop("id", None)  # the key of a row never changes
     for key, value in values.items():
         setattr(row, key, value)
     if "password" in sent and data.password is not None:
