@@ -143,6 +143,7 @@ class EntityView:
     non_nullable_update: list[str]
     non_nullable_create: list[str]
     omit_null: list[str]  # response members left out when they have no value
+    client_id_value: str  # test payloads: an expression for a fresh client-chosen id, if any
     routes: list[RouteView] = field(default_factory=list)
     by_action: dict[str, RouteView] = field(default_factory=dict)  # first route per action
     prefix: str = ""
@@ -520,6 +521,9 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
     fk_checks = _fk_checks(model, entity)
     writable = [f for f in entity.fields if _writable(f)]
     client_id = [f for f in entity.fields if f.primary_key and not f.read_only]
+    client_id_value = (
+        ("str(uuid4())" if entity.id_type == "uuid" else "unique_int()") if client_id else ""
+    )
     create_fields = [_create_field(f) for f in client_id + writable]
     update_fields = [_update_field(f) for f in writable]
     readable = [
@@ -554,6 +558,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
             for f in writable
             if not f.required and not f.null_allowed and not f.has_default
         ],
+        client_id_value=client_id_value,
         omit_null=sorted(
             {x for f in readable if not f.null_allowed for x in (attr_of(f), f.api_name)}
         ),
