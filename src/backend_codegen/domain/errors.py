@@ -36,12 +36,11 @@ _FIELD = {"field", "name", "loc", "location", "property", "param", "parameter", 
 
 def sample_for_schema(schema: Schema) -> Any:
     """A fixed value that satisfies a simple schema (for required fields we know nothing of)."""
-    if schema.has_default:
-        return schema.default
+    for value in (schema.default if schema.has_default else None, schema.example):
+        if isinstance(value, str | int | float | bool):
+            return value  # plain JSON only: a YAML date or object is not copied into code
     if schema.enum:
         return schema.enum[0]
-    if schema.example is not None:
-        return schema.example
     return {"string": "error", "integer": 0, "number": 0, "boolean": False, "array": []}.get(
         schema.type or "", {}
     )
@@ -97,7 +96,7 @@ def _property(name: str, prop: Schema, parent: Schema, depth: int) -> Any:
     if prop.read_only and not required:
         return _SKIP
     if prop.enum:
-        return prop.enum[0]
+        return sample_for_schema(prop)
     if prop.type == "integer" and key in _STATUS:
         return slot("status")
     if prop.type == "string":
@@ -145,7 +144,7 @@ def _each_template(item: Schema) -> Any:
         elif prop.type == "integer" and key in _STATUS:
             out[name] = slot("status")
         elif prop.enum:
-            out[name] = prop.enum[0]
+            out[name] = sample_for_schema(prop)
         elif required:
             out[name] = slot("message") if prop.type == "string" else sample_for_schema(prop)
     return out
@@ -197,11 +196,9 @@ FALLBACK_STATUSES = (400, 422, 409, 404, 403, 401)
 
 def status_for(declared: list[str], status: int) -> int:
     """The status an operation answers for a failure of `status`, given what it declares."""
-    if not 400 <= status < 500 or not declared or str(status) in declared:
+    if not 400 <= status < 500 or not declared:
         return status
-    if "default" in declared:
-        return status
-    if f"{str(status)[0]}XX" in declared:
+    if {str(status), "4XX", "default"} & set(declared):
         return status
     for candidate in FALLBACK_STATUSES:
         if str(candidate) in declared:

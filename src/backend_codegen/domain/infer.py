@@ -32,6 +32,7 @@ from backend_codegen.domain.model import (
     FilterOp,
     OnDelete,
     PageParam,
+    QueryParam,
     Relation,
 )
 from backend_codegen.domain.paths import (
@@ -47,7 +48,7 @@ from backend_codegen.domain.reserved import sql_safe
 from backend_codegen.domain.rules import apply_rules
 from backend_codegen.domain.types import type_of
 from backend_codegen.errors import Location, SpecError, Warnings
-from backend_codegen.naming import Name, split_words
+from backend_codegen.naming import Name, singular, split_words
 from backend_codegen.spec.model import ApiSpec, Operation, Schema
 
 ACCOUNT_WORDS = ("user", "account", "member", "customer", "patient")
@@ -1021,6 +1022,8 @@ class _Inference:
             if low in {s.replace("_", "") for s in SORT_PARAMS}:
                 continue
             fld = entity.field(snake)
+            if fld is None and param.schema.type == "array":
+                fld = entity.field(singular(snake))  # ?tags=a&tags=b on a `tag` field
             if fld is not None and fld.type != "password":
                 op_kind: FilterOp = "in" if param.schema.type == "array" else "eq"
                 b.filters.append(
@@ -1079,9 +1082,19 @@ class _Inference:
                     )
                 )
                 continue
+            sch = param.schema
+            b.unused_query.append(
+                QueryParam(
+                    param.name,
+                    sch.type or "string",
+                    (sch.items.type if sch.items is not None else None) or "string",
+                    list(sch.enum or []),
+                    param.required,
+                )
+            )
             self.warnings.add(
                 f"{op.key}: query parameter '{param.name}' matches no field of {entity.name}; "
-                "it is accepted and ignored",
+                "it is validated as declared and otherwise ignored",
                 param.location,
                 "name it after a field, or q/search for text search, or min_/max_<field>",
             )
@@ -1262,10 +1275,8 @@ def _unbounded_text(entities: Iterable[Entity]) -> None:
             keyed = fld.unique or fld.index or fld.primary_key or fld.foreign_key
             if fld.type == "string" and fld.free_length and not keyed:
                 fld.type, fld.length = "text", None
-                fld.reasons = [
-                    r.replace(": VARCHAR(255)", ": TEXT (the contract accepts any length)")
-                    for r in fld.reasons
-                ]
+                fld.reasons = [r for r in fld.reasons if not r.startswith("no max length")]
+                fld.reasons.append("no max length given: TEXT (the contract accepts any length)")
 
 
 def infer(

@@ -187,6 +187,17 @@ class PageParam:
 
 
 @dataclass
+class QueryParam:
+    """A query parameter the spec declares that no filter uses: still validated as declared."""
+
+    name: str
+    type: str  # JSON type: string, integer, number, boolean, array
+    item_type: str | None = None  # for arrays
+    enum: list[Any] = field(default_factory=list)
+    required: bool = False
+
+
+@dataclass
 class Binding:
     """What one API operation does, in terms of the model."""
 
@@ -210,6 +221,7 @@ class Binding:
     list_shape: Literal["page", "array"] = "page"
     # Declared pagination parameters (OpenAPI input); None = the generator's own page/limit.
     page_params: list[PageParam] | None = None
+    unused_query: list[QueryParam] = field(default_factory=list)  # declared, not interpreted
     set_field: str | None = None  # set_field: which field
     set_value: Any = None
     set_from_body: bool = False  # set_field: the value comes from the request body

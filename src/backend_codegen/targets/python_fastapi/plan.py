@@ -146,6 +146,42 @@ def _paging(b: Binding) -> list[dict[str, str]] | None:
     return out
 
 
+_JSON_PY = {"integer": "int", "number": "float", "boolean": "bool", "string": "str"}
+
+
+def _unused_query(b: Binding) -> list[dict[str, str]]:
+    """Declared query parameters no filter uses: typed route arguments, so a value the
+    contract does not allow is refused, though the value itself changes nothing."""
+    out = []
+    for q in b.unused_query:
+        if q.enum:
+            py = "Literal[" + ", ".join(repr(v) for v in q.enum) + "]"
+        elif q.type == "array":
+            py = f"list[{_JSON_PY.get(q.item_type or 'string', 'str')}]"
+        else:
+            py = _JSON_PY.get(q.type, "str")
+        name = "_" + py_name(Name.parse(q.name).snake).rstrip("_")
+        optional = "" if q.required else " | None"
+        default = "" if q.required else " = None"
+        out.append(
+            {
+                "name": name,
+                "declaration": f"Annotated[{py}{optional}, Query(alias={q.name!r})]{default}",
+            }
+        )
+    return out
+
+
+def _single_valued(b: Binding) -> list[str]:
+    """Query parameters that take one value: sending one twice is refused."""
+    names = [p.name for p in b.page_params or []]
+    names += [f.param for f in b.filters if f.op != "in"]
+    names += [q.name for q in b.unused_query if q.type != "array"]
+    if b.page_params is None:
+        names += ["offset" if b.pagination == "offset" else "page", "limit"]
+    return names
+
+
 def _param_names(b: Binding, entity: Entity | None, model: DomainModel) -> dict[str, str]:
     """Python names of the binding's path parameters; a bare `id` is named after its entity
     (`product_id`) so that no handler shadows the builtin."""
@@ -241,29 +277,14 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         set_schema=set_schema,
         set_body_value=set_body_value,
         paging=_paging(b),
+        unused_query=_unused_query(b),
+        single_valued=_single_valued(b),
         change_class=(
             f"{Name.parse(entity.name).pascal}{Name.parse(set_fld.name).pascal}Change"
             if set_schema is not None and entity is not None and set_fld is not None
             else ""
         ),
     )
-
-
-class _Frozen(list[str]):
-    """Rendered as a frozenset literal by _py_literal."""
-
-
-def _py_literal(value: Any) -> str:
-    """A Python literal for JSON-like data (dicts, lists, tuples, str, int, bool, None)."""
-    if isinstance(value, _Frozen):
-        return "frozenset({" + ", ".join(repr(v) for v in value) + "})" if value else "frozenset()"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {_py_literal(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_py_literal(v) for v in value) + "]"
-    if isinstance(value, tuple):
-        return "(" + "".join(_py_literal(v) + ", " for v in value) + ")"
-    return repr(value)
 
 
 def _header(model: DomainModel, comment: str = "#") -> str:
@@ -336,24 +357,20 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         "downgrade": downgrade,
         "seed_password": SEED_PASSWORD,
         "uses_email": any(f.type == "email" for e in model.entities for f in e.fields),
-        "error_shapes_py": _py_literal(
+        # Python literals (repr of plain data) for the generated errors module.
+        "error_shapes_py": repr(
             {k: (v.template, v.media_type) for k, v in sorted(model.errors.shapes.items())}
         ),
+        "declared_py": repr(
+            {b.function: tuple(sorted(b.declared)) for b in model.bindings if b.declared}
+        ),
         "error_shapes": bool(model.errors.shapes),
-        # Unknown body members: refused for documents we define, ignored under a contract
-        # that allows them (JSON Schema objects are open unless additionalProperties: false).
-        "extra_policy": "ignore" if model.source_format == "openapi" else "forbid",
         "error_media_types": sorted(
             {v.media_type for v in model.errors.shapes.values()} | {"application/json"}
         ),
-        "declared_py": _py_literal(
-            {
-                b.function: _Frozen(sorted(b.declared))
-                for b in model.bindings
-                if b.declared and b.function
-            }
-        ),
-        "auth_challenge": '{"WWW-Authenticate": "Bearer"}',
+        # Unknown body members: refused for documents we define, ignored under a contract
+        # that allows them (JSON Schema objects are open unless additionalProperties: false).
+        "extra_policy": "ignore" if model.source_format == "openapi" else "forbid",
         "contract": (
             f"contract/{options.contract_name}" if options.contract_text is not None else None
         ),

@@ -109,6 +109,9 @@ class RouteView:
     change_class: str = ""  # the pydantic class of that body, e.g. OrderStatusChange
     # Declared pagination query parameters ({role, name, declaration}); None: page + limit.
     paging: list[dict[str, str]] | None = None
+    # Declared query parameters nothing interprets ({name, declaration}); validated only.
+    unused_query: list[dict[str, str]] = field(default_factory=list)
+    single_valued: list[str] = field(default_factory=list)  # query names sent at most once
 
     def paging_var(self, role: str) -> str | None:
         return next((p["name"] for p in self.paging or [] if p["role"] == role), None)
@@ -214,15 +217,13 @@ def _annotation(fld: Field, *, schema: bool) -> str:
     if schema and fld.type == "enum" and fld.enum_values:
         base = "Literal[" + ", ".join(repr(v) for v in fld.enum_values) + "]"
     if schema and fld.type == "email":
-        base = "EmailStr"
+        base = "EmailText"
     if schema and fld.type == "url":
         base = "UrlStr"
     if schema and fld.type == "decimal":
         scale = fld.scale if fld.scale is not None else 2
-        json_schema: dict[str, Any] = {"type": "number"}
         low, high = _decimal_bounds(fld)
-        json_schema.update(low if low else {})
-        json_schema.update(high if high else {})
+        json_schema = {"type": "number", **low, **high}
         base = (
             f"Annotated[DecimalNumber, AfterValidator(rounded_to({scale})), "
             f"WithJsonSchema({json_schema!r})]"
@@ -241,7 +242,6 @@ STRICT_TYPES = {
     "boolean": "StrictBool",
     "string": "StrictStr",
     "text": "StrictStr",
-    "password": "StrictStr",
 }
 
 
@@ -292,26 +292,30 @@ def _field_args(fld: Field, *, for_update: bool = False) -> list[str]:
             args.append(f"max_length={fld.length}")
         if fld.min_length:
             args.append(f"min_length={fld.min_length}")
-    if fld.type in ("integer", "bigint", "smallint", "float", "decimal"):
+    if fld.type in INT_RANGES:
         # Integers are also held to what their column can store.
-        low, high = INT_RANGES.get(fld.type, (None, None))
-        minimum = fld.minimum if fld.minimum is not None else low
-        maximum = fld.maximum if fld.maximum is not None else high
-        if minimum is not None:
-            args.append(f"ge={_num(fld, max(minimum, low) if low is not None else minimum)}")
-        if maximum is not None:
-            args.append(f"le={_num(fld, min(maximum, high) if high is not None else maximum)}")
+        low, high = INT_RANGES[fld.type]
+        minimum = low if fld.minimum is None else max(fld.minimum, low)
+        maximum = high if fld.maximum is None else min(fld.maximum, high)
+        args.append(f"ge={_num(fld, minimum)}")
+        args.append(f"le={_num(fld, maximum)}")
+    if fld.type == "float":
+        if fld.minimum is not None:
+            args.append(f"ge={_num(fld, fld.minimum)}")
+        if fld.maximum is not None:
+            args.append(f"le={_num(fld, fld.maximum)}")
     if fld.type == "decimal":
-        # Any JSON number whose integer part fits the column (the value is rounded to the
+        # Any JSON number whose integer part fits the column (the value is cut to the
         # column's scale), so the schema can say exactly which numbers are accepted.
-        args = [a for a in args if not a.startswith(("ge=", "le="))]
         for bound in _decimal_bounds(fld):
             for key, value in bound.items():
                 op = {"minimum": "ge", "maximum": "le"}.get(key) or (
                     "gt" if key == "exclusiveMinimum" else "lt"
                 )
                 args.append(f"{op}={value!r}")
-    if fld.pattern and _python_pattern_ok(fld.pattern) and fld.type in ("string", "text"):
+    # pydantic-core matches with Rust's regex, which knows Unicode classes such as \\p{L}
+    # (Python's `re` does not); `compile_pattern` reads patterns the same way.
+    if fld.pattern and fld.type in ("string", "text") and compile_pattern(fld.pattern):
         args.append(f"pattern={fld.pattern!r}")
     if fld.description:
         args.append(f"description={fld.description[:200]!r}")
@@ -343,12 +347,6 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "integer": (-(2**31), 2**31 - 1),
     "bigint": (-(2**63), 2**63 - 1),
 }
-
-
-def _python_pattern_ok(pattern: str) -> bool:
-    """True when pydantic can enforce the pattern (pydantic-core matches with Rust's regex
-    crate, which knows Unicode classes such as \\p{L}; Python's `re` does not)."""
-    return compile_pattern(pattern) is not None
 
 
 def _create_field(fld: Field) -> SchemaFieldView:

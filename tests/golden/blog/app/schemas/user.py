@@ -3,15 +3,15 @@
 
 from typing import Annotated, ClassVar
 
-from pydantic import EmailStr, Field, StrictStr
+from pydantic import Field, StrictStr
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import BodySchema, ReadSchema, UpdateSchema, UtcDateTime
+from app.schemas.common import BodySchema, EmailText, ReadSchema, UpdateSchema, UtcDateTime
 
 
 class UserCreate(BodySchema):
     username: StrictStr = Field(max_length=50, pattern="^[a-z0-9_]+$")
-    email: EmailStr
+    email: EmailText
     display_name: StrictStr | None = Field(None, max_length=100)
     bio: StrictStr | None = None
     password: str = Field(min_length=8, max_length=128)
@@ -23,7 +23,7 @@ class UserUpdate(UpdateSchema):
     username: (
         Annotated[StrictStr, Field(max_length=50, pattern="^[a-z0-9_]+$")] | SkipJsonSchema[None]
     ) = None
-    email: EmailStr | SkipJsonSchema[None] = None
+    email: EmailText | SkipJsonSchema[None] = None
     display_name: StrictStr | None = Field(None, max_length=100)
     bio: StrictStr | None = None
     password: str | None = Field(None, min_length=8, max_length=128)

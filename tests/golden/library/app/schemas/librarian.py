@@ -3,14 +3,14 @@
 
 from typing import Annotated, ClassVar
 
-from pydantic import EmailStr, Field, StrictStr
+from pydantic import Field, StrictStr
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import BodySchema, ReadSchema, UpdateSchema, UtcDateTime
+from app.schemas.common import BodySchema, EmailText, ReadSchema, UpdateSchema, UtcDateTime
 
 
 class LibrarianCreate(BodySchema):
-    email: EmailStr
+    email: EmailText
     full_name: StrictStr = Field(max_length=120)
     password: str = Field(min_length=8, max_length=128)
 
@@ -18,7 +18,7 @@ class LibrarianCreate(BodySchema):
 class LibrarianUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["email", "full_name"])
 
-    email: EmailStr | SkipJsonSchema[None] = None
+    email: EmailText | SkipJsonSchema[None] = None
     full_name: Annotated[StrictStr, Field(max_length=120)] | SkipJsonSchema[None] = None
     password: str | None = Field(None, min_length=8, max_length=128)
 

@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 logger = logging.getLogger("app")
@@ -58,18 +58,16 @@ class NotImplementedYet(AppError):
 # Body templates per status, from the contract: {"$": slot} marks what is filled in.
 ERROR_SHAPES: dict[str, tuple[Any, str]] = {}
 # Response statuses each operation declares (by route name); others are mapped to these.
-DECLARED_STATUSES: dict[str, frozenset[str]] = {}
+DECLARED_STATUSES: dict[str, tuple[str, ...]] = {}
 FALLBACK_STATUSES = (400, 422, 409, 404, 403, 401)
 
 
 def status_for(request: Request, status: int) -> int:
     """`status`, or the closest one the matched operation declares."""
     declared = DECLARED_STATUSES.get(getattr(request.scope.get("route"), "name", ""))
-    if not 400 <= status < 500 or not declared or str(status) in declared:
+    if not 400 <= status < 500 or not declared:
         return status
-    if "default" in declared:
-        return status
-    if f"{str(status)[0]}XX" in declared:
+    if {str(status), "4XX", "default"} & set(declared):
         return status
     return next((s for s in FALLBACK_STATUSES if str(s) in declared), status)
 
@@ -172,17 +170,24 @@ def install_error_handlers(app: FastAPI) -> None:
         logger.info("integrity error: %s", exc.orig)
         return error_response(request, 409, "The request conflicts with existing data.", "conflict")
 
-    @app.exception_handler(DataError)
-    async def data_error(request: Request, exc: DataError) -> Response:
+    @app.exception_handler(DBAPIError)
+    async def database_error(request: Request, exc: DBAPIError) -> Response:
         # A value the database cannot store (out of the column's range, a NUL character in
-        # text on PostgreSQL): the request is refused, nothing is written.
-        logger.info("data error: %s", exc.orig)
-        return error_response(
-            request,
-            422,
-            "A value cannot be stored (out of range or invalid characters).",
-            "unstorable_value",
+        # text on PostgreSQL: SQLSTATE class 22) is refused, nothing is written; anything
+        # else is a server error.
+        sqlstate = str(
+            getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None) or ""
         )
+        if isinstance(exc, DataError) or sqlstate.startswith("22"):
+            logger.info("data error: %s", exc.orig)
+            return error_response(
+                request,
+                422,
+                "A value cannot be stored (out of range or invalid characters).",
+                "unstorable_value",
+            )
+        logger.exception("database error", exc_info=exc)
+        return error_response(request, 500, "Internal server error.", "internal_error")
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> Response:

@@ -3,14 +3,14 @@
 
 from typing import ClassVar
 
-from pydantic import EmailStr, Field, StrictStr
+from pydantic import Field, StrictStr
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import BodySchema, ReadSchema, UpdateSchema, UtcDateTime
+from app.schemas.common import BodySchema, EmailText, ReadSchema, UpdateSchema, UtcDateTime
 
 
 class UserCreate(BodySchema):
-    email: EmailStr
+    email: EmailText
     name: StrictStr | None = Field(None, max_length=100)
     password: str = Field(min_length=8, max_length=128)
 
@@ -18,7 +18,7 @@ class UserCreate(BodySchema):
 class UserUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["email"])
 
-    email: EmailStr | SkipJsonSchema[None] = None
+    email: EmailText | SkipJsonSchema[None] = None
     name: StrictStr | None = Field(None, max_length=100)
     password: str | None = Field(None, min_length=8, max_length=128)
 

@@ -3,14 +3,14 @@
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import EmailStr, Field, StrictBool, StrictStr
+from pydantic import Field, StrictBool, StrictStr
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import BodySchema, ReadSchema, UpdateSchema, UrlStr, UtcDateTime
+from app.schemas.common import BodySchema, EmailText, ReadSchema, UpdateSchema, UrlStr, UtcDateTime
 
 
 class UserCreate(BodySchema):
-    email: EmailStr
+    email: EmailText
     display_name: StrictStr = Field(max_length=50, min_length=2)
     role: Literal["member", "admin"] | None = None
     is_active: StrictBool | None = None
@@ -22,7 +22,7 @@ class UserCreate(BodySchema):
 class UserUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["email", "display_name"])
 
-    email: EmailStr | SkipJsonSchema[None] = None
+    email: EmailText | SkipJsonSchema[None] = None
     display_name: (
         Annotated[StrictStr, Field(max_length=50, min_length=2)] | SkipJsonSchema[None]
     ) = None

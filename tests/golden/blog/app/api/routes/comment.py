@@ -5,7 +5,14 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from app.api.deps import CurrentUser, LimitParam, PageParam, SessionDep, get_current_user
+from app.api.deps import (
+    CurrentUser,
+    LimitParam,
+    PageParam,
+    SessionDep,
+    get_current_user,
+    single_valued,
+)
 from app.core.config import settings
 from app.schemas.comment import CommentCreate, CommentRead
 from app.schemas.common import Page
@@ -19,6 +26,7 @@ router = APIRouter(prefix="/api", tags=["Comments"])
     "/posts/{post_id}/comments",
     response_model=Page[CommentRead],
     summary="Comments of a post; replies carry parent_id",
+    dependencies=[Depends(single_valued("page", "limit"))],
 )
 async def list_post_comments(
     session: SessionDep, post_id: int, page: PageParam = 1, limit: LimitParam = None

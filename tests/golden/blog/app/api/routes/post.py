@@ -5,7 +5,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import CurrentUser, LimitParam, PageParam, SessionDep, get_current_user
+from app.api.deps import (
+    CurrentUser,
+    LimitParam,
+    PageParam,
+    SessionDep,
+    get_current_user,
+    single_valued,
+)
 from app.core.config import settings
 from app.schemas.common import Page
 from app.schemas.post import PostCreate, PostRead
@@ -15,7 +22,12 @@ from app.services import user as user_service
 router = APIRouter(prefix="/api", tags=["Posts"])
 
 
-@router.get("/posts", response_model=Page[PostRead], summary="List published posts, newest first")
+@router.get(
+    "/posts",
+    response_model=Page[PostRead],
+    summary="List published posts, newest first",
+    dependencies=[Depends(single_valued("tag", "author_id", "status", "page", "limit"))],
+)
 async def list_posts(
     session: SessionDep,
     page: PageParam = 1,
@@ -66,7 +78,10 @@ async def delete_post(session: SessionDep, post_id: int) -> None:
 
 
 @router.get(
-    "/users/{user_id}/posts", response_model=Page[PostRead], summary="Published posts of an author"
+    "/users/{user_id}/posts",
+    response_model=Page[PostRead],
+    summary="Published posts of an author",
+    dependencies=[Depends(single_valued("page", "limit"))],
 )
 async def list_user_posts(
     session: SessionDep, user_id: int, page: PageParam = 1, limit: LimitParam = None

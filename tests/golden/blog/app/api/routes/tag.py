@@ -5,7 +5,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from app.api.deps import LimitParam, PageParam, SessionDep, get_current_user
+from app.api.deps import LimitParam, PageParam, SessionDep, get_current_user, single_valued
 from app.core.config import settings
 from app.schemas.common import Page
 from app.schemas.tag import TagCreate, TagRead
@@ -14,7 +14,12 @@ from app.services import tag as service
 router = APIRouter(prefix="/api/tags", tags=["Tags"])
 
 
-@router.get("", response_model=Page[TagRead], summary="All tags with their post counts")
+@router.get(
+    "",
+    response_model=Page[TagRead],
+    summary="All tags with their post counts",
+    dependencies=[Depends(single_valued("page", "limit"))],
+)
 async def list_tags(
     session: SessionDep, page: PageParam = 1, limit: LimitParam = None
 ) -> Page[TagRead]:

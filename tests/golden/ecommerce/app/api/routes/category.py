@@ -5,7 +5,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from app.api.deps import LimitParam, PageParam, SessionDep, get_current_user
+from app.api.deps import LimitParam, PageParam, SessionDep, get_current_user, single_valued
 from app.core.config import settings
 from app.schemas.category import CategoryCreate, CategoryRead
 from app.schemas.common import Page
@@ -14,7 +14,12 @@ from app.services import category as service
 router = APIRouter(prefix="/api/categories", tags=["Categories"])
 
 
-@router.get("", response_model=Page[CategoryRead], summary="List categories (tree order)")
+@router.get(
+    "",
+    response_model=Page[CategoryRead],
+    summary="List categories (tree order)",
+    dependencies=[Depends(single_valued("page", "limit"))],
+)
 async def list_categories(
     session: SessionDep, page: PageParam = 1, limit: LimitParam = None
 ) -> Page[CategoryRead]:

@@ -5,7 +5,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import CurrentUser, LimitParam, PageParam, SessionDep, get_current_user
+from app.api.deps import (
+    CurrentUser,
+    LimitParam,
+    PageParam,
+    SessionDep,
+    get_current_user,
+    single_valued,
+)
 from app.core.config import settings
 from app.schemas.common import Page
 from app.schemas.order import OrderCreate, OrderRead, OrderStatusChange
@@ -18,7 +25,7 @@ router = APIRouter(prefix="/api/orders", tags=["Orders"])
     "",
     response_model=Page[OrderRead],
     summary="Orders of the signed-in user",
-    dependencies=[Depends(get_current_user)],
+    dependencies=[Depends(get_current_user), Depends(single_valued("status", "page", "limit"))],
 )
 async def list_orders(
     session: SessionDep,

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import LimitParam, PageParam, SessionDep, get_current_user
+from app.api.deps import LimitParam, PageParam, SessionDep, get_current_user, single_valued
 from app.core.config import settings
 from app.schemas.common import Page
 from app.schemas.product import ProductCreate, ProductRead, ProductUpdate
@@ -15,7 +15,14 @@ router = APIRouter(prefix="/api/products", tags=["Products"])
 
 
 @router.get(
-    "", response_model=Page[ProductRead], summary="List products with filters and pagination"
+    "",
+    response_model=Page[ProductRead],
+    summary="List products with filters and pagination",
+    dependencies=[
+        Depends(
+            single_valued("category_id", "status", "q", "min_price", "max_price", "page", "limit")
+        )
+    ],
 )
 async def list_products(
     session: SessionDep,

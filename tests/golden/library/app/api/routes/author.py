@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import SessionDep, get_current_user, page_size
+from app.api.deps import SessionDep, get_current_user, page_size, single_valued
 from app.schemas.author import AuthorCreate, AuthorRead, AuthorUpdate
 from app.schemas.common import Page
 from app.services import author as service
@@ -13,7 +13,12 @@ from app.services import author as service
 router = APIRouter(prefix="/api/authors", tags=["authors"])
 
 
-@router.get("", response_model=Page[AuthorRead], summary="List authors")
+@router.get(
+    "",
+    response_model=Page[AuthorRead],
+    summary="List authors",
+    dependencies=[Depends(single_valued("page", "limit", "q"))],
+)
 async def list_authors(
     session: SessionDep,
     page: Annotated[int | None, Query(ge=1, le=9223372036854775807)] = 1,

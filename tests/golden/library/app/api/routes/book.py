@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import SessionDep, get_current_user, page_size
+from app.api.deps import SessionDep, get_current_user, page_size, single_valued
 from app.schemas.book import BookCreate, BookRead
 from app.schemas.common import Page
 from app.services import book as service
@@ -14,7 +14,18 @@ from app.services import book as service
 router = APIRouter(prefix="/api/books", tags=["books"])
 
 
-@router.get("", response_model=Page[BookRead], summary="List books")
+@router.get(
+    "",
+    response_model=Page[BookRead],
+    summary="List books",
+    dependencies=[
+        Depends(
+            single_valued(
+                "page", "limit", "genre_id", "author_id", "language", "published_from", "q"
+            )
+        )
+    ],
+)
 async def list_books(
     session: SessionDep,
     page: Annotated[int | None, Query(ge=1, le=9223372036854775807)] = 1,

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import SessionDep, get_current_user, page_size
+from app.api.deps import SessionDep, get_current_user, page_size, single_valued
 from app.schemas.common import Page
 from app.schemas.copy_ import CopyCreate, CopyRead
 from app.services import book as book_service
@@ -14,7 +14,12 @@ from app.services import copy_ as service
 router = APIRouter(prefix="/api/books", tags=["copies"])
 
 
-@router.get("/{book_id}/copies", response_model=Page[CopyRead], summary="The copies of a book")
+@router.get(
+    "/{book_id}/copies",
+    response_model=Page[CopyRead],
+    summary="The copies of a book",
+    dependencies=[Depends(single_valued("page", "limit", "condition"))],
+)
 async def list_book_copies(
     session: SessionDep,
     book_id: int,

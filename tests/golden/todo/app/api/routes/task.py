@@ -5,7 +5,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import CurrentUser, LimitParam, OffsetParam, SessionDep, get_current_user
+from app.api.deps import (
+    CurrentUser,
+    LimitParam,
+    OffsetParam,
+    SessionDep,
+    get_current_user,
+    single_valued,
+)
 from app.core.config import settings
 from app.schemas.common import Page
 from app.schemas.task import TaskCreate, TaskRead
@@ -18,7 +25,10 @@ router = APIRouter(prefix="/api/tasks", tags=["Tasks"])
     "",
     response_model=Page[TaskRead],
     summary="List my tasks",
-    dependencies=[Depends(get_current_user)],
+    dependencies=[
+        Depends(get_current_user),
+        Depends(single_valued("completed", "q", "offset", "limit")),
+    ],
 )
 async def list_tasks(
     session: SessionDep,

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import LimitParam, PageParam, SessionDep, get_current_user
+from app.api.deps import LimitParam, PageParam, SessionDep, get_current_user, single_valued
 from app.core.config import settings
 from app.schemas.common import Page
 from app.schemas.user import UserRead, UserUpdate
@@ -18,7 +18,10 @@ router = APIRouter(prefix="/api/admin/users", tags=["Administration"])
     "",
     response_model=Page[UserRead],
     summary="List all users, paginated",
-    dependencies=[Depends(get_current_user)],
+    dependencies=[
+        Depends(get_current_user),
+        Depends(single_valued("q", "role", "is_active", "page", "limit")),
+    ],
 )
 async def list_users(
     session: SessionDep,
