@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -204,9 +205,19 @@ def generate(
 
 
 def _run_verify(project: Path, database_url: str | None) -> None:
-    with err.status("installing dependencies and running the generated tests…"):
+    _gate(
+        "verify",
+        "installing dependencies and running the generated tests…",
+        lambda: api.verify(project, database_url=database_url),
+        6000,
+    )
+
+
+def _gate(name: str, status: str, run: Callable[[], Any], tail: int) -> None:
+    """Run a test gate (the suite or the conformance run) and report it; exit 1 on failure."""
+    with err.status(status):
         try:
-            result = api.verify(project, database_url=database_url)
+            result = run()
         except SpecError as exc:
             _fail(exc)
             return
@@ -214,10 +225,10 @@ def _run_verify(project: Path, database_url: str | None) -> None:
             err.print(str(exc), style="red", markup=False)
             raise typer.Exit(1) from None
     if result.ok:
-        out.print(f"[green]verify passed[/green]: {result.summary}")
+        out.print(f"[green]{name} passed[/green]: {result.summary}")
         return
-    sys.stdout.write(result.output[-6000:])
-    err.print(f"verify failed: {result.summary}", style="red")
+    sys.stdout.write(result.output[-tail:])
+    err.print(f"{name} failed: {result.summary}", style="red")
     raise typer.Exit(1)
 
 
@@ -252,23 +263,14 @@ def verify(
 def _run_conformance(
     project: Path, database_url: str | None, max_examples: int, seed: int | None
 ) -> None:
-    with err.status("starting the server and running schemathesis…"):
-        try:
-            result = api.conformance(
-                project, database_url=database_url, max_examples=max_examples, seed=seed
-            )
-        except SpecError as exc:
-            _fail(exc)
-            return
-        except RuntimeError as exc:
-            err.print(str(exc), style="red", markup=False)
-            raise typer.Exit(1) from None
-    if result.ok:
-        out.print(f"[green]conformance passed[/green]: {result.summary}")
-        return
-    sys.stdout.write(result.output[-20000:])
-    err.print(f"conformance failed: {result.summary}", style="red")
-    raise typer.Exit(1)
+    _gate(
+        "conformance",
+        "starting the server and running schemathesis…",
+        lambda: api.conformance(
+            project, database_url=database_url, max_examples=max_examples, seed=seed
+        ),
+        20000,
+    )
 
 
 def main() -> None:
