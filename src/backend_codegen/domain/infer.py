@@ -46,6 +46,7 @@ from backend_codegen.domain.paths import (
 from backend_codegen.domain.relations import add_many_to_many
 from backend_codegen.domain.reserved import sql_safe
 from backend_codegen.domain.rules import apply_rules
+from backend_codegen.domain.social import apply_social
 from backend_codegen.domain.types import type_of
 from backend_codegen.errors import Location, SpecError, Warnings
 from backend_codegen.naming import Name, singular, split_words
@@ -68,6 +69,7 @@ TIMESTAMP_ALIASES = {
     "deleted_at": "deleted_at",
     "deletedat": "deleted_at",
 }
+TOKEN_MEMBERS = {"token", "access_token", "accesstoken", "jwt"}
 KEY_FIELDS = {"slug", "username", "handle", "code", "key", "sku", "email", "login", "uuid", "name"}
 GENERIC_CHILD_WORDS = {"items", "lines", "line_items", "entries", "details", "rows", "parts"}
 
@@ -98,6 +100,13 @@ class _Op:
     body: Schema | None = None  # request entity schema (unwrapped)
     response: Schema | None = None  # response entity schema (unwrapped)
     response_is_list: bool = False
+    response_props: list[str] = field(default_factory=list)  # members of the response entity
+    body_key: str | None = None  # the request body wraps the entity in this member
+    response_key: str | None = None  # the response wraps the entity (or list) in this member
+    count_key: str | None = None  # the list envelope's count member
+    view: str | None = None  # the response is this view of the entity
+    relation: str | None = None  # link / unlink: the relation changed
+    feed: tuple[str, str] | None = None  # list: (owner fk, account relation) of a feed
     reasons: list[str] = field(default_factory=list)
 
 
@@ -116,31 +125,49 @@ _META = re.compile(
 )
 
 
+_COUNT = re.compile(r"count|total", re.I)
+
+
 def _is_object(schema: Schema | None) -> bool:
     return schema is not None and (schema.type == "object" or bool(schema.properties))
 
 
-def unwrap(schema: Schema | None) -> tuple[Schema | None, bool]:
+@dataclass
+class Unwrapped:
+    """The entity schema inside a body and how the body carries it."""
+
+    schema: Schema | None = None
+    is_list: bool = False
+    key: str | None = None  # {"article": {...}} / {"articles": [...]}: the wrapping member
+    count_key: str | None = None  # {"articles": [...], "articlesCount": 2}: the count member
+
+
+def unwrap(schema: Schema | None) -> Unwrapped:
     """The entity schema inside a body: bare, in an array, in `{"article": {...}}` or in a
-    list envelope `{"items": [...], "total": 3}`. Returns (schema, is_list)."""
+    list envelope `{"items": [...], "total": 3}`."""
     if schema is None:
-        return None, False
+        return Unwrapped()
     if schema.type == "array" and schema.items is not None and _is_object(schema.items):
-        return schema.items, True
+        return Unwrapped(schema.items, True)
     if not _is_object(schema):
-        return None, False
+        return Unwrapped()
     props = schema.properties
     if len(props) == 1:
-        (inner,) = props.values()
+        ((key, inner),) = props.items()
         if _is_object(inner) and inner.name:
-            return inner, False
+            return Unwrapped(inner, False, key)
         if inner.type == "array" and inner.items is not None and _is_object(inner.items):
-            return inner.items, True
+            return Unwrapped(inner.items, True, key)
     arrays = [n for n, p in props.items() if p.type == "array" and _is_object(p.items)]
     meta = [n for n in props if n not in arrays and _META.search(n)]
     if len(arrays) == 1 and len(meta) == len(props) - 1:
-        return props[arrays[0]].items, True  # list envelope: items + counts / page tokens
-    return schema, False
+        items = props[arrays[0]].items
+        if len(meta) == 1 and props[meta[0]].type == "integer" and _COUNT.search(meta[0]):
+            return Unwrapped(
+                items, True, arrays[0], meta[0]
+            )  # {"articles": [], "articlesCount": 0}
+        return Unwrapped(items, True)  # list envelope: items + counts / page tokens
+    return Unwrapped(schema, False)
 
 
 class _Inference:
@@ -156,6 +183,8 @@ class _Inference:
         self.auth = AuthConfig()
         self.notes: list[str] = []
         self._pending_m2m: list[tuple[str, str, str, _Prop, str]] = []
+        self.pending_flags: dict[str, list[Field]] = {}  # view booleans a link may explain
+        self.value_lists: dict[str, str] = {}  # entity -> response member listing its names
 
     # -- 1. entities from paths and schemas -------------------------------------------
     def discover(self) -> None:
@@ -163,10 +192,21 @@ class _Inference:
         known |= {Name.parse(n).plural.snake for n in self.spec.schemas}
         for op in self.spec.operations:
             shape = shape_of(op.path, self.spec.base_path, known)
-            body, _ = unwrap(op.request_body)
-            _, resp_schema = _success(op)
-            response, is_list = unwrap(resp_schema)
-            self.ops.append(_Op(op, shape, body=body, response=response, response_is_list=is_list))
+            body = unwrap(op.request_body)
+            response = unwrap(_success(op)[1])
+            self.ops.append(
+                _Op(
+                    op,
+                    shape,
+                    body=body.schema,
+                    response=response.schema,
+                    response_is_list=response.is_list,
+                    response_props=list(response.schema.properties) if response.schema else [],
+                    body_key=body.key,
+                    response_key=response.key,
+                    count_key=response.count_key,
+                )
+            )
 
         # A collection word is named after the schema its operations carry, if any.
         for item in self.ops:
@@ -234,11 +274,24 @@ class _Inference:
             last in LOGIN_WORDS or (words & LOGIN_WORDS and not shape.item_param)
         ):
             return "login"
-        if last in ME_WORDS or (shape.collection or "").lower() in ME_WORDS:
+        bare_account = last in ACCOUNT_WORDS and not shape.item_param and not shape.parent
+        if last in ME_WORDS or (shape.collection or "").lower() in ME_WORDS or bare_account:
+            # /me, /users/current, and the singular account word alone: GET /user
             if method == "get":
                 return "me"
             if method in ("put", "patch"):
                 return "me_update"
+        if (
+            method == "post"
+            and not shape.item_param
+            and not shape.action
+            and singular(last) in ACCOUNT_WORDS
+            and last != singular(last)
+            and item.body is not None
+            and any("password" in n.lower() for n in item.body.properties)
+            and any(o.op.method == "post" and set(o.shape.words) & LOGIN_WORDS for o in self.ops)
+        ):
+            return "register"  # POST /users with a password, next to POST /users/login
         return None
 
     def _classify(self, item: _Op) -> None:
@@ -876,7 +929,27 @@ class _Inference:
                         uuid = param.schema.format == "uuid"
                         b.param_types[param.name] = "uuid" if uuid else param.schema.type
             entity = self.entities.get(item.entity or "")
-            if b.action in ("read", "replace", "patch", "delete", "set_field") and entity:
+            b.view, b.relation = item.view, item.relation
+            if item.feed is not None:
+                b.feed_fk, b.feed_relation = item.feed
+            if (
+                b.action == "replace"
+                and item.body is not None
+                and not item.body.required
+                and item.body.properties
+            ):
+                b.action = "patch"
+                b.reasons.append(
+                    f"{op.key} requires no member of its body: only the members sent change"
+                )
+            if b.action in ("register", "login", "me", "me_update") and item.response_props:
+                b.token_member = next(
+                    (n for n in item.response_props if n.lower() in TOKEN_MEMBERS), None
+                )
+            if (
+                b.action in ("read", "replace", "patch", "delete", "set_field", "link", "unlink")
+                and entity
+            ):
                 b.id_param = item.shape.item_param
                 id_field = self._id_field(entity, item.shape.item_param or "id")
                 if id_field is None:
@@ -887,7 +960,17 @@ class _Inference:
                     )
                 else:
                     b.id_field = id_field
-            nested = ("sub_list", "sub_create", "read", "replace", "patch", "delete", "set_field")
+            nested = (
+                "sub_list",
+                "sub_create",
+                "read",
+                "replace",
+                "patch",
+                "delete",
+                "set_field",
+                "link",
+                "unlink",
+            )
             if b.action in nested and entity and item.shape.parent:
                 parent = self.collection_entity.get(item.shape.parent.lower())
                 b.parent, b.parent_param = parent, item.shape.parent_param
@@ -915,7 +998,22 @@ class _Inference:
                     b.page_params = []  # the spec declares no pagination: none is offered
                 declared = _success(op)[1]
                 bare = declared is not None and declared.type == "array"
-                b.list_shape = "array" if bare and self.spec.source_format == "openapi" else "page"
+                if self.spec.source_format == "openapi":
+                    b.list_shape = "array" if bare else "envelope" if item.response_key else "page"
+                if entity.name in self.value_lists:
+                    b.list_shape, b.values_field = "values", "name"
+                    item.response_key = self.value_lists[entity.name]
+                    b.page_params = []
+                    b.reasons.append(f"answers the names of all {entity.table}")
+            if self.spec.source_format == "openapi":
+                b.body_key, b.response_key, b.count_key = (
+                    item.body_key,
+                    item.response_key,
+                    item.count_key,
+                )
+                for what, key in (("request body", b.body_key), ("response", b.response_key)):
+                    if key:
+                        b.reasons.append(f"the {what} wraps it in '{key}'")
             if b.action == "custom":
                 b.reasons.append(
                     "neither the spec nor the requirements say what it does: "
@@ -1071,6 +1169,46 @@ class _Inference:
                 continue
             # a relation by name: ?tag=python, ?author=jake
             target_rel = next((r for r in entity.relations if r.name == snake), None)
+            key = self._text_key(target_rel.target) if target_rel is not None else None
+            if (
+                target_rel is not None
+                and target_rel.fk_field
+                and key is not None
+                and param.schema.type in ("string", None)
+            ):
+                b.filters.append(
+                    Filter(
+                        param.name,
+                        target_rel.name,
+                        "ref",
+                        "string",
+                        search_fields=[key],
+                        related=target_rel.target,
+                        reasons=[
+                            f"'{param.name}' selects rows whose {target_rel.name} has this {key}"
+                        ],
+                    )
+                )
+                continue
+            flag = next((c for c in entity.computed if c.kind == "flag" and c.name == snake), None)
+            linked_rel = entity.relation(flag.relation) if flag is not None else None
+            key = self._text_key(linked_rel.target) if linked_rel is not None else None
+            if flag is not None and linked_rel is not None and key is not None:
+                b.filters.append(
+                    Filter(
+                        param.name,
+                        linked_rel.name,
+                        "has",
+                        "string",
+                        search_fields=[key],
+                        related=linked_rel.target,
+                        reasons=[
+                            f"'{param.name}' selects rows {flag.api_name} by the "
+                            f"{linked_rel.target} with this {key}"
+                        ],
+                    )
+                )
+                continue
             if target_rel is not None and target_rel.fk_field:
                 b.filters.append(
                     Filter(
@@ -1137,6 +1275,15 @@ class _Inference:
                 reasons=[f"'{param}' selects rows linked to a {rel.target} by its {key}"],
             )
         return None
+
+    def _text_key(self, name: str) -> str | None:
+        """The unique text field a row of `name` is named by in queries (username, slug)."""
+        target = self.entities.get(name)
+        if target is None:
+            return None
+        texts = [f for f in target.fields if f.type in ("string", "email") and f.unique]
+        texts.sort(key=lambda f: (f.name not in KEY_FIELDS, f.type == "email"))
+        return texts[0].name if texts else None
 
     def _range_filter(self, entity: Entity, snake: str) -> tuple[str, str] | None:
         patterns = [
@@ -1288,6 +1435,7 @@ def infer(
     state.discover()
     state.detect_auth()
     state.build_fields()
+    apply_social(state)
     state.resolve_relations()
     apply_rules(spec, state.entities, warnings, state.auth.account)
     soft, reason = _stack_soft_delete(spec)

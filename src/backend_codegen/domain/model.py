@@ -47,15 +47,29 @@ Action = Literal[
     "login",
     "me",
     "me_update",
+    "link",
+    "unlink",
     "custom",
 ]
 # Actions a resource router serves, and the account actions an auth router serves.
 RESOURCE_ACTIONS: frozenset[str] = frozenset(
-    {"list", "create", "read", "replace", "patch", "delete", "sub_list", "sub_create", "set_field"}
+    {
+        "list",
+        "create",
+        "read",
+        "replace",
+        "patch",
+        "delete",
+        "sub_list",
+        "sub_create",
+        "set_field",
+        "link",
+        "unlink",
+    }
 )
 AUTH_ACTIONS: frozenset[str] = frozenset({"register", "login", "me", "me_update"})
 AuthMode = Literal["none", "required", "optional"]
-FilterOp = Literal["eq", "in", "search", "gte", "lte", "has"]
+FilterOp = Literal["eq", "in", "search", "gte", "lte", "has", "ref"]
 
 
 @dataclass
@@ -96,6 +110,33 @@ class Field:
     description: str | None = None
     example: Any = None
     free_length: bool = False  # a string whose maximum length the documents do not give
+    derived_from: str | None = None  # a slug the server makes from this field (unique)
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Computed:
+    """A response member computed from a relation for the caller, never stored.
+
+    flag: whether the current user is linked to the row (`favorited`, `following`);
+    count: how many accounts are linked to it (`favoritesCount`).
+    """
+
+    name: str
+    api_name: str
+    kind: Literal["flag", "count"]
+    relation: str  # the many-to-many relation of the entity it reads
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class View:
+    """A second response shape of an entity (`Profile` of `User`): some of its fields and
+    computed members, under the view's own schema name."""
+
+    name: str
+    fields: list[str] = field(default_factory=list)
+    computed: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
 
 
@@ -125,6 +166,9 @@ class Relation:
     required: bool = False  # owned / many_to_many: must be given on create
     api_objects: bool = False  # many_to_many written/read as objects with an id, not ids
     min_items: int | None = None
+    embed: str | None = None  # many_to_one shown in responses as the target's view (name)
+    hidden: bool = False  # many_to_many kept by link/unlink actions, not written in bodies
+    api_key: str | None = None  # many_to_many written and read as these target values (names)
     reasons: list[str] = field(default_factory=list)
 
 
@@ -140,6 +184,8 @@ class Entity:
     password_field: str | None = None  # the stored hash column, e.g. "password_hash"
     id_type: Literal["integer", "uuid"] = "integer"
     owned_by: str | None = None  # parent entity when rows are only written through it
+    computed: list[Computed] = field(default_factory=list)
+    views: list[View] = field(default_factory=list)
     description: str | None = None
     reasons: list[str] = field(default_factory=list)
 
@@ -152,6 +198,9 @@ class Entity:
 
     def relation(self, name: str) -> Relation | None:
         return next((r for r in self.relations if r.name == name), None)
+
+    def view(self, name: str | None) -> View | None:
+        return next((v for v in self.views if v.name == name), None)
 
     @property
     def data_fields(self) -> list[Field]:
@@ -218,7 +267,12 @@ class Binding:
     param_types: dict[str, str] = field(default_factory=dict)
     filters: list[Filter] = field(default_factory=list)
     pagination: Literal["page", "offset", "none"] = "page"
-    list_shape: Literal["page", "array"] = "page"
+    # page: the generator's Page envelope; array: a bare JSON array; envelope: the spec's own
+    # {"<response_key>": [...], "<count_key>": n}
+    list_shape: Literal["page", "array", "envelope", "values"] = "page"
+    body_key: str | None = None  # the request body is {"<body_key>": {...}}
+    response_key: str | None = None  # the response is {"<response_key>": {...} or [...]}
+    count_key: str | None = None  # envelope lists: the member holding the total count
     # Declared pagination parameters (OpenAPI input); None = the generator's own page/limit.
     page_params: list[PageParam] | None = None
     unused_query: list[QueryParam] = field(default_factory=list)  # declared, not interpreted
@@ -228,6 +282,14 @@ class Binding:
     status_code: int = 200
     declared: list[str] = field(default_factory=list)  # response statuses the spec lists
     function: str = ""  # service/route function name
+    relation: str | None = None  # link/unlink: the many-to-many relation of the entity
+    view: str | None = None  # the response is this view of the entity (`Profile` of `User`)
+    # list: only rows whose `feed_fk` account the current user is linked to by the
+    # account's `feed_relation` (GET /articles/feed: authors the user follows)
+    feed_fk: str | None = None
+    feed_relation: str | None = None
+    values_field: str | None = None  # list_shape "values": the one field listed (tag names)
+    token_member: str | None = None  # account responses carrying a fresh token in this member
     reasons: list[str] = field(default_factory=list)
 
     @property

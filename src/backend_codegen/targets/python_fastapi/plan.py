@@ -72,7 +72,24 @@ def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
         py_type = "float"  # documented as a plain number (a query value is text either way)
     if flt.op == "search":
         py_type = "str"
-    if flt.op == "has" and flt.related:
+    rel = entity.relation(flt.target)
+    if flt.op == "has" and flt.related and rel is not None and rel.hidden:
+        assert rel.join_table
+        target = Name.parse(flt.related)
+        name = py_name(Name.parse(flt.param).snake)
+        return FilterView(
+            ParamView(name, "str | None", "None", flt.param if flt.param != name else None),
+            py_name(flt.target),
+            "linked",
+            [py_name(f) for f in flt.search_fields],
+            related_cls=target.pascal,
+            related_module=module_of(flt.related),
+            link_table=rel.join_table,
+            link_source_col=rel.join_source_column or "",
+            link_target_col=rel.join_target_column or "",
+            link_module=module_of(entity.name),
+        )
+    if flt.op in ("has", "ref") and flt.related:
         target = Name.parse(flt.related)
         return FilterView(
             ParamView(
@@ -82,7 +99,7 @@ def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
                 flt.param if flt.param != py_name(Name.parse(flt.param).snake) else None,
             ),
             py_name(flt.target),
-            "has",
+            flt.op,
             [py_name(f) for f in flt.search_fields],
             "",
             flt.target,
@@ -247,7 +264,29 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
     if b.parent_param:
         test_url = test_url.replace("{" + names[b.parent_param] + "}", "{parent}")
     test_url = re.sub(r"\{(?!id\}|parent\})[^}]+\}", "x", test_url)
+    link = feed = None
+    if entity is not None and b.relation:
+        rel = entity.relation(b.relation)
+        assert rel is not None and rel.join_table
+        link = {
+            "table": rel.join_table,
+            "source_col": rel.join_source_column,
+            "target_col": rel.join_target_column,
+        }
+    if entity is not None and b.feed_fk and b.feed_relation and model.auth.account:
+        acc = model.entity(model.auth.account)
+        rel = acc.relation(b.feed_relation)
+        assert rel is not None and rel.join_table
+        feed = {
+            "table": rel.join_table,
+            "source_col": rel.join_source_column,
+            "target_col": rel.join_target_column,
+            "module": module_of(acc.name),
+            "fk_attr": py_name(b.feed_fk),
+        }
     return RouteView(
+        link=link,
+        feed=feed,
         binding=b,
         function=b.function,
         method=b.method,
@@ -287,6 +326,85 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
     )
 
 
+def _envelope(
+    bucket: list[dict[str, Any]],
+    kind: str,
+    key: str,
+    inner: str,
+    count: str | None = None,
+    name: str | None = None,
+) -> dict[str, Any]:
+    """The class wrapping `inner` in the JSON member `key` (one per shape, shared)."""
+    base = name or {"body": f"{inner}Body", "one": f"{inner}Envelope", "list": f"{inner}List"}[kind]
+    for env in bucket:
+        if (env["kind"], env["key"], env["inner"], env["count"]) == (kind, key, inner, count):
+            return env
+    name = base
+    if any(env["cls"] == name for env in bucket):
+        name = base + Name.parse(key).pascal
+    doc = {
+        "body": f'A request body {{"{key}": {inner}}}.',
+        "one": f'A response {{"{key}": {inner}}}.',
+        "list": f'A list {{"{key}": [{inner}, ...]'
+        + (f', "{count}": total' if count else "")
+        + "}.",
+    }[kind]
+    env = {
+        "cls": name,
+        "kind": kind,
+        "key": key,
+        "key_attr": py_name(Name.parse(key).snake),
+        "inner": inner,
+        "count": count,
+        "count_attr": py_name(Name.parse(count).snake) if count else "",
+        "doc": doc,
+    }
+    bucket.append(env)
+    return env
+
+
+def _wrap(route: RouteView, cls: str, bucket: list[dict[str, Any]], body: str | None) -> None:
+    """Request and response classes of a route, with the envelopes its contract declares."""
+    b = route.binding
+    route.read_cls = f"{Name.parse(b.view).pascal}Read" if b.view else f"{cls}Read"
+    if b.token_member:
+        route.read_cls = f"{cls}Session"
+    if body is not None:
+        route.in_cls = body
+        if b.body_key:
+            env = _envelope(bucket, "body", b.body_key, body)
+            route.in_cls, route.in_attr, route.in_key = env["cls"], env["key_attr"], b.body_key
+    if b.action in ("list", "sub_list"):
+        if b.list_shape == "values":
+            field = Name.parse(b.values_field or "name").pascal
+            env = _envelope(bucket, "list", b.response_key or "items", "str", None, f"{cls}{field}List")
+            route.out_cls, route.out_key = env["cls"], env["key"]
+        elif b.list_shape == "envelope" and b.response_key:
+            env = _envelope(bucket, "list", b.response_key, route.read_cls, b.count_key)
+            route.out_cls, route.out_key, route.count_attr = env["cls"], env["key"], env["count_attr"]
+        elif b.list_shape == "array":
+            route.out_cls = f"list[{route.read_cls}]"
+        else:
+            route.out_cls = f"Page[{route.read_cls}]"
+        return
+    route.out_cls = route.read_cls
+    if b.response_key:
+        env = _envelope(bucket, "one", b.response_key, route.read_cls)
+        route.out_cls, route.out_key = env["cls"], env["key"]
+
+
+def _body_class(b: Binding, cls: str) -> str | None:
+    return {
+        "create": f"{cls}Create",
+        "sub_create": f"{cls}Create",
+        "replace": f"{cls}Create",
+        "patch": f"{cls}Update",
+        "register": f"{cls}Create",
+        "me_update": f"{cls}Update",
+        "login": "LoginRequest",
+    }.get(b.action)
+
+
 def _header(model: DomainModel, comment: str = "#") -> str:
     sources = ", ".join(Path(s).name for s in model.sources) or "the API documents"
     return f"{comment} {GENERATED_MARK} from {sources}. Regenerate instead of editing."
@@ -316,6 +434,8 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         view.tag = bound[0].tags[0] if bound and bound[0].tags else view.plural.replace("_", "-")
         view.routes = [_route(b, view.entity, model, view.prefix) for b in bound]
         for route in view.routes:
+            _wrap(route, view.cls, view.envelopes, _body_class(route.binding, view.cls))
+        for route in view.routes:
             view.by_action.setdefault(route.binding.action, route)
         view.change_classes = [r.change_class for r in view.routes if r.change_class]
         actions = {b.action for b in model.bindings if b.entity == view.entity.name}
@@ -333,6 +453,11 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         if b.action == "custom"
     ]
     account = views.get(model.auth.account or "")
+    auth_envelopes: list[dict[str, Any]] = []
+    token_member = next((r.binding.token_member for r in auth_routes if r.binding.token_member), None)
+    for route in auth_routes:
+        if account is not None:
+            _wrap(route, account.cls, auth_envelopes, _body_class(route.binding, account.cls))
     auth_by_action = {r.binding.action: r for r in reversed(auth_routes)}
     passwords = model.auth.enabled or any(v.has_password for v in views.values())
     metadata = build_metadata(model)
@@ -343,6 +468,15 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         "account": account,
         "auth": model.auth,
         "auth_routes": auth_routes,
+        "auth_envelopes": auth_envelopes,
+        "social": {
+            "named": any(m["key_attr"] for v in views.values() for m in v.m2m),
+            "slugs": any(v.slugs for v in views.values()),
+            "links": any(v.computed for v in views.values()),
+            "embeds": any(v.embeds for v in views.values()),
+        },
+        "token_member": token_member,
+        "token_attr": py_name(Name.parse(token_member).snake) if token_member else "",
         "auth_by_action": auth_by_action,
         "custom_routes": custom_routes,
         "header": _header(model),

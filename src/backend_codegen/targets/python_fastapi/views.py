@@ -74,6 +74,10 @@ class FilterView:
     row_value: str = ""  # python value a test row gets so that the filter finds it
     related_cls: str = ""  # op == "has": the linked model
     related_module: str = ""
+    link_table: str = ""  # op == "linked": the join table kept by link/unlink actions
+    link_source_col: str = ""
+    link_target_col: str = ""
+    link_module: str = ""
 
 
 @dataclass
@@ -112,6 +116,15 @@ class RouteView:
     # Declared query parameters nothing interprets ({name, declaration}); validated only.
     unused_query: list[dict[str, str]] = field(default_factory=list)
     single_valued: list[str] = field(default_factory=list)  # query names sent at most once
+    read_cls: str = ""  # the response schema of one row (a view's, e.g. ProfileRead)
+    in_cls: str = ""  # the request body class (an envelope when the body is wrapped)
+    in_attr: str = ""  # the envelope's member holding the entity ("" when not wrapped)
+    in_key: str = ""  # its JSON name
+    out_cls: str = ""  # the response model (an envelope when the response is wrapped)
+    out_key: str = ""  # the envelope's JSON member ("" when not wrapped)
+    count_attr: str = ""  # list envelopes: the member with the total
+    link: dict[str, Any] | None = None  # link/unlink: the join table
+    feed: dict[str, Any] | None = None  # feeds: the account's join table and the owner column
 
     def paging_var(self, role: str) -> str | None:
         return next((p["name"] for p in self.paging or [] if p["role"] == role), None)
@@ -168,6 +181,13 @@ class EntityView:
     missing_id: str = "999999999"
     needs_ref: bool = False  # other entities link to this one by {"id": ...} objects
     change_classes: list[str] = field(default_factory=list)  # bodies of set-from-body routes
+    links: list[dict[str, Any]] = field(default_factory=list)  # link/unlink join tables
+    computed: list[dict[str, Any]] = field(default_factory=list)  # flags / counts per caller
+    embeds: list[dict[str, Any]] = field(default_factory=list)  # references shown as objects
+    read_views: list[dict[str, Any]] = field(default_factory=list)  # e.g. ProfileRead of User
+    slugs: list[dict[str, Any]] = field(default_factory=list)  # slug made from another field
+    envelopes: list[dict[str, Any]] = field(default_factory=list)  # wrapped bodies
+    presents: bool = False  # responses need computed members: service.present(...)
     creates: bool = False  # the API creates rows of this entity (service create_<entity>)
     updates: bool = False  # the API replaces / patches rows (service update_<entity>)
     deletes: bool = False  # the API deletes rows (service delete_<entity>)
@@ -422,6 +442,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
     ident = Name.parse(entity.name)
     columns = [_column(f, model, entity) for f in entity.fields]
     relations: list[RelationView] = []
+    links: list[dict[str, Any]] = []
     m2m: list[dict[str, Any]] = []
     owned: list[dict[str, Any]] = []
     imports: set[str] = set()
@@ -488,6 +509,19 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
                         t_mod,
                     )
                 )
+        elif rel.kind == "many_to_many" and rel.hidden:
+            assert rel.join_table
+            links.append(
+                {
+                    "attr": attr,
+                    "table": rel.join_table,
+                    "source_col": rel.join_source_column or "",
+                    "target_col": rel.join_target_column or "",
+                    "source_table": entity.table,
+                    "target_table": target.table,
+                    "cls": t_cls,
+                }
+            )
         elif rel.kind == "many_to_many":
             assert rel.join_table
             relations.append(
@@ -511,9 +545,12 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
                     "target_col": rel.join_target_column or "",
                     "source_table": entity.table,
                     "target_table": target.table,
-                    "id_annotation": "UUID" if target.id_type == "uuid" else "int",
+                    "id_annotation": (
+                        "str" if rel.api_key else "UUID" if target.id_type == "uuid" else "int"
+                    ),
                     "required": rel.required,
                     "objects": rel.api_objects,
+                    "key_attr": py_name(rel.api_key) if rel.api_key else None,
                 }
             )
     fk_checks = _fk_checks(model, entity)
@@ -566,6 +603,8 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         has_password=entity.password_field is not None,
         imports_models=sorted(imports),
     )
+    view.links = links
+    _social(model, entity, view, readable)
     special = [m["api_attr"] for m in m2m] + [o["attr"] for o in owned]
     if view.has_password:
         special.append("password")
@@ -592,6 +631,86 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
                     }
                 )
     return view
+
+
+def _social(model: DomainModel, entity: Entity, view: EntityView, readable: list[Field]) -> None:
+    """Computed members, embedded references, views and slugs of one entity."""
+    by_attr = {link["attr"]: link for link in view.links}
+    for comp in entity.computed:
+        link = by_attr[py_name(comp.relation)]
+        alias = (
+            f", serialization_alias={comp.api_name!r}"
+            if comp.api_name != py_name(comp.name)
+            else ""
+        )
+        view.computed.append(
+            {
+                "attr": py_name(comp.name),
+                "api": comp.api_name,
+                "kind": comp.kind,
+                "link": link,
+                "field": SchemaFieldView(
+                    py_name(comp.name),
+                    "bool" if comp.kind == "flag" else "int",
+                    "False" if comp.kind == "flag" else "0",
+                    alias.lstrip(", "),
+                ),
+            }
+        )
+    for rel in entity.relations:
+        if rel.kind != "many_to_one" or not rel.embed:
+            continue
+        target = model.entity(rel.target)
+        read_cls = f"{Name.parse(rel.embed).pascal}Read"
+        alias = (
+            f", serialization_alias={rel.api_name!r}" if rel.api_name != py_name(rel.name) else ""
+        )
+        view.embeds.append(
+            {
+                "attr": py_name(rel.name),
+                "fk_attr": py_name(rel.fk_field or ""),
+                "api": rel.api_name,
+                "cls": Name.parse(target.name).pascal,
+                "module": module_of(target.name),
+                "read_cls": read_cls,
+                "presents": bool(target.computed) or any(
+                    r.kind == "many_to_one" and r.embed for r in target.relations
+                ),
+                "field": SchemaFieldView(
+                    py_name(rel.name), f"{read_cls} | None", "None", alias.lstrip(", ")
+                ),
+            }
+        )
+    for v in entity.views:
+        fields = [_read_field(f) for f in readable if f.name in v.fields]
+        view.read_views.append(
+            {
+                "cls": f"{Name.parse(v.name).pascal}Read",
+                "name": v.name,
+                "fields": fields
+                + [
+                    c["field"]
+                    for c in view.computed
+                    if c["attr"] in {py_name(n) for n in v.computed}
+                ],
+                "omit_null": sorted(
+                    {
+                        x
+                        for f in readable
+                        if f.name in v.fields and not f.null_allowed
+                        for x in (attr_of(f), f.api_name)
+                    }
+                ),
+            }
+        )
+    for fld in entity.fields:
+        if fld.derived_from:
+            source = entity.field(fld.derived_from)
+            assert source is not None
+            view.slugs.append(
+                {"attr": attr_of(fld), "source": attr_of(source), "length": fld.length or 255}
+            )
+    view.presents = bool(view.computed or view.embeds)
 
 
 def _fk_checks(model: DomainModel, entity: Entity) -> list[dict[str, str]]:
