@@ -87,6 +87,7 @@ class _Prop:
     in_create: bool = False
     required_on_create: bool = False
     in_response: bool = False
+    required_in_response: bool = False  # a response schema lists it as required
     from_dictionary: bool = False
     sources: list[str] = field(default_factory=list)
 
@@ -355,6 +356,8 @@ class _Inference:
         ):
             for name, prop in item.response.properties.items():
                 self._prop(entity_name, name, prop, f"response of {op.key}", response=True)
+                if name in item.response.required:
+                    self.props[entity_name][name].required_in_response = True
         if item.body is not None and action in ("create", "replace", "patch", "sub_create"):
             for name, prop in item.body.properties.items():
                 self._prop(
@@ -484,6 +487,19 @@ class _Inference:
             example=schema.example,
             reasons=reasons,
         )
+        if (
+            prop.required_in_response
+            and not fld.required
+            and not fld.has_default
+            and not schema.nullable
+            and schema.type == "string"
+            and not schema.format
+            and not schema.enum
+            and self.spec.source_format == "openapi"
+        ):
+            # Always answered, never null, not always given: empty until set.
+            fld.default, fld.has_default, fld.nullable = "", True, False
+            reasons.append("required in responses and not nullable: defaults to ''")
         if info.type == "string" and schema.max_length is None and not schema.logical:
             reasons.append(f"no max length given: VARCHAR({info.length})")
             fld.free_length = True
@@ -865,10 +881,12 @@ class _Inference:
                             self.props[account][name].in_create = True
                 if item.response is not None and item.action in ("register", "me"):
                     for name, prop in item.response.properties.items():
-                        if name.lower() not in ("token", "access_token", "accesstoken"):
+                        if name.lower() not in TOKEN_MEMBERS:
                             self._prop(
                                 account, name, prop, f"response of {item.op.key}", response=True
                             )
+                            if name in item.response.required:
+                                self.props[account][name].required_in_response = True
         props = self.props[account]
         login_field = next((n for n in ("email", "username", "login", "phone") if n in props), None)
         if login_field is None:
@@ -974,6 +992,9 @@ class _Inference:
             if b.action in nested and entity and item.shape.parent:
                 parent = self.collection_entity.get(item.shape.parent.lower())
                 b.parent, b.parent_param = parent, item.shape.parent_param
+                parent_entity = self.entities.get(parent or "")
+                if parent_entity is not None and b.parent_param:
+                    b.parent_field = self._id_field(parent_entity, b.parent_param) or "id"
                 if parent:
                     b.parent_fk = next(
                         (

@@ -262,6 +262,7 @@ class Binding:
     id_field: str = "id"  # entity field the id_param is compared with
     parent: str | None = None  # sub_list / sub_create: parent entity
     parent_param: str | None = None
+    parent_field: str = "id"  # parent field the parent_param is compared with (slug, ...)
     parent_fk: str | None = None  # field on entity pointing at the parent
     # JSON types of path parameters as declared ("string", "integer", "uuid"), by name
     param_types: dict[str, str] = field(default_factory=dict)

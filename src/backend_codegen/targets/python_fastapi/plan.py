@@ -244,6 +244,9 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         parent = model.entity(b.parent)
         parent_cls, parent_mod = Name.parse(parent.name).pascal, module_of(parent.name)
         parent_annotation = "UUID" if parent.id_type == "uuid" else "int"
+        parent_key = parent.field(b.parent_field)
+        if parent_key is not None and parent_key.name != "id":
+            parent_annotation = PY_TYPES[parent_key.type]
     # A path parameter is typed as the spec declares it; lookups convert it to the column's
     # type and answer 404 when it cannot be one.
     declared = {"string": "str", "integer": "int", "uuid": "UUID"}
@@ -302,6 +305,7 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         parent_annotation=parent_annotation,
         parent_class=parent_cls,
         parent_module=parent_mod,
+        parent_attr=py_name(b.parent_field) if b.parent else "id",
         parent_fk_attr=py_name(b.parent_fk) if b.parent_fk else None,
         filters=[_filter_view(b, entity, f) for f in b.filters] if entity else [],
         pagination=b.pagination,

@@ -97,6 +97,7 @@ class RouteView:
     parent_annotation: str
     parent_class: str | None
     parent_module: str | None
+    parent_attr: str  # the parent field the parent parameter names (id, slug, ...)
     parent_fk_attr: str | None
     filters: list[FilterView]
     pagination: str
