@@ -70,6 +70,7 @@ TIMESTAMP_ALIASES = {
     "deletedat": "deleted_at",
 }
 TOKEN_MEMBERS = {"token", "access_token", "accesstoken", "jwt"}
+TOKEN_META = {"token_type", "tokentype", "expires_in", "expiresin", "refresh_token", "scope"}
 KEY_FIELDS = {"slug", "username", "handle", "code", "key", "sku", "email", "login", "uuid", "name"}
 GENERIC_CHILD_WORDS = {"items", "lines", "line_items", "entries", "details", "rows", "parts"}
 
@@ -960,7 +961,9 @@ class _Inference:
                 b.reasons.append(
                     f"{op.key} requires no member of its body: only the members sent change"
                 )
-            if b.action in ("register", "login", "me", "me_update") and item.response_props:
+            account_shown = set(item.response_props) - TOKEN_MEMBERS - TOKEN_META
+            if b.action in ("register", "login", "me", "me_update") and account_shown:
+                # the account itself, with a token member (`{"user": {..., "token": ...}}`)
                 b.token_member = next(
                     (n for n in item.response_props if n.lower() in TOKEN_MEMBERS), None
                 )

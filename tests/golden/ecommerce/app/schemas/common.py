@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     SerializerFunctionWrapHandler,
+    WithJsonSchema,
     model_serializer,
     model_validator,
 )
@@ -64,8 +65,17 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
-# A timestamp in a response: always with its UTC offset (RFC 3339 date-time).
-UtcDateTime = Annotated[dt.datetime, AfterValidator(_aware)]
+def _rfc3339(value: dt.datetime) -> str:
+    return value.isoformat(timespec="microseconds")
+
+
+# A timestamp in a response: always with its UTC offset and fraction (RFC 3339 date-time).
+UtcDateTime = Annotated[
+    dt.datetime,
+    AfterValidator(_aware),
+    PlainSerializer(_rfc3339, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
 
 
 def _email(value: str) -> str:
