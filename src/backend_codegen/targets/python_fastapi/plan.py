@@ -439,8 +439,19 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         view.routes = [_route(b, view.entity, model, view.prefix) for b in bound]
         for route in view.routes:
             _wrap(route, view.cls, view.envelopes, _body_class(route.binding, view.cls))
+            b = route.binding
+            shown = view.entity.view(b.view)
+            route.key_api = (view.entity.field(b.id_field) or view.entity.fields[0]).api_name
+            route.link_checks = [
+                {"api": c["api"], "kind": c["kind"]}
+                for c in view.computed
+                if b.relation
+                and c["link"]["attr"] == py_name(b.relation)
+                and (shown is None or c["attr"] in {py_name(n) for n in shown.computed})
+            ]
         for route in view.routes:
-            view.by_action.setdefault(route.binding.action, route)
+            if not route.binding.feed_fk:  # a feed lists only some rows: tested apart
+                view.by_action.setdefault(route.binding.action, route)
         view.change_classes = [r.change_class for r in view.routes if r.change_class]
         actions = {b.action for b in model.bindings if b.entity == view.entity.name}
         view.creates = bool(actions & {"create", "sub_create", "register"})

@@ -125,6 +125,8 @@ class RouteView:
     out_key: str = ""  # the envelope's JSON member ("" when not wrapped)
     count_attr: str = ""  # list envelopes: the member with the total
     link: dict[str, Any] | None = None  # link/unlink: the join table
+    link_checks: list[dict[str, str]] = field(default_factory=list)  # members it changes
+    key_api: str = "id"  # JSON name of the field the id parameter names
     feed: dict[str, Any] | None = None  # feeds: the account's join table and the owner column
 
     def paging_var(self, role: str) -> str | None:

@@ -14,8 +14,8 @@ from tests.factories import comment_payload, json_id, make_comment, make_post
 pytestmark = pytest.mark.anyio
 
 
-def items_of(body: Any) -> list[dict[str, Any]]:
-    return body if isinstance(body, list) else body["items"]
+def items_of(body: Any, key: str = "items") -> list[dict[str, Any]]:
+    return body if isinstance(body, list) else body[key]
 
 
 async def test_delete_comment(

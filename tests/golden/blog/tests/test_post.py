@@ -14,8 +14,8 @@ from tests.factories import assert_error_code, json_id, make_post, make_tag, mak
 pytestmark = pytest.mark.anyio
 
 
-def items_of(body: Any) -> list[dict[str, Any]]:
-    return body if isinstance(body, list) else body["items"]
+def items_of(body: Any, key: str = "items") -> list[dict[str, Any]]:
+    return body if isinstance(body, list) else body[key]
 
 
 async def test_create_post(
@@ -184,7 +184,7 @@ async def test_delete_post(
     assert (await client.delete(url, headers=headers)).status_code == 404
     assert (await client.get(f"/api/posts/{json_id(row.id)}", headers=headers)).status_code == 404
     listed = (await client.get("/api/posts", params={"limit": 100}, headers=headers)).json()
-    assert json_id(row.id) not in [item["id"] for item in listed["items"]]
+    assert json_id(row.id) not in [item["id"] for item in items_of(listed)]
     stored = (
         await session.execute(
             select(Post).where(Post.id == row.id).execution_options(populate_existing=True)

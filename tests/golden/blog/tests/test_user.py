@@ -12,8 +12,8 @@ from tests.factories import assert_error_code, json_id, make_user
 pytestmark = pytest.mark.anyio
 
 
-def items_of(body: Any) -> list[dict[str, Any]]:
-    return body if isinstance(body, list) else body["items"]
+def items_of(body: Any, key: str = "items") -> list[dict[str, Any]]:
+    return body if isinstance(body, list) else body[key]
 
 
 async def test_read_user(

@@ -20,8 +20,8 @@ from tests.factories import (
 pytestmark = pytest.mark.anyio
 
 
-def items_of(body: Any) -> list[dict[str, Any]]:
-    return body if isinstance(body, list) else body["items"]
+def items_of(body: Any, key: str = "items") -> list[dict[str, Any]]:
+    return body if isinstance(body, list) else body[key]
 
 
 async def test_create_category(
@@ -135,7 +135,7 @@ async def test_delete_category(
         await client.get(f"/api/categories/{json_id(row.id)}", headers=headers)
     ).status_code == 404
     listed = (await client.get("/api/categories", params={"limit": 100}, headers=headers)).json()
-    assert json_id(row.id) not in [item["id"] for item in listed["items"]]
+    assert json_id(row.id) not in [item["id"] for item in items_of(listed)]
     stored = (
         await session.execute(
             select(Category).where(Category.id == row.id).execution_options(populate_existing=True)

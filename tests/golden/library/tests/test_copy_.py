@@ -13,8 +13,8 @@ from tests.factories import copy__payload, json_id, make_book, make_copy_
 pytestmark = pytest.mark.anyio
 
 
-def items_of(body: Any) -> list[dict[str, Any]]:
-    return body if isinstance(body, list) else body["items"]
+def items_of(body: Any, key: str = "items") -> list[dict[str, Any]]:
+    return body if isinstance(body, list) else body[key]
 
 
 async def test_create_book_copy(
