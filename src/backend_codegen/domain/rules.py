@@ -7,6 +7,8 @@ Understood forms (documented in templates/requirements-template.md):
   deleting a A deletes its B / removes its B / cascades to B             -> cascade
   B.a_id is set to null when A is deleted / deleting a A sets B.a_id to null -> set null
   A.field is unique / A field must be unique                             -> unique
+  [A.]slug is generated / made / derived from [the] title                -> slug from title
+  users can favorite articles / users follow other users                -> link actions
 """
 
 from __future__ import annotations
@@ -52,6 +54,12 @@ SET_NULL = re.compile(
     rf"delet\w*\s+(?:an?\s+|the\s+)?{_W}\s+sets\s+{_W}\.{_W}\s+to\s+null",
     re.I,
 )
+DERIVED = re.compile(
+    rf"^(?:(?:the\s+)?{_W}(?:'s|\.)\s*)?{_W}\s+(?:is|are)\s+(?:generated|made|derived|built|"
+    rf"computed|created)\s+from\s+(?:the\s+|its\s+|their\s+)?(?:{_W}(?:'s|\.)\s*)?{_W}$",
+    re.I,
+)
+LINKS = re.compile(rf"^{_W}\s+(?:can\s+|may\s+)?{_W}\s+(?:other\s+)?{_W}$", re.I)
 UNIQUE = re.compile(rf"^{_W}\.{_W}\s+(?:is|must\s+be|should\s+be)\s+unique", re.I)
 
 
@@ -153,6 +161,55 @@ class _Rules:
             reason=f"rule: {reason}",
         )
 
+    def derived(
+        self, owner: str | None, name: str, source: str, where: str, location: Location | None
+    ) -> None:
+        """`slug is generated from title`: the server makes `name` from `source`."""
+        entities = [self.lookup(owner, location)] if owner else list(self.entities.values())
+        snake, src = Name.parse(name).snake, Name.parse(source).snake
+        hits = [e for e in entities if e.field(snake) is not None and e.field(src) is not None]
+        if not hits:
+            raise SpecError(
+                f"rule names '{name}' made from '{source}' but no entity has both fields",
+                location,
+                "write it as '<Entity>.<field> is generated from <field>'",
+            )
+        for entity in hits:
+            fld = entity.field(snake)
+            assert fld is not None
+            fld.derived_from, fld.unique, fld.read_only, fld.required = src, True, True, False
+            fld.nullable, fld.type, fld.length = False, "string", fld.length or 255
+            fld.reasons.append(f"made from {src} by the server (rule: {where})")
+
+    def links(self, who: str, verb: str, what: str, where: str) -> bool:
+        """`users can favorite articles`: confirms the link actions inferred from the paths."""
+        account = self.entities.get(self.account or "")
+        target = next(
+            (
+                e
+                for e in self.entities.values()
+                if Name.parse(e.name).plural.snake == Name.parse(what).snake
+                or Name.parse(e.name).snake == Name.parse(what).snake
+            ),
+            None,
+        )
+        if account is None or target is None:
+            return False
+        if Name.parse(account.name).plural.snake != Name.parse(who).snake:
+            return False
+        agent = verb.lower() + ("r" if verb.lower().endswith("e") else "er")
+        rel = target.relation(Name.parse(agent).plural.snake)
+        if rel is None:
+            self.warnings.add(
+                f"rule '{where}': no POST and DELETE /{target.table}/{{key}}/{verb.lower()} "
+                "operations carry it out",
+                None,
+                f"declare both operations so that {who} can {verb} {what}",
+            )
+            return True
+        rel.reasons.append(f"stated by the rule: {where}")
+        return True
+
     def apply(self, text: str, location: Location | None) -> None:
         clean = re.sub(r"[*`]", "", text).strip().rstrip(".")
         where = f"{clean} ({location})" if location else clean
@@ -188,6 +245,11 @@ class _Rules:
                 parent_w, child_w = m.group(4), m.group(5)
             parent, child = self.lookup(parent_w, location), self.lookup(child_w, location)
             self.set_policy(self.fk_relation(child, parent, where), child, "set null", where)
+            return
+        if m := DERIVED.match(clean):
+            self.derived(m.group(1), m.group(2), m.group(4), where, location)
+            return
+        if (m := LINKS.match(clean)) and self.links(m.group(1), m.group(2), m.group(3), where):
             return
         if m := UNIQUE.match(clean):
             entity = self.lookup(m.group(1), location)

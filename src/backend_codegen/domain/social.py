@@ -93,9 +93,9 @@ def _views(state: _Inference, account: str) -> dict[str, str]:
                 key.reasons.append(f"addresses a {name} in the path: unique")
         del state.entities[name]
         found[name] = account
-        for key, value in list(state.collection_entity.items()):
+        for word, value in list(state.collection_entity.items()):
             if value == name:
-                state.collection_entity[key] = account
+                state.collection_entity[word] = account
     return found
 
 

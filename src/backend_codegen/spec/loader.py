@@ -56,15 +56,18 @@ def load_spec(inputs: list[Path], warnings: Warnings | None = None) -> ApiSpec:
             )
         return _load_directory(first, warnings)
     if first.suffix.lower() in OPENAPI_SUFFIXES:
-        if len(inputs) > 1:
+        if len(inputs) > 1 and inputs[1].suffix.lower() not in (".md", ".markdown"):
             raise SpecError(
-                "an OpenAPI document is read on its own",
+                "an OpenAPI document goes with at most a requirements document (Markdown)",
                 Location(str(inputs[1])),
-                "pass only the OpenAPI file; --stack/--db/--orm set the stack",
+                "pass the OpenAPI file, optionally followed by requirements.md",
             )
         from backend_codegen.spec.openapi import read_openapi
 
-        return read_openapi(first, warnings)
+        spec = read_openapi(first, warnings)
+        if len(inputs) > 1:
+            _add_requirements(spec, inputs[1], warnings)
+        return spec
     from backend_codegen.spec.markdown import read_markdown
 
     requirements = inputs[1] if len(inputs) > 1 else None
@@ -78,7 +81,7 @@ def _load_directory(directory: Path, warnings: Warnings) -> ApiSpec:
         if p.suffix.lower() in OPENAPI_SUFFIXES and _looks_like_openapi(p)
     )
     markdown = sorted(p for p in directory.iterdir() if p.suffix.lower() == ".md")
-    if specs and not markdown:
+    if specs:
         if len(specs) > 1:
             raise SpecError(
                 f"{directory} holds several OpenAPI documents: {', '.join(p.name for p in specs)}",
@@ -87,7 +90,17 @@ def _load_directory(directory: Path, warnings: Warnings) -> ApiSpec:
             )
         from backend_codegen.spec.openapi import read_openapi
 
-        return read_openapi(specs[0], warnings)
+        spec = read_openapi(specs[0], warnings)
+        if len(markdown) > 1:
+            raise SpecError(
+                f"{directory} holds an OpenAPI document and several Markdown files: "
+                f"{', '.join(p.name for p in markdown)}",
+                Location(str(directory)),
+                "keep one requirements document next to the OpenAPI file",
+            )
+        if markdown:
+            _add_requirements(spec, markdown[0], warnings)
+        return spec
     if not markdown:
         raise SpecError(
             f"{directory} holds no API documents",
@@ -98,3 +111,18 @@ def _load_directory(directory: Path, warnings: Warnings) -> ApiSpec:
 
     api_list, requirements = find_markdown_inputs(directory)
     return read_markdown(api_list, requirements, warnings)
+
+
+def _add_requirements(spec: ApiSpec, path: Path, warnings: Warnings) -> None:
+    """The rules, requirements, features and stack choices of a requirements document,
+    added to an OpenAPI contract (which alone says what the operations are)."""
+    from backend_codegen.spec.markdown import read_requirements
+
+    extra = read_requirements(path, warnings)
+    spec.rules += extra.rules
+    spec.requirements += extra.requirements
+    spec.features += [f for f in extra.features if f not in spec.features]
+    for key, location in extra.stack.locations.items():
+        setattr(spec.stack, key, getattr(extra.stack, key))
+        spec.stack.locations[key] = location
+    spec.sources.append(str(path))

@@ -1881,6 +1881,16 @@ def read_markdown(
     return spec
 
 
+def read_requirements(path: Path, warnings: Warnings | None = None) -> ApiSpec:
+    """Read a requirements document alone: its rules, requirements, features and stack
+    (to go with an OpenAPI contract, which holds the operations)."""
+    reader = _Reader(warnings if warnings is not None else Warnings())
+    reader.read(path, "requirements")
+    spec = reader.finish()
+    spec.sources = [str(path)]
+    return spec
+
+
 _API_NAME_RE = re.compile(r"api|endpoint|route", re.I)
 _REQ_NAME_RE = re.compile(r"requirement|prd|spec|stack", re.I)
 _PASS_BOTH = "pass both files explicitly: the API list first, then the requirements document"

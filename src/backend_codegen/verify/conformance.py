@@ -12,6 +12,8 @@ import time
 import tomllib
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,14 +105,54 @@ def conformance(
     """Serve the project and test it with `schemathesis run --checks all`."""
     project = project.resolve()
     contract = contract_of(project)
+    with serve(project, database_url, log) as (origin, python, env, server_log):
+        headers: list[str] = []
+        if contract.auth:
+            token = subprocess.run(
+                [str(python), "-m", "tests.issue_token"],
+                cwd=project, env=env, capture_output=True, text=True,
+            )  # fmt: skip
+            if token.returncode != 0:
+                raise RuntimeError("could not issue a test token:\n" + token.stderr)
+            headers = ["-H", token.stdout.strip()]
+        location = contract.location
+        if contract.served:
+            location = origin + location
+        command = [
+            str(python), "-m", "schemathesis.cli", "run", location,
+            "--url", origin + contract.base_path, "--checks", "all",
+            "--max-examples", str(max_examples), "--no-color", *headers,
+            *(["--seed", str(seed)] if seed is not None else []),
+            # PostgreSQL text cannot hold NUL characters at all: such values are
+            # refused with 422 there, so schemathesis is told not to send them.
+            *(["--generation-allow-x00", "false"] if _is_postgres(database_url) else []),
+        ]  # fmt: skip
+        if log is not None:
+            log.append(" ".join(command[:8]) + " ...")
+        done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+        served_log = server_log.read_text()
+    output = done.stdout + done.stderr
+    tail = "\n".join(output.strip().splitlines()[-3:])
+    match = _FAILURES.search(tail)
+    failures = int(match.group(1)) if match else (0 if done.returncode == 0 else 1)
+    return ConformanceResult(done.returncode == 0, failures, output, command, served_log)
+
+
+@contextmanager
+def serve(
+    project: Path, database_url: str | None = None, log: list[str] | None = None
+) -> Iterator[tuple[str, Path, dict[str, str], Path]]:
+    """Run the generated server on a free port with a fresh database (SQLite unless
+    `database_url`); yields (origin, python, environment, server log)."""
+    project = project.resolve()
     python = environment_for(project, log)
     port = free_port()
     origin = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryDirectory(prefix="bcg-conformance-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bcg-serve-") as tmp:
         env = {
             **os.environ,
             "PYTHONPATH": str(project),
-            "DATABASE_URL": database_url or f"sqlite+aiosqlite:///{tmp}/conformance.db",
+            "DATABASE_URL": database_url or f"sqlite+aiosqlite:///{tmp}/served.db",
             "AUTO_MIGRATE": "true",
             "ENVIRONMENT": "test",
         }
@@ -126,42 +168,10 @@ def conformance(
                     raise RuntimeError(
                         "the generated server did not start:\n" + server_log.read_text()[-4000:]
                     )
-                headers: list[str] = []
-                if contract.auth:
-                    token = subprocess.run(
-                        [str(python), "-m", "tests.issue_token"],
-                        cwd=project, env=env, capture_output=True, text=True,
-                    )  # fmt: skip
-                    if token.returncode != 0:
-                        raise RuntimeError("could not issue a test token:\n" + token.stderr)
-                    headers = ["-H", token.stdout.strip()]
-                location = contract.location
-                if contract.served:
-                    location = origin + location
-                command = [
-                    str(python), "-m", "schemathesis.cli", "run", location,
-                    "--url", origin + contract.base_path, "--checks", "all",
-                    "--max-examples", str(max_examples), "--no-color", *headers,
-                    *(["--seed", str(seed)] if seed is not None else []),
-                    # PostgreSQL text cannot hold NUL characters at all: such values are
-                    # refused with 422 there, so schemathesis is told not to send them.
-                    *(["--generation-allow-x00", "false"] if _is_postgres(database_url) else []),
-                ]  # fmt: skip
-                if log is not None:
-                    log.append(" ".join(command[:8]) + " ...")
-                done = subprocess.run(
-                    command, cwd=project, env=env, capture_output=True, text=True,
-                )  # fmt: skip
+                yield origin, python, env, server_log
             finally:
                 server.terminate()
                 try:
                     server.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     server.kill()
-        output = done.stdout + done.stderr
-        tail = "\n".join(output.strip().splitlines()[-3:])
-        match = _FAILURES.search(tail)
-        failures = int(match.group(1)) if match else (0 if done.returncode == 0 else 1)
-        return ConformanceResult(
-            done.returncode == 0, failures, output, command, server_log.read_text()
-        )

@@ -381,11 +381,17 @@ def _wrap(route: RouteView, cls: str, bucket: list[dict[str, Any]], body: str | 
     if b.action in ("list", "sub_list"):
         if b.list_shape == "values":
             field = Name.parse(b.values_field or "name").pascal
-            env = _envelope(bucket, "list", b.response_key or "items", "str", None, f"{cls}{field}List")
+            env = _envelope(
+                bucket, "list", b.response_key or "items", "str", None, f"{cls}{field}List"
+            )
             route.out_cls, route.out_key = env["cls"], env["key"]
         elif b.list_shape == "envelope" and b.response_key:
             env = _envelope(bucket, "list", b.response_key, route.read_cls, b.count_key)
-            route.out_cls, route.out_key, route.count_attr = env["cls"], env["key"], env["count_attr"]
+            route.out_cls, route.out_key, route.count_attr = (
+                env["cls"],
+                env["key"],
+                env["count_attr"],
+            )
         elif b.list_shape == "array":
             route.out_cls = f"list[{route.read_cls}]"
         else:
@@ -469,7 +475,9 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     ]
     account = views.get(model.auth.account or "")
     auth_envelopes: list[dict[str, Any]] = []
-    token_member = next((r.binding.token_member for r in auth_routes if r.binding.token_member), None)
+    token_member = next(
+        (r.binding.token_member for r in auth_routes if r.binding.token_member), None
+    )
     for route in auth_routes:
         if account is not None:
             _wrap(route, account.cls, auth_envelopes, _body_class(route.binding, account.cls))

@@ -676,9 +676,8 @@ def _social(model: DomainModel, entity: Entity, view: EntityView, readable: list
                 "cls": Name.parse(target.name).pascal,
                 "module": module_of(target.name),
                 "read_cls": read_cls,
-                "presents": bool(target.computed) or any(
-                    r.kind == "many_to_one" and r.embed for r in target.relations
-                ),
+                "presents": bool(target.computed)
+                or any(r.kind == "many_to_one" and r.embed for r in target.relations),
                 "field": SchemaFieldView(
                     py_name(rel.name), f"{read_cls} | None", "None", alias.lstrip(", ")
                 ),
