@@ -113,21 +113,29 @@ def _embeds(state: _Inference, account: str, views: dict[str, str]) -> None:
                 continue
             view = schema.name if schema.name in views else None
             fk = f"{fld.name}_id"
-            written = prop is not None and prop.in_create and not schema.read_only
+            creates = [
+                i
+                for i in state.ops
+                if i.entity == entity.name and i.action in ("create", "sub_create")
+            ]
+            # The caller is known on create only where every create requires a token.
+            known = bool(creates) and all(i.op.requires_auth for i in creates)
             entity.fields.remove(fld)
             entity.fields.append(
                 Field(
                     name=fk,
                     api_name=fk,
                     type="uuid" if acc.id_type == "uuid" else "integer",
-                    nullable=False,
+                    nullable=not known,
                     read_only=True,
                     index=True,
                     foreign_key=account,
-                    from_current_user=not written,
+                    from_current_user=known,
                     reasons=[
                         f"'{fld.api_name}' is a {schema.name}: a reference to {account}",
-                        "filled from the authenticated user on create",
+                        "filled from the authenticated user on create"
+                        if known
+                        else "empty: not every create requires a token, so no user is known",
                         f"foreign key to {acc.table}.id, indexed",
                     ],
                 )
@@ -140,12 +148,13 @@ def _embeds(state: _Inference, account: str, views: dict[str, str]) -> None:
                     target=account,
                     api_name=fld.api_name,
                     fk_field=fk,
-                    nullable=False,
-                    on_delete="cascade",
+                    nullable=not known,
+                    on_delete="cascade" if known else "set null",
                     embed=view or account,
                     reasons=[
                         f"'{fld.api_name}' holds a {schema.name}: the {account} embedded in "
-                        "responses; deleting the account deletes its rows"
+                        "responses; deleting the account "
+                        + ("deletes its rows" if known else "empties the reference")
                     ],
                 )
             )

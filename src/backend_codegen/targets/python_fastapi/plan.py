@@ -492,6 +492,11 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         "auth": model.auth,
         "auth_routes": auth_routes,
         "auth_envelopes": auth_envelopes,
+        "keyed_parents": any(
+            r.parent_attr != "id" and r.binding.action not in ("sub_list", "sub_create")
+            for v in views.values()
+            for r in v.routes
+        ),
         "social": {
             "named": any(m["key_attr"] for v in views.values() for m in v.m2m),
             "slugs": any(v.slugs for v in views.values()),
