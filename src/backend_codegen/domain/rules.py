@@ -18,6 +18,7 @@ import re
 
 from backend_codegen.domain.model import Entity, Field, OnDelete, Relation
 from backend_codegen.domain.relations import add_many_to_many
+from backend_codegen.domain.social import agent
 from backend_codegen.errors import Location, SpecError, Warnings
 from backend_codegen.naming import Name
 from backend_codegen.spec.model import ApiSpec
@@ -197,8 +198,7 @@ class _Rules:
             return False
         if Name.parse(account.name).plural.snake != Name.parse(who).snake:
             return False
-        agent = verb.lower() + ("r" if verb.lower().endswith("e") else "er")
-        rel = target.relation(Name.parse(agent).plural.snake)
+        rel = target.relation(Name.parse(agent(verb.lower())).plural.snake)
         if rel is None:
             self.warnings.add(
                 f"rule '{where}': no POST and DELETE /{target.table}/{{key}}/{verb.lower()} "

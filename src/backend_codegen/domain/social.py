@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from backend_codegen.domain.model import Computed, Entity, Field, Relation, View
+from backend_codegen.domain.model import Computed, Field, Relation, View
 from backend_codegen.domain.relations import add_many_to_many
 from backend_codegen.domain.reserved import sql_safe
 from backend_codegen.naming import Name, singular
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 SLUG_SOURCES = ("title", "name", "headline", "subject")
 
 
-def _agent(verb: str) -> str:
+def agent(verb: str) -> str:
     """follow -> follower, favorite -> favoriter."""
     return verb + ("r" if verb.endswith("e") else "er")
 
@@ -211,7 +211,7 @@ def _memberships(state: _Inference, account: str) -> None:
             ),
             None,
         )
-        rel_name = Name.parse(_agent(verb)).plural.snake  # followers, favoriters
+        rel_name = Name.parse(agent(verb)).plural.snake  # followers, favoriters
         if entity.relation(rel_name) is None:
             self_ref = entity.name == account
             src = Name.parse(entity.name)
@@ -226,7 +226,7 @@ def _memberships(state: _Inference, account: str) -> None:
                     join_table=join,
                     join_source_column=f"{src.snake}_id",
                     join_target_column=(
-                        f"{Name.parse(_agent(verb)).snake}_id"
+                        f"{Name.parse(agent(verb)).snake}_id"
                         if self_ref
                         else f"{Name.parse(account).snake}_id"
                     ),
@@ -358,7 +358,3 @@ def _slugs(state: _Inference) -> None:
         slug.unique, slug.nullable, slug.type = True, False, "string"
         slug.length = slug.length or 255
         slug.reasons.append(f"made from {source.name} by the server (lower case, dashes, unique)")
-
-
-def entity_links(entity: Entity) -> list[Relation]:
-    return [r for r in entity.relations if r.kind == "many_to_many" and r.hidden]

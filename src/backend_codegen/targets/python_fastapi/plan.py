@@ -267,29 +267,7 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
     if b.parent_param:
         test_url = test_url.replace("{" + names[b.parent_param] + "}", "{parent}")
     test_url = re.sub(r"\{(?!id\}|parent\})[^}]+\}", "x", test_url)
-    link = feed = None
-    if entity is not None and b.relation:
-        rel = entity.relation(b.relation)
-        assert rel is not None and rel.join_table
-        link = {
-            "table": rel.join_table,
-            "source_col": rel.join_source_column,
-            "target_col": rel.join_target_column,
-        }
-    if entity is not None and b.feed_fk and b.feed_relation and model.auth.account:
-        acc = model.entity(model.auth.account)
-        rel = acc.relation(b.feed_relation)
-        assert rel is not None and rel.join_table
-        feed = {
-            "table": rel.join_table,
-            "source_col": rel.join_source_column,
-            "target_col": rel.join_target_column,
-            "module": module_of(acc.name),
-            "fk_attr": py_name(b.feed_fk),
-        }
     return RouteView(
-        link=link,
-        feed=feed,
         binding=b,
         function=b.function,
         method=b.method,
@@ -433,6 +411,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
                         )
                     ).name
                 ].needs_ref = True
+    account_view = views.get(model.auth.account or "")
     for view in views.values():
         bound = [
             b
@@ -446,6 +425,11 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         for route in view.routes:
             _wrap(route, view.cls, view.envelopes, _body_class(route.binding, view.cls))
             b = route.binding
+            if b.relation:
+                route.link = next(x for x in view.links if x["attr"] == py_name(b.relation))
+            if b.feed_fk and b.feed_relation and account_view is not None:
+                link = next(x for x in account_view.links if x["attr"] == py_name(b.feed_relation))
+                route.feed = {**link, "module": account_view.module, "fk_attr": py_name(b.feed_fk)}
             shown = view.entity.view(b.view)
             route.key_api = (view.entity.field(b.id_field) or view.entity.fields[0]).api_name
             route.link_checks = [
@@ -473,7 +457,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         for b in model.bindings
         if b.action == "custom"
     ]
-    account = views.get(model.auth.account or "")
+    account = account_view
     auth_envelopes: list[dict[str, Any]] = []
     token_member = next(
         (r.binding.token_member for r in auth_routes if r.binding.token_member), None
