@@ -940,8 +940,8 @@ class _Inference:
                 ),
                 reasons=list(item.reasons),
             )
-            if op.requires_auth:
-                b.reasons.append("requires a bearer token (declared in the documents)")
+            if op.requires_auth:  # first: the last reason stays the one that bound the action
+                b.reasons.insert(0, "requires a bearer token (declared in the documents)")
             if self.spec.source_format == "openapi":
                 for param in op.parameters:
                     if param.location_in == "path" and param.schema.type in ("string", "integer"):
@@ -1037,7 +1037,7 @@ class _Inference:
                 )
                 for what, key in (("request body", b.body_key), ("response", b.response_key)):
                     if key:
-                        b.reasons.append(f"the {what} wraps it in '{key}'")
+                        b.reasons.insert(0, f"the {what} wraps it in '{key}'")
             if b.action == "custom":
                 b.reasons.append(
                     "neither the spec nor the requirements say what it does: "

@@ -282,8 +282,8 @@ def _feeds(state: _Inference, account: str) -> None:
         item.action = "list"
         item.feed = (owner.name, links[0].name)
         item.reasons.append(
-            f"'feed': the {entity.name} rows whose {owner.name} is an {account} the current "
-            f"user is among the {links[0].name} of"
+            f"'feed': the {entity.name} rows whose {owner.name} has the current user among "
+            f"its {links[0].name}"
         )
 
 

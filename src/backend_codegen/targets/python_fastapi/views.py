@@ -540,7 +540,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
                 {
                     "attr": attr,
                     "api": rel.api_name,
-                    "api_attr": py_name(rel.api_name),
+                    "api_attr": py_name(Name.parse(rel.api_name).snake),
                     "cls": t_cls,
                     "module": t_mod,
                     "table": rel.join_table,
