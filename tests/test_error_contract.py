@@ -90,6 +90,7 @@ def test_status_for_keeps_declared_and_maps_undeclared() -> None:
     assert status_for(["200", "4XX"], 409) == 409
     assert status_for(["200", "400", "404"], 422) == 400  # validation answered as 400
     assert status_for(["200", "401", "422"], 404) == 422  # RealWorld declares no 404
+    assert status_for(["200", "401", "422"], 405) == 405  # an undeclared method stays 405
     assert status_for(["200"], 404) == 404  # no client error declared at all: unchanged
 
 

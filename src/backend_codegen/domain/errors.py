@@ -195,8 +195,9 @@ FALLBACK_STATUSES = (400, 422, 409, 404, 403, 401)
 
 
 def status_for(declared: list[str], status: int) -> int:
-    """The status an operation answers for a failure of `status`, given what it declares."""
-    if not 400 <= status < 500 or not declared:
+    """The status an operation answers for a failure of `status`, given what it declares.
+    405 is never mapped: a method the path does not serve is not one of its operations."""
+    if not 400 <= status < 500 or status == 405 or not declared:
         return status
     if {str(status), "4XX", "default"} & set(declared):
         return status

@@ -445,6 +445,11 @@ class _Inference:
         reasons = [f"from {prop.sources[0]}"]
         if "password" in snake and not schema.read_only:
             entity.password_field = "password_hash"
+            if self.spec.source_format == "openapi":  # exactly what the contract accepts
+                entity.password_min_length = schema.min_length
+                entity.password_max_length = schema.max_length
+            elif schema.min_length is not None:
+                entity.password_min_length = schema.min_length
             if entity.field("password_hash") is None:
                 entity.fields.append(
                     Field(

@@ -182,6 +182,9 @@ class Entity:
     is_account: bool = False  # the user/account entity used for auth
     login_field: str | None = None  # e.g. "email" / "username"
     password_field: str | None = None  # the stored hash column, e.g. "password_hash"
+    # bounds of the password a client sends: the contract's own, else 8..128
+    password_min_length: int | None = 8
+    password_max_length: int | None = 128
     id_type: Literal["integer", "uuid"] = "integer"
     owned_by: str | None = None  # parent entity when rows are only written through it
     computed: list[Computed] = field(default_factory=list)

@@ -138,14 +138,16 @@ def _paging(b: Binding) -> list[dict[str, str]] | None:
             continue
         name = py_name(Name.parse(p.name).snake)
         args = [f"alias={p.name!r}"] if name != p.name else []
-        low, high = INT_RANGES["integer" if p.format == "int32" else "bigint"]
+        # int32 / int64 bound the value; a bare `integer` is any integer (paginate clamps it)
+        column = {"int32": "integer", "int64": "bigint"}.get(p.format or "")
+        low, high = INT_RANGES[column] if column else (None, None)
         if p.minimum is not None:
             args.append(f"{'gt' if p.exclusive_minimum else 'ge'}={int(p.minimum)}")
-        else:
+        elif low is not None:
             args.append(f"ge={low}")
         if p.maximum is not None:
             args.append(f"{'lt' if p.exclusive_maximum else 'le'}={int(p.maximum)}")
-        else:
+        elif high is not None:
             args.append(f"le={high}")
         annotation = "int" if p.required else "int | None"
         default = "" if p.required else f" = {p.default if p.default is not None else 'None'}"

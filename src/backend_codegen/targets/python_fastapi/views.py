@@ -171,6 +171,7 @@ class EntityView:
     login_attr: str | None = None
     login_api: str | None = None
     has_password: bool = False
+    password_args: str = ""  # Field(...) bounds of the password a client sends
     test_fields: list[TestField] = field(default_factory=list)
     factory_fields: list[TestField] = field(default_factory=list)
     factory_parents: list[dict[str, str]] = field(default_factory=list)
@@ -590,7 +591,8 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         create_fields=create_fields,
         update_fields=update_fields,
         read_fields=read_fields,
-        non_nullable_update=[attr_of(f) for f in writable if not f.nullable or not f.null_allowed],
+        non_nullable_update=[attr_of(f) for f in writable if not f.nullable or not f.null_allowed]
+        + (["password"] if entity.password_field else []),
         non_nullable_create=[
             attr_of(f)
             for f in writable
@@ -604,6 +606,14 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         login_attr=attr_of(login) if login else None,
         login_api=login.api_name if login else None,
         has_password=entity.password_field is not None,
+        password_args=", ".join(
+            f"{key}={value}"
+            for key, value in (
+                ("min_length", entity.password_min_length),
+                ("max_length", entity.password_max_length),
+            )
+            if value is not None
+        ),
         imports_models=sorted(imports),
     )
     view.links = links

@@ -22,7 +22,7 @@ async def test_register(client: AsyncClient, session: AsyncSession) -> None:
 
 
 async def test_register_rejects_short_password(client: AsyncClient, session: AsyncSession) -> None:
-    payload = await user_payload(session, password="short")
+    payload = await user_payload(session, password="x" * 7)
     response = await client.post("/api/auth/register", json=payload)
     assert response.status_code == 422
 

@@ -18,7 +18,7 @@ class UserCreate(BodySchema):
 
 
 class UserUpdate(UpdateSchema):
-    non_nullable: ClassVar[frozenset[str]] = frozenset(["username", "email"])
+    non_nullable: ClassVar[frozenset[str]] = frozenset(["username", "email", "password"])
 
     username: (
         Annotated[StrictStr, Field(max_length=50, pattern="^[a-z0-9_]+$")] | SkipJsonSchema[None]
@@ -26,7 +26,7 @@ class UserUpdate(UpdateSchema):
     email: EmailText | SkipJsonSchema[None] = None
     display_name: StrictStr | None = Field(None, max_length=100)
     bio: StrictStr | None = None
-    password: str | None = Field(None, min_length=8, max_length=128)
+    password: Annotated[str, Field(min_length=8, max_length=128)] | SkipJsonSchema[None] = None
 
 
 class UserRead(ReadSchema):

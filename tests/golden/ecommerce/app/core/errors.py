@@ -63,9 +63,10 @@ FALLBACK_STATUSES = (400, 422, 409, 404, 403, 401)
 
 
 def status_for(request: Request, status: int) -> int:
-    """`status`, or the closest one the matched operation declares."""
+    """`status`, or the closest one the matched operation declares (never for 405: a method
+    the path does not serve is not one of its operations)."""
     declared = DECLARED_STATUSES.get(getattr(request.scope.get("route"), "name", ""))
-    if not 400 <= status < 500 or not declared:
+    if not 400 <= status < 500 or status == 405 or not declared:
         return status
     if {str(status), "4XX", "default"} & set(declared):
         return status

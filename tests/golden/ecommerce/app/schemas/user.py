@@ -17,12 +17,12 @@ class UserCreate(BodySchema):
 
 
 class UserUpdate(UpdateSchema):
-    non_nullable: ClassVar[frozenset[str]] = frozenset(["email", "full_name"])
+    non_nullable: ClassVar[frozenset[str]] = frozenset(["email", "full_name", "password"])
 
     email: EmailText | SkipJsonSchema[None] = None
     full_name: Annotated[StrictStr, Field(max_length=100)] | SkipJsonSchema[None] = None
     phone: StrictStr | None = Field(None, max_length=20)
-    password: str | None = Field(None, min_length=8, max_length=128)
+    password: Annotated[str, Field(min_length=8, max_length=128)] | SkipJsonSchema[None] = None
 
 
 class UserRead(ReadSchema):

@@ -12,15 +12,15 @@ from app.schemas.common import BodySchema, EmailText, ReadSchema, UpdateSchema, 
 class LibrarianCreate(BodySchema):
     email: EmailText
     full_name: StrictStr = Field(max_length=120)
-    password: str = Field(min_length=8, max_length=128)
+    password: str = Field(min_length=8)
 
 
 class LibrarianUpdate(UpdateSchema):
-    non_nullable: ClassVar[frozenset[str]] = frozenset(["email", "full_name"])
+    non_nullable: ClassVar[frozenset[str]] = frozenset(["email", "full_name", "password"])
 
     email: EmailText | SkipJsonSchema[None] = None
     full_name: Annotated[StrictStr, Field(max_length=120)] | SkipJsonSchema[None] = None
-    password: str | None = Field(None, min_length=8, max_length=128)
+    password: Annotated[str, Field(min_length=8)] | SkipJsonSchema[None] = None
 
 
 class LibrarianRead(ReadSchema):

@@ -14,6 +14,7 @@ from app.core.errors import BadReference, Conflict, NotFound
 from app.models.base import Base
 
 M = TypeVar("M", bound=Base)
+MAX_OFFSET = 2**63 - 1
 
 
 def utcnow() -> dt.datetime:
@@ -78,6 +79,7 @@ async def paginate(
     """Rows of one page plus the total count, in two queries whatever the page size."""
     total = (await session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
     start = offset if offset is not None else (page - 1) * limit
+    start = min(start, MAX_OFFSET)  # any integer is a valid page; databases stop at 2**63 - 1
     rows = (await session.execute(stmt.offset(start).limit(limit))).scalars().all()
     return rows, total
 

@@ -20,7 +20,7 @@ class UserCreate(BodySchema):
 
 
 class UserUpdate(UpdateSchema):
-    non_nullable: ClassVar[frozenset[str]] = frozenset(["email", "display_name"])
+    non_nullable: ClassVar[frozenset[str]] = frozenset(["email", "display_name", "password"])
 
     email: EmailText | SkipJsonSchema[None] = None
     display_name: (
@@ -30,7 +30,7 @@ class UserUpdate(UpdateSchema):
     is_active: StrictBool | None = None
     bio: StrictStr | None = None
     avatar_url: UrlStr | None = None
-    password: str | None = Field(None, min_length=8, max_length=128)
+    password: Annotated[str, Field(min_length=8, max_length=128)] | SkipJsonSchema[None] = None
 
 
 class UserRead(ReadSchema):

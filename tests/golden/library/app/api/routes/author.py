@@ -21,7 +21,7 @@ router = APIRouter(prefix="/api/authors", tags=["authors"])
 )
 async def list_authors(
     session: SessionDep,
-    page: Annotated[int | None, Query(ge=1, le=9223372036854775807)] = 1,
+    page: Annotated[int | None, Query(ge=1)] = 1,
     limit: Annotated[int | None, Query(ge=1, le=100)] = 20,
     q: Annotated[str | None, Query()] = None,
 ) -> Page[AuthorRead]:

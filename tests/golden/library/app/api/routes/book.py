@@ -28,7 +28,7 @@ router = APIRouter(prefix="/api/books", tags=["books"])
 )
 async def list_books(
     session: SessionDep,
-    page: Annotated[int | None, Query(ge=1, le=9223372036854775807)] = 1,
+    page: Annotated[int | None, Query(ge=1)] = 1,
     limit: Annotated[int | None, Query(ge=1, le=100)] = 20,
     genre_id: Annotated[int | None, Query()] = None,
     author_id: Annotated[int | None, Query()] = None,

@@ -23,7 +23,7 @@ router = APIRouter(prefix="/api/books", tags=["copies"])
 async def list_book_copies(
     session: SessionDep,
     book_id: int,
-    page: Annotated[int | None, Query(ge=1, le=9223372036854775807)] = 1,
+    page: Annotated[int | None, Query(ge=1)] = 1,
     limit: Annotated[int | None, Query(ge=1, le=100)] = 20,
     condition: Annotated[Literal["new", "good", "worn", "damaged"] | None, Query()] = None,
 ) -> Page[CopyRead]:
