@@ -1374,7 +1374,11 @@ class _Inference:
                 "me": "read_current_user",
                 "me_update": "update_current_user",
                 "set_field": f"{Name.parse(item.shape.action or 'set').snake}_{ent.snake}",
+                "link": f"{Name.parse(item.shape.action or 'link').snake}_{ent.snake}",
+                "unlink": f"un{Name.parse(item.shape.action or 'link').snake}_{ent.snake}",
             }.get(b.action, f"{b.action}_{ent.snake}")
+            if b.action == "list" and b.feed_fk:
+                base = f"list_{ent.plural.snake}_feed"
             if b.action == "set_field" and b.set_from_body and b.set_field:
                 base = f"update_{ent.snake}_{b.set_field}"
             if b.action in ("sub_list", "sub_create") and b.parent:
