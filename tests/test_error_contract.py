@@ -83,15 +83,20 @@ def test_required_unknown_members_get_fixed_values() -> None:
     }
 
 
-def test_status_for_keeps_declared_and_maps_undeclared() -> None:
+def test_status_for_maps_invalid_input_only() -> None:
     assert status_for([], 404) == 404  # nothing declared: no mapping
     assert status_for(["200", "404"], 404) == 404
     assert status_for(["200", "default"], 409) == 409
     assert status_for(["200", "4XX"], 409) == 409
     assert status_for(["200", "400", "404"], 422) == 400  # validation answered as 400
-    assert status_for(["200", "401", "422"], 404) == 422  # RealWorld declares no 404
+    assert status_for(["200", "422"], 400) == 422  # a malformed body answered as 422
+    assert status_for(["200", "400"], 415) == 400  # a media type it cannot read
+    # a missing row or a conflict is never reported as something else (RealWorld)
+    assert status_for(["200", "401", "422"], 404) == 404
+    assert status_for(["200", "401", "422"], 409) == 409
+    assert status_for(["200", "401", "422"], 403) == 403
     assert status_for(["200", "401", "422"], 405) == 405  # an undeclared method stays 405
-    assert status_for(["200"], 404) == 404  # no client error declared at all: unchanged
+    assert status_for(["200"], 422) == 422  # no client error declared at all: unchanged
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not next to this checkout")

@@ -189,19 +189,18 @@ def error_contract(spec: ApiSpec) -> ErrorContract:
     return contract
 
 
-# When an operation does not declare the status a failure would have, the first of these it
-# does declare is used instead (a client must only ever see statuses the contract lists).
-FALLBACK_STATUSES = (400, 422, 409, 404, 403, 401)
+# Invalid input is answered with whichever of 400 / 422 an operation declares. Other failures
+# keep their own status whether declared or not: a missing row answered as 422, or a conflict
+# as 400, would tell the client something false. An error status the contract does not
+# declare is a gap in the contract (`verify --conformance` lists each one).
+INVALID_INPUT = (400, 422, 406, 413, 415)
 
 
 def status_for(declared: list[str], status: int) -> int:
     """The status an operation answers for a failure of `status`, given what it declares.
-    405 is never mapped: a method the path does not serve is not one of its operations."""
-    if not 400 <= status < 500 or status == 405 or not declared:
+    Mirrored by the generated app.core.errors.status_for."""
+    if status not in INVALID_INPUT or not declared:
         return status
     if {str(status), "4XX", "default"} & set(declared):
         return status
-    for candidate in FALLBACK_STATUSES:
-        if str(candidate) in declared:
-            return candidate
-    return status
+    return next((s for s in (400, 422) if str(s) in declared), status)

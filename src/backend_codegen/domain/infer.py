@@ -403,32 +403,67 @@ class _Inference:
         entity = self.entities[name]
         props = self.props[name]
         id_schema = next((p.schema for n, p in props.items() if n.lower() == "id"), None)
-        # A string id (any format) is a uuid: it is a string on the wire, unique, and needs
-        # no sequence; an integer key could not be sent where the contract says string.
+        # A string id is a string key: a uuid where the contract says so (or the documents
+        # are Markdown), else any text the contract allows (a new row gets a uuid's text).
         uuid_id = id_schema is not None and (
             id_schema.format == "uuid"
             or (id_schema.logical or "").lower() == "uuid"
-            or (id_schema.type == "string" and not id_schema.logical)
+            or (
+                id_schema.type == "string"
+                and not id_schema.logical
+                and self.spec.source_format != "openapi"
+            )
         )
-        entity.id_type = "uuid" if uuid_id else "integer"
+        string_id = (
+            not uuid_id
+            and id_schema is not None
+            and id_schema.type == "string"
+            and not id_schema.logical
+        )
+        int64_id = (
+            id_schema is not None and id_schema.type == "integer" and (id_schema.format == "int64")
+        )
+        entity.id_type = (
+            "uuid" if uuid_id else "string" if string_id else "bigint" if int64_id else "integer"
+        )
         id_prop = next((p for n, p in props.items() if n.lower() == "id"), None)
-        client_id = id_prop is not None and id_prop.in_create and not id_prop.schema.read_only
+        in_body = id_prop is not None and id_prop.in_create and not id_prop.schema.read_only
+        # A text id the client may leave out is the server's to assign (as the reference
+        # implementations of such contracts do): it is accepted in bodies, and not used.
+        ignored = in_body and string_id and not (id_prop and id_prop.required_on_create)
+        client_id = in_body and not ignored
         entity.fields.append(
             Field(
                 name="id",
                 api_name="id",
-                type="uuid" if uuid_id else "integer",
+                type=entity.id_type,
+                length=entity.id_length,
                 nullable=False,
                 system=True,
                 primary_key=True,
                 read_only=not client_id,
                 required=client_id and id_prop is not None and id_prop.required_on_create,
+                # a client-chosen id may be null only where the contract says so
+                null_allowed=id_schema is None
+                or id_schema.nullable
+                or self.spec.source_format != "openapi",
                 reasons=[
-                    "system field: primary key" + (" (uuid, from the schema)" if uuid_id else "")
+                    "system field: primary key"
+                    + (" (uuid, from the schema)" if uuid_id else "")
+                    + (" (64-bit: the schema says int64)" if int64_id else "")
+                    + (" (text: the schema says string)" if string_id else "")
                 ]
+                + (["accepted in create bodies: the client may choose the id"] if client_id else [])
                 + (
-                    ["accepted in create bodies: the client may choose the id"] if client_id else []
+                    [
+                        "accepted in create bodies as the contract lists it, but assigned by "
+                        "the server: the client may leave it out and a text key in a URL must "
+                        "be one the server made"
+                    ]
+                    if ignored
+                    else []
                 ),
+                ignored_in_body=ignored,
             )
         )
         for api_name, prop in props.items():
@@ -567,7 +602,8 @@ class _Inference:
                 Field(
                     name=fk,
                     api_name=fk,
-                    type="integer",
+                    type=parent.id_type,
+                    length=parent.id_length,
                     nullable=False,
                     read_only=True,
                     index=True,
@@ -687,9 +723,9 @@ class _Inference:
                 return
         target_entity = self.entities[target]
         fld.foreign_key = target
-        fld.type = "uuid" if target_entity.id_type == "uuid" else "integer"
+        fld.type = target_entity.id_type
         fld.index = True
-        fld.length = None
+        fld.length = target_entity.id_length
         rel_name = stem if stem and stem != name else Name.parse(target).snake
         if entity.relation(rel_name) is not None or entity.field(rel_name) is not None:
             rel_name = f"{rel_name}_ref"
@@ -804,7 +840,9 @@ class _Inference:
         rel = next((r for r in child.relations if r.fk_field == fk), None)
         if rel is not None:
             rel.nullable = False
-            rel.reasons.append(f"nested path {item.op.path}")
+            # rows addressed only through their parent go with it
+            rel.on_delete = "cascade"
+            rel.reasons.append(f"nested path {item.op.path}: deleted with its parent")
 
     # -- 4. auth -----------------------------------------------------------------------
     def detect_auth(self) -> None:
@@ -945,6 +983,9 @@ class _Inference:
                 ),
                 reasons=list(item.reasons),
             )
+            if self.spec.source_format == "openapi" and op.request_body is not None:
+                b.body_optional = not op.request_required
+                b.body_requires_members = bool(op.request_body.required)
             if op.requires_auth:  # first: the last reason stays the one that bound the action
                 b.reasons.insert(0, "requires a bearer token (declared in the documents)")
             if self.spec.source_format == "openapi":
@@ -1135,12 +1176,19 @@ class _Inference:
                         PageParam(
                             role,
                             param.name,
-                            "string" if sch.type == "string" else "integer",
+                            "string"
+                            if sch.type == "string"
+                            else "number"
+                            if sch.type == "number"
+                            else "integer",
                             sch.minimum,
                             sch.maximum,
                             sch.exclusive_minimum,
                             sch.exclusive_maximum,
-                            sch.default if isinstance(sch.default, int) else None,
+                            int(sch.default)
+                            if isinstance(sch.default, (int, float))
+                            and not isinstance(sch.default, bool)
+                            else None,
                             param.required,
                             sch.format,
                         )

@@ -31,6 +31,8 @@ LogicalType = Literal[
     "json",
     "password",
 ]
+# A plain string key holds any text the contract allows, up to this many characters.
+STRING_ID_LENGTH = 255
 OnDelete = Literal["cascade", "restrict", "set null"]
 RelationKind = Literal["many_to_one", "many_to_many", "owned"]
 Action = Literal[
@@ -93,6 +95,8 @@ class Field:
     # JSON null accepted in bodies and sent in responses (False: an absent value is omitted).
     # Only an OpenAPI contract says so (`nullable: true` / `type: [..., "null"]`).
     null_allowed: bool = True
+    # a key the contract lists in create bodies that the server assigns all the same
+    ignored_in_body: bool = False
     unique: bool = False
     index: bool = False
     default: Any = None
@@ -185,8 +189,16 @@ class Entity:
     # bounds of the password a client sends: the contract's own, else 8..128
     password_min_length: int | None = 8
     password_max_length: int | None = 128
-    id_type: Literal["integer", "uuid"] = "integer"
+    # "bigint" where the contract declares an int64 id (ids above 2**31 must be accepted)
+    # "string" where the contract declares a plain string id (any text, not only a uuid)
+    id_type: Literal["integer", "bigint", "uuid", "string"] = "integer"
     owned_by: str | None = None  # parent entity when rows are only written through it
+
+    @property
+    def id_length(self) -> int | None:
+        """The key column's length (string ids only)."""
+        return STRING_ID_LENGTH if self.id_type == "string" else None
+
     computed: list[Computed] = field(default_factory=list)
     views: list[View] = field(default_factory=list)
     description: str | None = None
@@ -228,7 +240,7 @@ class PageParam:
 
     role: Literal["page", "limit", "offset"]
     name: str  # as in the spec
-    type: Literal["integer", "string"] = "integer"
+    type: Literal["integer", "number", "string"] = "integer"
     minimum: float | None = None
     maximum: float | None = None
     exclusive_minimum: bool = False
@@ -285,6 +297,10 @@ class Binding:
     set_from_body: bool = False  # set_field: the value comes from the request body
     status_code: int = 200
     declared: list[str] = field(default_factory=list)  # response statuses the spec lists
+    # the contract lets the client leave the request body out (OpenAPI `required` is false),
+    # and whether its schema then still requires members (a gap: such a request is invalid)
+    body_optional: bool = False
+    body_requires_members: bool = False
     function: str = ""  # service/route function name
     relation: str | None = None  # link/unlink: the many-to-many relation of the entity
     view: str | None = None  # the response is this view of the entity (`Profile` of `User`)

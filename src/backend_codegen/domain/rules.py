@@ -116,7 +116,8 @@ class _Rules:
             fld = Field(
                 name=fk,
                 api_name=fk,
-                type="uuid" if parent.id_type == "uuid" else "integer",
+                type=parent.id_type,
+                length=parent.id_length,
                 nullable=not from_user,
                 read_only=from_user,
                 from_current_user=from_user,

@@ -125,7 +125,8 @@ def _embeds(state: _Inference, account: str, views: dict[str, str]) -> None:
                 Field(
                     name=fk,
                     api_name=fk,
-                    type="uuid" if acc.id_type == "uuid" else "integer",
+                    type=acc.id_type,
+                    length=acc.id_length,
                     nullable=not known,
                     read_only=True,
                     index=True,

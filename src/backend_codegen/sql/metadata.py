@@ -67,7 +67,7 @@ def _column(model: DomainModel, entity: Entity, fld: Field) -> sa.Column[Any]:
     )
     return sa.Column(
         fld.column,
-        sa_type(fld),
+        big_key() if fld.primary_key and fld.type == "bigint" else sa_type(fld),
         *args,
         primary_key=fld.primary_key,
         nullable=fld.nullable and not fld.primary_key,
@@ -108,4 +108,14 @@ def build_metadata(model: DomainModel) -> sa.MetaData:
 
 
 def sa_type_for_id(entity: Entity) -> sa.types.TypeEngine[Any]:
-    return sa.Uuid() if entity.id_type == "uuid" else sa.Integer()
+    if entity.id_type == "uuid":
+        return sa.Uuid()
+    if entity.id_type == "string":
+        return sa.String(entity.id_length)
+    return big_key() if entity.id_type == "bigint" else sa.Integer()
+
+
+def big_key() -> sa.types.TypeEngine[Any]:
+    """A 64-bit key: BIGINT on PostgreSQL and MySQL; on SQLite only INTEGER PRIMARY KEY
+    autoincrements, and SQLite's INTEGER is 64-bit already."""
+    return sa.BigInteger().with_variant(sa.Integer(), "sqlite")

@@ -46,9 +46,9 @@ def _row(model: DomainModel, entity: Entity, n: int) -> tuple[list[str], list[st
             continue
         value: Any
         if fld.primary_key:
-            if entity.id_type != "uuid":
+            if entity.id_type not in ("uuid", "string"):
                 continue
-            value = uuid.UUID(int=n + 1)
+            value = _key(entity.id_type, n + 1)
         elif fld.foreign_key:
             target = model.entity(fld.foreign_key)
             if fld.foreign_key == entity.name:  # self reference: first row is the root
@@ -57,7 +57,7 @@ def _row(model: DomainModel, entity: Entity, n: int) -> tuple[list[str], list[st
                 ref = 1
             else:
                 ref = (n % ROWS) + 1
-            value = uuid.UUID(int=ref) if target.id_type == "uuid" else ref
+            value = _key(target.id_type, ref)
         elif fld.name in ("created_at", "updated_at"):
             value = dt.datetime(2026, 1, 1 + n, 12, 0, 0)
         else:
@@ -67,6 +67,13 @@ def _row(model: DomainModel, entity: Entity, n: int) -> tuple[list[str], list[st
         columns.append(fld.column)
         values.append(literal(value))
     return columns, values
+
+
+def _key(id_type: str, n: int) -> Any:
+    """The seed key of the n-th row (1-based) for a key of this type."""
+    if id_type == "uuid":
+        return uuid.UUID(int=n)
+    return str(uuid.UUID(int=n)) if id_type == "string" else n
 
 
 def _is_uuid(model: DomainModel, name: str) -> bool:

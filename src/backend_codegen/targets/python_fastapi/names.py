@@ -5,7 +5,7 @@ from __future__ import annotations
 import keyword
 import re
 
-from backend_codegen.domain.model import Field, LogicalType
+from backend_codegen.domain.model import Entity, Field, LogicalType
 
 # Attribute names that clash with SQLAlchemy declarative or pydantic BaseModel internals.
 _RESERVED_ATTRS = {
@@ -87,3 +87,8 @@ def sa_type_expr(fld: Field) -> str:
         "uuid": "Uuid()",
         "json": "JSON()",
     }[t]
+
+
+def id_annotation(entity: Entity) -> str:
+    """The Python type of an entity's key."""
+    return {"uuid": "UUID", "string": "str"}.get(entity.id_type, "int")

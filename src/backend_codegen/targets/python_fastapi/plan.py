@@ -27,6 +27,7 @@ from backend_codegen.targets.base import (
     jinja_env,
 )
 from backend_codegen.targets.python_fastapi.names import PY_TYPES, py_name
+from backend_codegen.targets.python_fastapi.names import id_annotation as key_annotation
 from backend_codegen.targets.python_fastapi.views import (
     INT_RANGES,
     EntityView,
@@ -134,10 +135,13 @@ def _paging(b: Binding) -> list[dict[str, str]] | None:
         return None
     out = []
     for p in b.page_params:
-        if p.type != "integer":
+        if p.type not in ("integer", "number"):
             continue
         name = py_name(Name.parse(p.name).snake)
         args = [f"alias={p.name!r}"] if name != p.name else []
+        if p.type == "number":
+            # a JSON number: 2.5 and 1e3 are sent; the route reads it as a whole count
+            args.append("allow_inf_nan=False")
         # int32 / int64 bound the value; a bare `integer` is any integer (paginate clamps it)
         column = {"int32": "integer", "int64": "bigint"}.get(p.format or "")
         low, high = INT_RANGES[column] if column else (None, None)
@@ -149,7 +153,14 @@ def _paging(b: Binding) -> list[dict[str, str]] | None:
             args.append(f"{'lt' if p.exclusive_maximum else 'le'}={int(p.maximum)}")
         elif high is not None:
             args.append(f"le={high}")
-        annotation = "int" if p.required else "int | None"
+        kind = "float" if p.type == "number" else "int"
+        if p.type == "number" and p.minimum is not None:
+            args = [a for a in args if not a.startswith(("ge=", "gt="))]
+            args.append(f"{'gt' if p.exclusive_minimum else 'ge'}={p.minimum!r}")
+        if p.type == "number" and p.maximum is not None:
+            args = [a for a in args if not a.startswith(("le=", "lt="))]
+            args.append(f"{'lt' if p.exclusive_maximum else 'le'}={p.maximum!r}")
+        annotation = kind if p.required else f"{kind} | None"
         default = "" if p.required else f" = {p.default if p.default is not None else 'None'}"
         out.append(
             {
@@ -160,6 +171,7 @@ def _paging(b: Binding) -> list[dict[str, str]] | None:
                 if p.maximum is not None and p.maximum < 10**9
                 else "",
                 "declaration": f"Annotated[{annotation}, Query({', '.join(args)})]{default}",
+                "number": "1" if p.type == "number" else "",
             }
         )
     return out
@@ -226,13 +238,10 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         id_fld = entity.field(b.id_field) or entity.field("id")
         assert id_fld is not None
         id_attr = attr_of(id_fld)
-        id_annotation = (
-            PY_TYPES[id_fld.type]
-            if id_fld.name != "id"
-            else ("UUID" if entity.id_type == "uuid" else "int")
-        )
+        id_annotation = PY_TYPES[id_fld.type] if id_fld.name != "id" else key_annotation(entity)
         missing = {
             "uuid": '"00000000-0000-4000-8000-000000000000"',
+            "string": '"does-not-exist"',
             "integer": "999999999",
             "bigint": "999999999",
         }.get(entity.id_type if id_fld.name == "id" else id_fld.type, '"does-not-exist"')
@@ -245,7 +254,7 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
     if b.parent:
         parent = model.entity(b.parent)
         parent_cls, parent_mod = Name.parse(parent.name).pascal, module_of(parent.name)
-        parent_annotation = "UUID" if parent.id_type == "uuid" else "int"
+        parent_annotation = key_annotation(parent)
         parent_key = parent.field(b.parent_field)
         if parent_key is not None and parent_key.name != "id":
             parent_annotation = PY_TYPES[parent_key.type]
@@ -483,6 +492,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
             for v in views.values()
             for r in v.routes
         ),
+        "text_keys": any(e.id_type == "string" for e in model.entities),
         "social": {
             "named": any(m["key_attr"] for v in views.values() for m in v.m2m),
             "slugs": any(v.slugs for v in views.values()),
@@ -521,6 +531,13 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         "extra_policy": "ignore" if model.source_format == "openapi" else "forbid",
         "contract": (
             f"contract/{options.contract_name}" if options.contract_text is not None else None
+        ),
+        # operations whose contract makes the body optional yet requires members in it:
+        # leaving the body out is invalid input (verify and the conformance test know)
+        "optional_bodies": sorted(
+            f"{b.method.upper()} {_contract_path(model, b.path)}"
+            for b in model.bindings
+            if b.body_optional and b.body_requires_members
         ),
     }
     files: list[GeneratedFile] = []
@@ -603,3 +620,9 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
 
 
 __all__ = ["generate", "EntityView"]
+
+
+def _contract_path(model: DomainModel, path: str) -> str:
+    """An operation's path as the contract writes it (without the servers' base path)."""
+    base = model.base_path.rstrip("/")
+    return path[len(base) :] or "/" if base and path.startswith(base + "/") else path

@@ -14,7 +14,12 @@ from backend_codegen.domain.model import Binding, DomainModel, Entity, Field
 from backend_codegen.domain.paths import split_path
 from backend_codegen.domain.samples import compile_pattern, sample_value
 from backend_codegen.naming import Name
-from backend_codegen.targets.python_fastapi.names import PY_TYPES, py_name, sa_type_expr
+from backend_codegen.targets.python_fastapi.names import (
+    PY_TYPES,
+    id_annotation,
+    py_name,
+    sa_type_expr,
+)
 
 
 @dataclass
@@ -130,7 +135,11 @@ class RouteView:
     feed: dict[str, Any] | None = None  # feeds: the account's join table and the owner column
 
     def paging_var(self, role: str) -> str | None:
-        return next((p["name"] for p in self.paging or [] if p["role"] == role), None)
+        """The route's value for a paging role: a number parameter is read as a whole count."""
+        p = self.paging_param(role)
+        if p is None:
+            return None
+        return f"whole({p['name']})" if p.get("number") else p["name"]
 
     def paging_param(self, role: str) -> dict[str, str] | None:
         return next((p for p in self.paging or [] if p["role"] == role), None)
@@ -266,6 +275,10 @@ STRICT_TYPES = {
     "boolean": "StrictBool",
     "string": "StrictStr",
     "text": "StrictStr",
+    "datetime": "TextDateTime",
+    "date": "TextDate",
+    "time": "TextTime",
+    "uuid": "TextUuid",
 }
 
 
@@ -274,7 +287,11 @@ def _column(fld: Field, model: DomainModel, entity: Entity) -> ColumnView:
     args: list[str] = []
     if fld.column != attr:
         args.append(repr(fld.column))
-    args.append(sa_type_expr(fld))
+    if fld.primary_key and fld.type == "bigint":
+        # mirrors backend_codegen.sql.metadata.big_key
+        args.append('BigInteger().with_variant(Integer(), "sqlite")')
+    else:
+        args.append(sa_type_expr(fld))
     if fld.foreign_key:
         target = model.entity(fld.foreign_key)
         rel = next((r for r in entity.relations if r.fk_field == fld.name), None)
@@ -284,6 +301,8 @@ def _column(fld: Field, model: DomainModel, entity: Entity) -> ColumnView:
         args.append("primary_key=True")
         if fld.type == "uuid":
             args.append("default=uuid4")
+        elif fld.type == "string":
+            args.append("default=new_key")
     if fld.unique:
         args.append("unique=True")
     elif fld.index:
@@ -312,7 +331,8 @@ def _field_args(fld: Field, *, for_update: bool = False) -> list[str]:
     if fld.api_name != attr:
         args.append(f"alias={fld.api_name!r}")
     if fld.type in ("string", "text", "email", "url", "enum", "password"):
-        if fld.length and fld.type in ("string", "password"):
+        # (a key the server assigns is not stored as sent: any text the contract allows)
+        if fld.length and fld.type in ("string", "password") and not fld.ignored_in_body:
             args.append(f"max_length={fld.length}")
         if fld.min_length:
             args.append(f"min_length={fld.min_length}")
@@ -549,9 +569,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
                     "target_col": rel.join_target_column or "",
                     "source_table": entity.table,
                     "target_table": target.table,
-                    "id_annotation": (
-                        "str" if rel.api_key else "UUID" if target.id_type == "uuid" else "int"
-                    ),
+                    "id_annotation": ("str" if rel.api_key else id_annotation(target)),
                     "required": rel.required,
                     "objects": rel.api_objects,
                     "key_attr": py_name(rel.api_key) if rel.api_key else None,
@@ -559,9 +577,13 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
             )
     fk_checks = _fk_checks(model, entity)
     writable = [f for f in entity.fields if _writable(f)]
-    client_id = [f for f in entity.fields if f.primary_key and not f.read_only]
+    client_id = [
+        f for f in entity.fields if f.primary_key and (not f.read_only or f.ignored_in_body)
+    ]
     client_id_value = (
-        ("str(uuid4())" if entity.id_type == "uuid" else "unique_int()") if client_id else ""
+        ("str(uuid4())" if entity.id_type in ("uuid", "string") else "unique_int()")
+        if client_id and not client_id[0].ignored_in_body
+        else ""
     )
     create_fields = [_create_field(f) for f in client_id + writable]
     update_fields = [_update_field(f) for f in writable]
@@ -580,7 +602,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         table=entity.table,
         var=py_name(ident.snake),
         plural=ident.plural.snake,
-        id_annotation="UUID" if entity.id_type == "uuid" else "int",
+        id_annotation=id_annotation(entity),
         soft_delete=entity.soft_delete,
         is_account=entity.is_account,
         columns=columns,
@@ -595,7 +617,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         + (["password"] if entity.password_field else []),
         non_nullable_create=[
             attr_of(f)
-            for f in writable
+            for f in client_id + writable
             if not f.required and not f.null_allowed and not f.has_default
         ],
         client_id_value=client_id_value,
@@ -619,13 +641,18 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
     view.links = links
     _social(model, entity, view, readable)
     special = [m["api_attr"] for m in m2m] + [o["attr"] for o in owned]
+    special += [attr_of(f) for f in entity.fields if f.ignored_in_body]
     if view.has_password:
         special.append("password")
     if special:
         view.dump_exclude = "{" + ", ".join(repr(n) for n in special) + "}"
     _test_data(model, entity, view)
     view.missing_id = (
-        '"00000000-0000-4000-8000-000000000000"' if entity.id_type == "uuid" else "999999999"
+        '"00000000-0000-4000-8000-000000000000"'
+        if entity.id_type == "uuid"
+        else '"does-not-exist"'
+        if entity.id_type == "string"
+        else "999999999"
     )
     for other in model.entities:
         for rel in other.relations:

@@ -77,7 +77,7 @@ CREATE TABLE copies (
 	updated_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, 
 	deleted_at DATETIME, 
 	CONSTRAINT pk_copies PRIMARY KEY (id), 
-	CONSTRAINT fk_copies_book_id_books FOREIGN KEY(book_id) REFERENCES books (id) ON DELETE RESTRICT, 
+	CONSTRAINT fk_copies_book_id_books FOREIGN KEY(book_id) REFERENCES books (id) ON DELETE CASCADE, 
 	CONSTRAINT uq_copies_barcode UNIQUE (barcode), 
 	CONSTRAINT ck_copies_condition_ CHECK (condition_ IN ('new', 'good', 'worn', 'damaged'))
 );

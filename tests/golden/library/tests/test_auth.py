@@ -24,7 +24,7 @@ async def test_register(client: AsyncClient, session: AsyncSession) -> None:
 async def test_register_rejects_short_password(client: AsyncClient, session: AsyncSession) -> None:
     payload = await librarian_payload(session, password="x" * 7)
     response = await client.post("/api/auth/register", json=payload)
-    assert response.status_code == 409
+    assert response.status_code == 422
 
 
 async def test_login(client: AsyncClient, session: AsyncSession) -> None:

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Sequence
 from decimal import ROUND_DOWN, Decimal
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
+from uuid import UUID
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
@@ -44,8 +45,21 @@ def _json_integer(value: Any) -> Any:
     return value
 
 
+def _json_text(value: Any) -> Any:
+    """Dates, times and uuids are strings on the wire: a number is refused, not read as a
+    timestamp."""
+    if isinstance(value, (int, float, Decimal)):
+        raise ValueError("Input should be a string")
+    return value
+
+
 # An integer in a request body.
 JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+# Dates, times and uuids in a request body.
+TextDateTime = Annotated[dt.datetime, BeforeValidator(_json_text)]
+TextDate = Annotated[dt.date, BeforeValidator(_json_text)]
+TextTime = Annotated[dt.time, BeforeValidator(_json_text)]
+TextUuid = Annotated[UUID, BeforeValidator(_json_text)]
 # A decimal in a request body: a JSON number, documented as one.
 DecimalNumber = Annotated[Decimal, BeforeValidator(_json_number)]
 

@@ -19,7 +19,7 @@ class Copy(SoftDeleteMixin, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(Integer(), primary_key=True)
     book_id: Mapped[int] = mapped_column(
-        Integer(), ForeignKey("books.id", ondelete="RESTRICT"), index=True
+        Integer(), ForeignKey("books.id", ondelete="CASCADE"), index=True
     )
     barcode: Mapped[str] = mapped_column(String(32), unique=True)
     condition: Mapped[str | None] = mapped_column(

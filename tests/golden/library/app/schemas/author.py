@@ -24,7 +24,7 @@ class AuthorUpdate(UpdateSchema):
 
 
 class AuthorRead(ReadSchema):
-    omit_null: ClassVar[frozenset[str]] = frozenset(["name"])
+    omit_null: ClassVar[frozenset[str]] = frozenset(["id", "name"])
 
     id: int
     name: str

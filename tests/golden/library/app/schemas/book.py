@@ -13,6 +13,7 @@ from app.schemas.common import (
     JsonInt,
     Money,
     ReadSchema,
+    TextDate,
     UpdateSchema,
     UtcDateTime,
     rounded_to,
@@ -27,7 +28,7 @@ class BookCreate(BodySchema):
     author_id: JsonInt = Field(ge=-2147483648, le=2147483647)
     genre_id: JsonInt = Field(ge=-2147483648, le=2147483647)
     language: Literal["en", "fr", "de", "es", "ja"] | SkipJsonSchema[None] = None
-    published_on: dt.date | None = None
+    published_on: TextDate | None = None
     pages: JsonInt | None = Field(None, ge=1, le=5000)
     price: (
         Annotated[
@@ -57,7 +58,7 @@ class BookUpdate(UpdateSchema):
     )
     genre_id: Annotated[JsonInt, Field(ge=-2147483648, le=2147483647)] | SkipJsonSchema[None] = None
     language: Literal["en", "fr", "de", "es", "ja"] | SkipJsonSchema[None] = None
-    published_on: dt.date | None = None
+    published_on: TextDate | None = None
     pages: JsonInt | None = Field(None, ge=1, le=5000)
     price: (
         Annotated[
@@ -74,7 +75,7 @@ class BookUpdate(UpdateSchema):
 
 class BookRead(ReadSchema):
     omit_null: ClassVar[frozenset[str]] = frozenset(
-        ["author_id", "genre_id", "isbn", "language", "price", "title"]
+        ["author_id", "genre_id", "id", "isbn", "language", "price", "title"]
     )
 
     id: int

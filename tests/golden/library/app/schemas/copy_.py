@@ -26,7 +26,7 @@ class CopyUpdate(UpdateSchema):
 
 
 class CopyRead(ReadSchema):
-    omit_null: ClassVar[frozenset[str]] = frozenset(["barcode", "book_id", "condition"])
+    omit_null: ClassVar[frozenset[str]] = frozenset(["barcode", "book_id", "condition", "id"])
 
     id: int
     book_id: int

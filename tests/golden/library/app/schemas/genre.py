@@ -20,7 +20,7 @@ class GenreUpdate(UpdateSchema):
 
 
 class GenreRead(ReadSchema):
-    omit_null: ClassVar[frozenset[str]] = frozenset(["name"])
+    omit_null: ClassVar[frozenset[str]] = frozenset(["id", "name"])
 
     id: int
     name: str

@@ -24,7 +24,7 @@ class LibrarianUpdate(UpdateSchema):
 
 
 class LibrarianRead(ReadSchema):
-    omit_null: ClassVar[frozenset[str]] = frozenset(["email", "full_name"])
+    omit_null: ClassVar[frozenset[str]] = frozenset(["email", "full_name", "id"])
 
     id: int
     email: str

@@ -169,7 +169,7 @@ def upgrade() -> None:
         ),
         sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["book_id"], ["books.id"], name=op.f("fk_copies_book_id_books"), ondelete="RESTRICT"
+            ["book_id"], ["books.id"], name=op.f("fk_copies_book_id_books"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_copies")),
         sa.UniqueConstraint("barcode", name=op.f("uq_copies_barcode")),
