@@ -171,7 +171,7 @@ def test_generated_code_follows_those_rules(
     )
     routes = (project / "app" / "api" / "routes" / "shelf.py").read_text()
     assert "Query(allow_inf_nan=False)" in routes and "whole(top)" in routes
-    assert "raise missing_body()" in routes  # optional body, required members
+    assert "raise refused_body(absent)" in routes  # optional body, required members
     counters = (project / "app" / "api" / "routes" / "counter.py").read_text()
     assert "payload = CounterCreate()" in counters  # optional body, nothing required
     schemas = (project / "app" / "schemas" / "shelf.py").read_text()

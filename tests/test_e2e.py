@@ -32,7 +32,7 @@ MYSQL_URL = os.environ.get("BACKEND_CODEGEN_TEST_MYSQL")
 IN_CI = os.environ.get("CI") == "true"
 # Examples whose generated servers pass their own schemathesis conformance tests. The others
 # still fail some checks (issue 3 tracks them): their suites run without those tests here.
-CONFORMING_EXAMPLES = {"todo"}
+CONFORMING_EXAMPLES = {"blog", "realworld", "todo"}
 # On PostgreSQL / MariaDB the suites run without the conformance tests (those run once per
 # database in test_conformance_on_postgres); they repeat the SQLite run's requests.
 NOT_CONFORMANCE = ["-m", "not conformance"]
@@ -167,7 +167,7 @@ def test_migrations_upgrade_check_downgrade_on_sqlite(
 # Corpus specs whose generated servers pass schemathesis (every check) with no failure. The
 # others still fail some checks (issue 3 tracks each gap); for them the generated suite is
 # run without its conformance test, and their conformance runs are reported, not required.
-CONFORMING = {"oai-petstore-expanded"}
+CONFORMING = {"oai-petstore", "oai-petstore-expanded", "openapi", "openapi-3.0.1"}
 
 
 @pytest.mark.parametrize("spec", CORPUS, ids=[p.stem for p in CORPUS])
@@ -196,9 +196,10 @@ def test_markdown_example_passes_schemathesis_against_its_own_openapi(
     assert outcome.ok, outcome.output[-6000:]
 
 
-def test_conformance_on_postgres(tmp_path: Path) -> None:
-    database_url, _ = _fresh_postgres("conformance_pet")
-    source = next((p for p in CORPUS if p.stem == "oai-petstore-expanded"), None)
+@pytest.mark.parametrize("spec", ["oai-petstore-expanded", "openapi"])
+def test_conformance_on_postgres(tmp_path: Path, spec: str) -> None:
+    database_url, _ = _fresh_postgres(f"conformance_{spec.replace('-', '_')}")
+    source = next((p for p in CORPUS if p.stem == spec), None)
     if source is None:
         pytest.skip("the shared corpus is not next to this checkout")
     result = api.generate([source], tmp_path / "backend")

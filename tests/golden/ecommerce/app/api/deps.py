@@ -60,11 +60,30 @@ def single_valued(*names: str) -> Callable[[Request], None]:
     return check
 
 
-def missing_body() -> RequestValidationError:
-    """A request that left out a body the contract makes optional, though its schema
-    requires members: invalid input, answered like any other."""
+async def _body_absent(request: Request) -> bool:
+    """Whether the request carries no body at all (JSON null is a body, and not an object)."""
+    return not (await request.body()).strip()
+
+
+BodyAbsent = Annotated[bool, Depends(_body_absent)]
+
+
+def refused_body(absent: bool) -> RequestValidationError:
+    """An optional body that was sent as null, or left out though its schema requires
+    members: invalid input, answered like any other."""
+    if absent:
+        return RequestValidationError(
+            [{"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}]
+        )
     return RequestValidationError(
-        [{"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}]
+        [
+            {
+                "type": "model_type",
+                "loc": ("body",),
+                "msg": "Input should be an object",
+                "input": None,
+            }
+        ]
     )
 
 

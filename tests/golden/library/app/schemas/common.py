@@ -4,7 +4,7 @@
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from decimal import ROUND_DOWN, Decimal
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 from uuid import UUID
 
@@ -69,7 +69,10 @@ def rounded_to(scale: int) -> Callable[[Decimal], Decimal]:
     step = Decimal(1).scaleb(-scale)
 
     def _round(value: Decimal) -> Decimal:
-        return value.quantize(step, rounding=ROUND_DOWN)
+        try:
+            return value.quantize(step, rounding=ROUND_DOWN)
+        except InvalidOperation:  # too many digits to cut: far outside the column's bounds
+            raise ValueError("Input should be a number the column can hold") from None
 
     return _round
 

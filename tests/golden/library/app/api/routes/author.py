@@ -5,7 +5,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
 
-from app.api.deps import SessionDep, get_current_user, missing_body, page_size, single_valued
+from app.api.deps import (
+    BodyAbsent,
+    SessionDep,
+    get_current_user,
+    page_size,
+    refused_body,
+    single_valued,
+)
 from app.schemas.author import AuthorCreate, AuthorRead, AuthorUpdate
 from app.schemas.common import Page
 from app.services import author as service
@@ -56,10 +63,13 @@ async def get_author(session: SessionDep, author_id: int) -> Any:
     dependencies=[Depends(get_current_user)],
 )
 async def update_author(
-    session: SessionDep, author_id: int, payload: Annotated[AuthorUpdate | None, Body()] = None
+    session: SessionDep,
+    author_id: int,
+    absent: BodyAbsent,
+    payload: Annotated[AuthorUpdate | None, Body()] = None,
 ) -> Any:
     if payload is None:  # the contract lets the body be left out
-        raise missing_body()  # ...yet requires members in it
+        raise refused_body(absent)  # ...yet requires members in it
     row = await service.get_author(session, author_id, "id")
     return await service.update_author(session, row, payload, partial=True)
 
