@@ -153,7 +153,7 @@ def _paging(b: Binding) -> list[dict[str, str]] | None:
             args.append(f"{'lt' if p.exclusive_maximum else 'le'}={int(p.maximum)}")
         elif high is not None:
             args.append(f"le={high}")
-        kind = "float" if p.type == "number" else "int"
+        kind = "float" if p.type == "number" else "QueryInt"
         if p.type == "number" and p.minimum is not None:
             args = [a for a in args if not a.startswith(("ge=", "gt="))]
             args.append(f"{'gt' if p.exclusive_minimum else 'ge'}={p.minimum!r}")
@@ -190,7 +190,7 @@ def _unused_query(b: Binding) -> list[dict[str, str]]:
         elif q.type == "array":
             py = f"list[{_JSON_PY.get(q.item_type or 'string', 'str')}]"
         else:
-            py = _JSON_PY.get(q.type, "str")
+            py = "QueryInt" if q.type == "integer" else _JSON_PY.get(q.type, "str")
         name = "_" + py_name(Name.parse(q.name).snake).rstrip("_")
         optional = "" if q.required else " | None"
         default = "" if q.required else " = None"

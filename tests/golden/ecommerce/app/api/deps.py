@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BeforeValidator
 
 from app.core.config import settings
 from app.core.errors import NotFound, Unauthorized
@@ -27,6 +28,17 @@ __all__ = [
     "OptionalUser",
 ]
 
+
+def _query_integer(value: object) -> object:
+    """An integer in a query string is written with digits only: "2.0" and "1e3" are refused
+    (a JSON Schema integer in a URL), not read as numbers."""
+    if isinstance(value, str) and not value.strip().lstrip("+-").isdigit():
+        raise ValueError("Input should be an integer")
+    return value
+
+
+# An integer query parameter.
+QueryInt = Annotated[int, BeforeValidator(_query_integer)]
 PageParam = Annotated[int, Query(ge=1, description="Page number, from 1.")]
 OffsetParam = Annotated[int, Query(ge=0, description="Rows to skip.")]
 LimitParam = Annotated[

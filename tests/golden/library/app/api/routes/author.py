@@ -7,6 +7,7 @@ from fastapi import APIRouter, Body, Depends, Query
 
 from app.api.deps import (
     BodyAbsent,
+    QueryInt,
     SessionDep,
     get_current_user,
     page_size,
@@ -28,8 +29,8 @@ router = APIRouter(prefix="/api/authors", tags=["authors"])
 )
 async def list_authors(
     session: SessionDep,
-    page: Annotated[int | None, Query(ge=1)] = 1,
-    limit: Annotated[int | None, Query(ge=1, le=100)] = 20,
+    page: Annotated[QueryInt | None, Query(ge=1)] = 1,
+    limit: Annotated[QueryInt | None, Query(ge=1, le=100)] = 20,
     q: Annotated[str | None, Query()] = None,
 ) -> Page[AuthorRead]:
     size = page_size(limit)

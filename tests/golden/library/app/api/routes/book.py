@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import SessionDep, get_current_user, page_size, single_valued
+from app.api.deps import QueryInt, SessionDep, get_current_user, page_size, single_valued
 from app.schemas.book import BookCreate, BookRead
 from app.schemas.common import Page
 from app.services import book as service
@@ -28,8 +28,8 @@ router = APIRouter(prefix="/api/books", tags=["books"])
 )
 async def list_books(
     session: SessionDep,
-    page: Annotated[int | None, Query(ge=1)] = 1,
-    limit: Annotated[int | None, Query(ge=1, le=100)] = 20,
+    page: Annotated[QueryInt | None, Query(ge=1)] = 1,
+    limit: Annotated[QueryInt | None, Query(ge=1, le=100)] = 20,
     genre_id: Annotated[int | None, Query()] = None,
     author_id: Annotated[int | None, Query()] = None,
     language: Annotated[Literal["en", "fr", "de", "es", "ja"] | None, Query()] = None,

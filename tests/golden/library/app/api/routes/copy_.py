@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import SessionDep, get_current_user, page_size, single_valued
+from app.api.deps import QueryInt, SessionDep, get_current_user, page_size, single_valued
 from app.schemas.common import Page
 from app.schemas.copy_ import CopyCreate, CopyRead
 from app.services import book as book_service
@@ -23,8 +23,8 @@ router = APIRouter(prefix="/api/books", tags=["copies"])
 async def list_book_copies(
     session: SessionDep,
     book_id: int,
-    page: Annotated[int | None, Query(ge=1)] = 1,
-    limit: Annotated[int | None, Query(ge=1, le=100)] = 20,
+    page: Annotated[QueryInt | None, Query(ge=1)] = 1,
+    limit: Annotated[QueryInt | None, Query(ge=1, le=100)] = 20,
     condition: Annotated[Literal["new", "good", "worn", "damaged"] | None, Query()] = None,
 ) -> Page[CopyRead]:
     parent = await book_service.get_book(session, book_id)
