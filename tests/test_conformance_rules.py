@@ -101,6 +101,8 @@ components:
       properties:
         id: {type: integer, format: int64}
         label: {type: string}
+        days: {type: array, items: {type: string, format: date}}
+        sizes: {type: array, items: {type: string, enum: [S, M]}}
 """
 
 
@@ -177,8 +179,55 @@ def test_generated_code_follows_those_rules(
     schemas = (project / "app" / "schemas" / "shelf.py").read_text()
     assert "id: StrictStr | SkipJsonSchema[None] = None" in schemas
     assert '"id"' in (project / "app" / "services" / "shelf.py").read_text()  # not stored
+    counter_schemas = (project / "app" / "schemas" / "counter.py").read_text()
+    assert "list[IsoDateText]" in counter_schemas and 'list[Literal["S", "M"]]' in counter_schemas
     contract = contract_of(project)
     assert contract.optional_bodies == {"POST /shelves"}
+
+
+def test_arrays_of_scalars_check_their_items(shelf: tuple[DomainModel, Path]) -> None:
+    model, spec = shelf
+    counter = model.entity("Counter")
+    days, sizes = counter.field("days"), counter.field("sizes")
+    assert days is not None and (days.type, days.items) == ("json", "date")
+    assert sizes is not None and (sizes.items, sizes.item_enum) == ("enum", ["S", "M"])
+
+
+def test_query_values_are_read_in_their_own_notation(tmp_path: Path) -> None:
+    spec = tmp_path / "events.yaml"
+    spec.write_text(
+        textwrap.dedent(
+            """\
+            openapi: 3.0.3
+            info: {title: Events, version: "1"}
+            paths:
+              /events:
+                get:
+                  parameters:
+                    - {name: startDate, in: query, schema: {type: string, format: date}}
+                    - {name: seats, in: query, schema: {type: integer}}
+                  responses:
+                    "200":
+                      description: ok
+                      content:
+                        application/json:
+                          schema: {type: array, items: {$ref: "#/components/schemas/Event"}}
+            components:
+              schemas:
+                Event:
+                  type: object
+                  properties:
+                    id: {type: integer}
+                    startDate: {type: string, format: date}
+                    seats: {type: integer}
+            """
+        )
+    )
+    project = api.generate([spec], tmp_path / "backend").project_dir
+    routes = (project / "app" / "api" / "routes" / "event.py").read_text()
+    assert "QueryDate | None" in routes and "QueryInt | None" in routes
+    service = (project / "app" / "services" / "event.py").read_text()
+    assert "dt.date | None" in service and "Query" not in service  # plain types below the API
 
 
 def _event(operation: str, code: str, status: int, body: object | None) -> str:

@@ -529,6 +529,15 @@ class _Inference:
             reasons=reasons,
         )
         if (
+            fld.type == "json"
+            and schema.type == "array"
+            and schema.items is not None
+            and schema.items.type in ("string", "integer", "number", "boolean")
+        ):
+            item = type_of(schema.items, singular(snake))
+            if item.type != "json":
+                fld.items, fld.item_enum = item.type, list(item.enum_values or [])
+        if (
             prop.required_in_response
             and not fld.required
             and not fld.has_default

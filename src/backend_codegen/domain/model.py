@@ -115,6 +115,9 @@ class Field:
     example: Any = None
     free_length: bool = False  # a string whose maximum length the documents do not give
     derived_from: str | None = None  # a slug the server makes from this field (unique)
+    # a JSON array of scalars: the type of its items (and their enum values), checked in bodies
+    items: LogicalType | None = None
+    item_enum: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
 
 

@@ -73,6 +73,14 @@ def sample_value(fld: Field, n: int = 0) -> Any:
         return dt.datetime(2026, 1, 1 + n % 28, 9, 30, 0, tzinfo=dt.UTC)
     if fld.type == "time":
         return dt.time(9 + n % 8, 30)
+    if fld.type == "json" and fld.items is not None:
+        item = Field(
+            name=fld.name, api_name=fld.api_name, type=fld.items, enum_values=fld.item_enum
+        )
+        value = sample_value(item, n)
+        if isinstance(value, dt.date | dt.time):  # datetime is a date
+            value = value.isoformat()
+        return [float(value) if isinstance(value, Decimal) else value]
     if fld.type == "json":
         return {"note": f"sample {n + 1}"}
     if fld.type == "password":

@@ -66,9 +66,20 @@ TEST_DEPENDENCIES = [
 ]
 
 
+QUERY_TYPES = {
+    "integer": "QueryInt",
+    "bigint": "QueryInt",
+    "smallint": "QueryInt",
+    "date": "QueryDate",
+    "datetime": "QueryDateTime",
+    "time": "QueryTime",
+}
+
+
 def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
     fld = entity.field(flt.target)
-    py_type = PY_TYPES.get(flt.type, "str")
+    # query values are text: integers and dates are read from their own notation only
+    py_type = QUERY_TYPES.get(flt.type) or PY_TYPES.get(flt.type, "str")
     if flt.type == "decimal":
         py_type = "float"  # documented as a plain number (a query value is text either way)
     if flt.op == "search":

@@ -5,6 +5,7 @@ Templates only loop and print; every naming and typing decision for Python lives
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -66,6 +67,18 @@ class ParamView:
     annotation: str
     default: str  # python expression
     alias: str | None = None  # the query name in the spec when it differs
+
+    @property
+    def value_annotation(self) -> str:
+        """The annotation of the value once read (services take plain types, not the
+        query-string readers of app.api.deps)."""
+        return re.sub(
+            r"\bQuery(Int|DateTime|Date|Time)\b",
+            lambda m: {"Int": "int", "DateTime": "dt.datetime"}.get(
+                m.group(1), f"dt.{m.group(1).lower()}"
+            ),
+            self.annotation,
+        )
 
 
 @dataclass
@@ -264,7 +277,33 @@ def _annotation(fld: Field, *, schema: bool) -> str:
     if schema and fld.type in STRICT_TYPES:
         # JSON types are kept apart in bodies: "1" is not an integer, 1 is not a boolean.
         base = STRICT_TYPES[fld.type]
+    if schema and fld.type == "json" and fld.items is not None:
+        # an array of scalars: each item checked, and stored as JSON (dates stay text)
+        if fld.items == "enum" and fld.item_enum:
+            item = "Literal[" + ", ".join(repr(v) for v in fld.item_enum) + "]"
+        else:
+            item = JSON_ITEM_TYPES.get(fld.items, "Any")
+        base = f"list[{item}]"
     return base
+
+
+JSON_ITEM_TYPES = {
+    "string": "StrictStr",
+    "text": "StrictStr",
+    "password": "StrictStr",
+    "integer": "JsonInt",
+    "bigint": "JsonInt",
+    "smallint": "JsonInt",
+    "float": "StrictFloat",
+    "decimal": "StrictFloat",
+    "boolean": "StrictBool",
+    "email": "EmailText",
+    "url": "UrlStr",
+    "date": "IsoDateText",
+    "datetime": "IsoDateTimeText",
+    "time": "IsoTimeText",
+    "uuid": "UuidText",
+}
 
 
 STRICT_TYPES = {

@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     SerializerFunctionWrapHandler,
+    StrictStr,
     WithJsonSchema,
     model_serializer,
     model_validator,
@@ -53,13 +54,37 @@ def _json_text(value: Any) -> Any:
     return value
 
 
+def _iso_text(value: Any) -> Any:
+    """A date or time is an ISO 8601 string: a number, or a string of digits ("0", "1.5"),
+    is refused rather than read as a Unix timestamp."""
+    value = _json_text(value)
+    if isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+        raise ValueError("Input should be in ISO 8601 format")
+    return value
+
+
 # An integer in a request body.
 JsonInt = Annotated[int, BeforeValidator(_json_integer)]
 # Dates, times and uuids in a request body.
-TextDateTime = Annotated[dt.datetime, BeforeValidator(_json_text)]
-TextDate = Annotated[dt.date, BeforeValidator(_json_text)]
-TextTime = Annotated[dt.time, BeforeValidator(_json_text)]
+TextDateTime = Annotated[dt.datetime, BeforeValidator(_iso_text)]
+TextDate = Annotated[dt.date, BeforeValidator(_iso_text)]
+TextTime = Annotated[dt.time, BeforeValidator(_iso_text)]
 TextUuid = Annotated[UUID, BeforeValidator(_json_text)]
+
+
+def _kept_as_text(parse: Callable[[str], Any]) -> Callable[[str], str]:
+    def _check(value: str) -> str:
+        parse(_iso_text(value))  # ValueError: not such a value
+        return value
+
+    return _check
+
+
+# Items of a JSON array member: checked, and stored as the text that was sent.
+IsoDateText = Annotated[StrictStr, AfterValidator(_kept_as_text(dt.date.fromisoformat))]
+IsoDateTimeText = Annotated[StrictStr, AfterValidator(_kept_as_text(dt.datetime.fromisoformat))]
+IsoTimeText = Annotated[StrictStr, AfterValidator(_kept_as_text(dt.time.fromisoformat))]
+UuidText = Annotated[StrictStr, AfterValidator(_kept_as_text(UUID))]
 # A decimal in a request body: a JSON number, documented as one.
 DecimalNumber = Annotated[Decimal, BeforeValidator(_json_number)]
 

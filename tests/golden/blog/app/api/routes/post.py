@@ -9,6 +9,7 @@ from app.api.deps import (
     CurrentUser,
     LimitParam,
     PageParam,
+    QueryInt,
     SessionDep,
     get_current_user,
     single_valued,
@@ -33,7 +34,7 @@ async def list_posts(
     page: PageParam = 1,
     limit: LimitParam = None,
     tag: Annotated[str | None, Query()] = None,
-    author_id: Annotated[int | None, Query()] = None,
+    author_id: Annotated[QueryInt | None, Query()] = None,
     status: Annotated[Literal["draft", "published"] | None, Query()] = None,
 ) -> Page[PostRead]:
     size = limit or settings.default_page_size

@@ -5,7 +5,14 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import LimitParam, PageParam, SessionDep, get_current_user, single_valued
+from app.api.deps import (
+    LimitParam,
+    PageParam,
+    QueryInt,
+    SessionDep,
+    get_current_user,
+    single_valued,
+)
 from app.core.config import settings
 from app.schemas.common import Page
 from app.schemas.product import ProductCreate, ProductRead, ProductUpdate
@@ -28,7 +35,7 @@ async def list_products(
     session: SessionDep,
     page: PageParam = 1,
     limit: LimitParam = None,
-    category_id: Annotated[int | None, Query()] = None,
+    category_id: Annotated[QueryInt | None, Query()] = None,
     status: Annotated[Literal["draft", "active", "archived"] | None, Query()] = None,
     q: Annotated[str | None, Query()] = None,
     min_price: Annotated[float | None, Query()] = None,
