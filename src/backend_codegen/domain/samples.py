@@ -77,10 +77,10 @@ def sample_value(fld: Field, n: int = 0) -> Any:
         item = Field(
             name=fld.name, api_name=fld.api_name, type=fld.items, enum_values=fld.item_enum
         )
-        value = sample_value(item, n)
-        if isinstance(value, dt.date | dt.time):  # datetime is a date
-            value = value.isoformat()
-        return [float(value) if isinstance(value, Decimal) else value]
+        one: Any = sample_value(item, n)
+        if isinstance(one, dt.date | dt.time):  # datetime is a date
+            one = one.isoformat()
+        return [float(one) if isinstance(one, Decimal) else one]
     if fld.type == "json":
         return {"note": f"sample {n + 1}"}
     if fld.type == "password":
