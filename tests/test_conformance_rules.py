@@ -309,9 +309,37 @@ def test_gap_of_explains_each_kind() -> None:
 
 
 @pytest.mark.skipif(not AZURE.exists(), reason="shared corpus not available")
+def test_azure_todo_path_fields_generate_routes_and_tests(tmp_path: Path) -> None:
+    project = api.generate([AZURE], tmp_path / "backend").project_dir
+    routes = (project / "app" / "api" / "routes" / "todo_item.py").read_text()
+    assert "state: Literal['todo', 'inprogress', 'done']" in routes.replace('"', "'")
+    assert (
+        "await service.set_todo_items_state(session, payload, state, list_id=parent.id)" in routes
+    )
+    service = (project / "app" / "services" / "todo_item.py").read_text()
+    assert "stmt = stmt.where(TodoItem.state == state)" in service
+    assert 'raise NotFound(f"TodoItem {missing[0]} not found")' in service
+    tests = (project / "tests" / "test_todo_item.py").read_text()
+    assert "async def test_list_todo_list_todo_items_by_state(" in tests
+    assert "async def test_set_todo_items_state(" in tests
+    assert not (project / "app" / "services" / "custom.py").exists()  # nothing left at 501
+
+
+@pytest.mark.skipif(not AZURE.exists(), reason="shared corpus not available")
 def test_azure_todo_keys_and_bodies_come_from_the_contract() -> None:
     model = infer(load_spec([AZURE]))
     assert model.entity("TodoList").id_type == "string"
+    by_state = next(b for b in model.bindings if b.key == "GET /lists/{listId}/items/state/{state}")
+    assert (by_state.action, by_state.parent, by_state.path_field) == (
+        "sub_list",
+        "TodoList",
+        "state",
+    )
+    assert by_state.function == "list_todo_list_todo_items_by_state"
+    bulk = next(b for b in model.bindings if b.key == "PUT /lists/{listId}/items/state/{state}")
+    assert (bulk.action, bulk.path_field, bulk.path_field_param) == ("set_many", "state", "state")
+    assert bulk.function == "set_todo_items_state" and bulk.status_code == 204
+    assert "on each listed row" in bulk.reasons[-1]
     bodies = sorted(b.key for b in model.bindings if b.body_optional and b.body_requires_members)
     assert (
         bodies

@@ -1022,6 +1022,8 @@ class _Inference:
                 b.token_member = next(
                     (n for n in item.response_props if n.lower() in TOKEN_MEMBERS), None
                 )
+            if entity is not None and item.shape.item_param:
+                self._path_field(b, entity, item)
             if (
                 b.action in ("read", "replace", "patch", "delete", "set_field", "link", "unlink")
                 and entity
@@ -1037,6 +1039,7 @@ class _Inference:
                 else:
                     b.id_field = id_field
             nested = (
+                "set_many",
                 "sub_list",
                 "sub_create",
                 "read",
@@ -1067,6 +1070,8 @@ class _Inference:
                     b.reasons.append(f"no relation from {entity.name} to {parent}")
                 elif b.parent_fk is None:
                     b.parent = b.parent_param = None
+                elif b.action == "set_many":  # the last reason stays the action's own
+                    b.reasons.insert(0, f"scoped to the {parent} in {{{b.parent_param}}}")
                 elif b.action not in ("sub_list", "sub_create"):
                     b.reasons.append(f"scoped to the {parent} in {{{b.parent_param}}}")
             if b.action == "set_field" and entity:
@@ -1117,6 +1122,48 @@ class _Inference:
         if fld is not None:
             return None
         return "id"
+
+    def _path_field(self, b: Binding, entity: Entity, item: _Op) -> None:
+        """`/lists/{listId}/items/state/{state}`: a literal naming a field of the entity,
+        right after the collection, then a parameter for its value. GET lists the rows with
+        that value; PUT/PATCH/POST with a body listing keys sets the value on those rows."""
+        segments = item.shape.segments
+        if len(segments) < 3 or not segments[-1].is_param or segments[-3].is_param:
+            return
+        word, param = segments[-2].literal, segments[-1].param
+        fld = entity.field(Name.parse(word or "").snake)
+        if (
+            fld is None
+            or param is None
+            or fld.system
+            or fld.unique
+            or fld.primary_key
+            or fld.foreign_key
+            or fld.type in ("json", "password")
+        ):
+            return
+        op = item.op
+        body = op.request_body
+        if b.method == "get" and item.response_is_list:
+            b.action = "sub_list" if item.shape.parent else "list"
+            b.reasons.append(
+                f"GET {op.path} lists the {entity.name} rows whose {fld.name} is {{{param}}}"
+            )
+        elif (
+            b.method in ("put", "patch", "post")
+            and body is not None
+            and body.type == "array"
+            and body.items is not None
+            and body.items.type in ("string", "integer")
+        ):
+            b.action = "set_many"
+            b.reasons.append(
+                f"{b.method.upper()} {op.path} with a list of keys: sets {entity.name}."
+                f"{fld.name} to {{{param}}} on each listed row (404 if one does not exist)"
+            )
+        else:
+            return
+        b.path_field, b.path_field_param = fld.name, param
 
     def _resolve_set_field(self, b: Binding, entity: Entity, verb: str) -> None:
         verb_l = verb.lower()
@@ -1442,6 +1489,10 @@ class _Inference:
                 verb = "list" if b.action == "sub_list" else "create"
                 noun = ent.plural.snake if verb == "list" else ent.snake
                 base = f"{verb}_{Name.parse(b.parent).snake}_{noun}"
+            if b.action in ("list", "sub_list") and b.path_field:
+                base = f"{base}_by_{b.path_field}"
+            if b.action == "set_many" and b.path_field:
+                base = f"set_{ent.plural.snake}_{b.path_field}"
         base = Name.parse(base).snake
         name, n = base, 2
         while name in used:

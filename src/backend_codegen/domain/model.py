@@ -51,6 +51,7 @@ Action = Literal[
     "me_update",
     "link",
     "unlink",
+    "set_many",
     "custom",
 ]
 # Actions a resource router serves, and the account actions an auth router serves.
@@ -67,6 +68,7 @@ RESOURCE_ACTIONS: frozenset[str] = frozenset(
         "set_field",
         "link",
         "unlink",
+        "set_many",
     }
 )
 AUTH_ACTIONS: frozenset[str] = frozenset({"register", "login", "me", "me_update"})
@@ -304,6 +306,10 @@ class Binding:
     # and whether its schema then still requires members (a gap: such a request is invalid)
     body_optional: bool = False
     body_requires_members: bool = False
+    # a path segment naming a field, then its value: `/items/state/{state}`. A list answers
+    # the rows with that value; set_many sets it on the rows whose keys the body lists.
+    path_field: str | None = None
+    path_field_param: str | None = None
     function: str = ""  # service/route function name
     relation: str | None = None  # link/unlink: the many-to-many relation of the entity
     view: str | None = None  # the response is this view of the entity (`Profile` of `User`)

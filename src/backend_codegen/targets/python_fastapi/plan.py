@@ -235,6 +235,8 @@ def _param_names(b: Binding, entity: Entity | None, model: DomainModel) -> dict[
         if snake == "id" and owner is not None:
             snake = f"{Name.parse(owner.name).snake}_id"
         names[param] = py_name(snake)
+    if b.path_field_param:
+        names[b.path_field_param] = py_name(Name.parse(b.path_field_param).snake)
     return names
 
 
@@ -284,11 +286,14 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         set_schema = required_field(set_fld)
         set_body_value = json_value(set_fld, sample_value(set_fld, 1))
     test_url = full
+    path_field = _path_field_view(b, entity, names)
+    if path_field is not None:
+        test_url = test_url.replace("{" + path_field["name"] + "}", "{value}")
     if id_param:
         test_url = test_url.replace("{" + id_param + "}", "{id}")
     if b.parent_param:
         test_url = test_url.replace("{" + names[b.parent_param] + "}", "{parent}")
-    test_url = re.sub(r"\{(?!id\}|parent\})[^}]+\}", "x", test_url)
+    test_url = re.sub(r"\{(?!id\}|parent\}|value\})[^}]+\}", "x", test_url)
     return RouteView(
         binding=b,
         function=b.function,
@@ -320,6 +325,7 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         set_schema=set_schema,
         set_body_value=set_body_value,
         paging=_paging(b),
+        path_field=path_field,
         unused_query=_unused_query(b),
         single_valued=_single_valued(b),
         change_class=(
@@ -328,6 +334,45 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
             else ""
         ),
     )
+
+
+def _path_field_view(
+    b: Binding, entity: Entity | None, names: dict[str, str]
+) -> dict[str, str] | None:
+    """The field a path segment selects (`/items/state/{state}`): the route parameter, its
+    annotation, and for set_many the type of the keys the body lists."""
+    if entity is None or not b.path_field or not b.path_field_param:
+        return None
+    fld = entity.field(b.path_field)
+    assert fld is not None
+    annotation = (
+        "Literal[" + ", ".join(repr(v) for v in fld.enum_values) + "]"
+        if fld.type == "enum" and fld.enum_values
+        else PY_TYPES[fld.type]
+    )
+    keys = {"uuid": "TextUuid", "string": "StrictStr"}.get(entity.id_type, "JsonInt")
+    first, second = sample_value(fld, 0), sample_value(fld, 1)
+    return {
+        "name": names[b.path_field_param],
+        "annotation": annotation,
+        "attr": attr_of(fld),
+        "api": fld.api_name,
+        "key_type": keys,
+        # two different values (rows are made with the first, then set to the second)
+        "first": py_value(first),
+        "second": py_value(second if second != first else first),
+        "first_url": repr(_url_text(first)),
+        "second_url": repr(_url_text(second if second != first else first)),
+    }
+
+
+def _url_text(value: Any) -> str:
+    """A value as it is written in a URL path."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
 
 
 def _envelope(
@@ -462,7 +507,8 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
                 and (shown is None or c["attr"] in {py_name(n) for n in shown.computed})
             ]
         for route in view.routes:
-            if not route.binding.feed_fk:  # a feed lists only some rows: tested apart
+            # a feed, or a list by a path field, lists only some rows: tested apart
+            if not route.binding.feed_fk and not route.path_field:
                 view.by_action.setdefault(route.binding.action, route)
         view.change_classes = [r.change_class for r in view.routes if r.change_class]
         actions = {b.action for b in model.bindings if b.entity == view.entity.name}

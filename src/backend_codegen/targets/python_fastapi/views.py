@@ -132,6 +132,7 @@ class RouteView:
     change_class: str = ""  # the pydantic class of that body, e.g. OrderStatusChange
     # Declared pagination query parameters ({role, name, declaration}); None: page + limit.
     paging: list[dict[str, str]] | None = None
+    path_field: dict[str, str] | None = None  # see plan._path_field_view
     # Declared query parameters nothing interprets ({name, declaration}); validated only.
     unused_query: list[dict[str, str]] = field(default_factory=list)
     single_valued: list[str] = field(default_factory=list)  # query names sent at most once
