@@ -306,6 +306,11 @@ def test_gap_of_explains_each_kind() -> None:
     assert "optional in the contract" in gap_of(bodiless, frozenset({"POST /a"}))
     assert gap_of(bodiless, frozenset()) == ""
     assert gap_of(Finding("GET /a", "ST101", 500, "x"), frozenset()) == ""
+    # 501 from an operation the generator left to fill in (listed), and only from those
+    unfilled = Finding("GET /a/{id}/qr", "ST101", 501, "x")
+    assert "not implemented" in gap_of(unfilled, frozenset(), frozenset({"GET /a/{id}/qr"}))
+    assert gap_of(unfilled, frozenset(), frozenset()) == ""
+    assert gap_of(Finding("GET /b", "ST101", 501, "x"), frozenset(), frozenset({"GET /a"})) == ""
 
 
 @pytest.mark.skipif(not AZURE.exists(), reason="shared corpus not available")

@@ -1105,6 +1105,14 @@ class _Inference:
                 )
             b.status_code = self._status(b, status)
             b.function = self._function_name(b, item, used)
+            if b.action == "custom":
+                self.warnings.add(
+                    f"{op.key}: what it does is not inferred; it answers 501 until "
+                    f"app.services.custom.{b.function} is filled in",
+                    op.location,
+                    "state its rule in the requirements document (see the template), "
+                    "or implement the function",
+                )
             bindings.append(b)
         return bindings
 

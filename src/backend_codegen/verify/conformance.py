@@ -42,16 +42,24 @@ class Finding:
         return f"{self.operation} {self.gap}"
 
 
-def gap_of(finding: Finding, optional_bodies: frozenset[str]) -> str:
+def gap_of(
+    finding: Finding,
+    optional_bodies: frozenset[str],
+    not_implemented: frozenset[str] = frozenset(),
+) -> str:
     """Why a failed check is a gap in the contract ("" when it is a real failure):
     - an error status the operation does not declare, and none the server could answer
       instead (a lookup that finds nothing where no 404 is declared, invalid input where
       neither 400 nor 422 is): the server answers the standard status, and no answer would
       pass every check;
     - a request that left out a body the contract makes optional while requiring members
-      in it: that request is invalid whatever the server does."""
+      in it: that request is invalid whatever the server does;
+    - 501 from an operation the generator listed as not implemented (its function in
+      app/services/custom.py is for the user to fill in): no behaviour was claimed."""
     if finding.code == "ST103" and finding.status is not None and is_gap_status(finding.status):
         return f"answers {finding.status}, which it does not declare"
+    if finding.status == 501 and finding.operation in not_implemented:
+        return "answers 501: not implemented (fill in its function in app/services/custom.py)"
     if finding.code == "ST202" and finding.bodiless and finding.operation in optional_bodies:
         return (
             "refuses a request without its body, optional in the contract yet with required members"
@@ -94,7 +102,9 @@ ERROR_EVENTS = ("NonFatalError", "FatalError", "Interrupted")
 
 
 def read_findings(
-    report: Path, optional_bodies: frozenset[str] = frozenset()
+    report: Path,
+    optional_bodies: frozenset[str] = frozenset(),
+    not_implemented: frozenset[str] = frozenset(),
 ) -> tuple[list[Finding], int]:
     """The distinct failed checks in a schemathesis NDJSON event report, each classified
     (gap_of), and the number of errors outside the checks (an operation that could not be
@@ -128,7 +138,7 @@ def read_findings(
                     "" if failure.get("code") == "ST103" else message.split("\n")[0],
                     (interaction.get("request") or {}).get("body") is None,
                 )
-                finding.gap = gap_of(finding, optional_bodies)
+                finding.gap = gap_of(finding, optional_bodies, not_implemented)
                 found.setdefault(
                     (
                         finding.operation,
@@ -149,6 +159,7 @@ class Contract:
     auth: bool
     served: bool  # the location is a URL path on the running app
     optional_bodies: frozenset[str] = frozenset()  # see gap_of
+    not_implemented: frozenset[str] = frozenset()  # see gap_of
 
 
 def contract_of(project: Path) -> Contract:
@@ -174,6 +185,7 @@ def contract_of(project: Path) -> Contract:
         bool(table.get("auth", False)),
         served,
         frozenset(str(op) for op in table.get("optional-bodies", [])),
+        frozenset(str(op) for op in table.get("not-implemented", [])),
     )
 
 
@@ -244,7 +256,7 @@ def conformance(
             log.append(" ".join(command[:8]) + " ...")
         done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
         served_log = server_log.read_text()
-        findings, errors = read_findings(report, contract.optional_bodies)
+        findings, errors = read_findings(report, contract.optional_bodies, contract.not_implemented)
     output = done.stdout + done.stderr
     real = [f for f in findings if not f.contract_gap]
     if done.returncode == 0:

@@ -591,6 +591,12 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         ),
         # operations whose contract makes the body optional yet requires members in it:
         # leaving the body out is invalid input (verify and the conformance test know)
+        # operations answered 501 until someone fills in their service function
+        "not_implemented": sorted(
+            f"{b.method.upper()} {_contract_path(model, b.path)}"
+            for b in model.bindings
+            if b.action == "custom"
+        ),
         "optional_bodies": sorted(
             f"{b.method.upper()} {_contract_path(model, b.path)}"
             for b in model.bindings
