@@ -81,6 +81,16 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Counter"}
+  /counters/{counterId}:
+    get:
+      parameters:
+        - {name: counterId, in: path, required: true, schema: {type: integer, format: int64}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Counter"}
 components:
   schemas:
     Shelf:
@@ -172,10 +182,13 @@ def test_generated_code_follows_those_rules(
         counter.split()
     )
     routes = (project / "app" / "api" / "routes" / "shelf.py").read_text()
+    assert '"/{shelf_id}"' in routes  # a text key matches any segment
     assert "Query(allow_inf_nan=False)" in routes and "whole(top)" in routes
     assert "raise refused_body(absent)" in routes  # optional body, required members
     counters = (project / "app" / "api" / "routes" / "counter.py").read_text()
-    assert "payload = CounterCreate()" in counters  # optional body, nothing required
+    assert '"/{counter_id:sint}"' in counters  # an integer key matches signed digits only
+    assert 'register_url_convertor("sint"' in (project / "app" / "api" / "__init__.py").read_text()
+    assert "payload = empty_body(CounterCreate)" in counters  # optional body, nothing required
     schemas = (project / "app" / "schemas" / "shelf.py").read_text()
     assert "id: StrictStr | SkipJsonSchema[None] = None" in schemas
     assert '"id"' in (project / "app" / "services" / "shelf.py").read_text()  # not stored

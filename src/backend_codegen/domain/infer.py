@@ -1350,7 +1350,30 @@ class _Inference:
                     )
                 )
                 continue
-            if target_rel is not None and target_rel.fk_field:
+            # owned children by name: ?tags=a&tags=b selects rows with a tag named a or b
+            child_key = (
+                self._name_key(target_rel.target)
+                if target_rel is not None and target_rel.kind == "owned"
+                else None
+            )
+            if target_rel is not None and child_key is not None:
+                many = param.schema.type == "array"
+                b.filters.append(
+                    Filter(
+                        param.name,
+                        target_rel.name,
+                        "has_any" if many else "has",
+                        "string",
+                        search_fields=[child_key],
+                        related=target_rel.target,
+                        reasons=[
+                            f"'{param.name}' selects rows with a {target_rel.target} whose "
+                            f"{child_key} is {'one of the values' if many else 'the value'}"
+                        ],
+                    )
+                )
+                continue
+            if target_rel is not None and target_rel.kind == "many_to_one" and target_rel.fk_field:
                 b.filters.append(
                     Filter(
                         param.name,
@@ -1416,6 +1439,15 @@ class _Inference:
                 reasons=[f"'{param}' selects rows linked to a {rel.target} by its {key}"],
             )
         return None
+
+    def _name_key(self, name: str) -> str | None:
+        """The text field rows of `name` are called by (a unique one, else name/title/...)."""
+        entity = self.entities[name]
+        texts = [f for f in entity.fields if f.type in ("string", "email") and not f.system]
+        best = [f for f in texts if f.unique] + [
+            f for f in texts if f.name in ("slug", "name", "title", "code", "label")
+        ]
+        return best[0].name if best else None
 
     def _text_key(self, name: str) -> str | None:
         """The unique text field a row of `name` is named by in queries (username, slug)."""

@@ -73,7 +73,7 @@ RESOURCE_ACTIONS: frozenset[str] = frozenset(
 )
 AUTH_ACTIONS: frozenset[str] = frozenset({"register", "login", "me", "me_update"})
 AuthMode = Literal["none", "required", "optional"]
-FilterOp = Literal["eq", "in", "search", "gte", "lte", "has", "ref"]
+FilterOp = Literal["eq", "in", "search", "gte", "lte", "has", "has_any", "ref"]
 
 
 @dataclass

@@ -101,12 +101,12 @@ def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
             link_target_col=rel.join_target_column or "",
             link_module=module_of(entity.name),
         )
-    if flt.op in ("has", "ref") and flt.related:
+    if flt.op in ("has", "has_any", "ref") and flt.related:
         target = Name.parse(flt.related)
         return FilterView(
             ParamView(
                 py_name(Name.parse(flt.param).snake),
-                f"{py_type} | None",
+                f"list[{py_type}] | None" if flt.op == "has_any" else f"{py_type} | None",
                 "None",
                 flt.param if flt.param != py_name(Name.parse(flt.param).snake) else None,
             ),
@@ -217,7 +217,7 @@ def _unused_query(b: Binding) -> list[dict[str, str]]:
 def _single_valued(b: Binding) -> list[str]:
     """Query parameters that take one value: sending one twice is refused."""
     names = [p.name for p in b.page_params or []]
-    names += [f.param for f in b.filters if f.op != "in"]
+    names += [f.param for f in b.filters if f.op not in ("in", "has_any")]
     names += [q.name for q in b.unused_query if q.type != "array"]
     if b.page_params is None:
         names += ["offset" if b.pagination == "offset" else "page", "limit"]
@@ -326,6 +326,11 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         set_body_value=set_body_value,
         paging=_paging(b),
         path_field=path_field,
+        int_params=sorted(
+            names.get(p, py_name(Name.parse(p).snake))
+            for p, kind in b.param_types.items()
+            if kind == "integer"
+        ),
         unused_query=_unused_query(b),
         single_valued=_single_valued(b),
         change_class=(

@@ -133,6 +133,26 @@ class RouteView:
     # Declared pagination query parameters ({role, name, declaration}); None: page + limit.
     paging: list[dict[str, str]] | None = None
     path_field: dict[str, str] | None = None  # see plan._path_field_view
+    int_params: list[str] = field(default_factory=list)  # path params the contract types integer
+
+    @property
+    def sample_url(self) -> str:
+        """The full path with a value in each parameter (1 for integers, else its name)."""
+        return re.sub(
+            r"\{(\w+)\}",
+            lambda m: "1" if m.group(1) in self.int_params else m.group(1),
+            self.full_path,
+        )
+
+    def typed(self, path: str) -> str:
+        """`path` for the router: an integer parameter matches digits only, so that
+        `/pets/findByStatus` is not taken for `/pets/{petId}` (another method there is 405)."""
+        return re.sub(
+            r"\{(\w+)\}",
+            lambda m: "{" + m.group(1) + ":sint}" if m.group(1) in self.int_params else m.group(0),
+            path,
+        )
+
     # Declared query parameters nothing interprets ({name, declaration}); validated only.
     unused_query: list[dict[str, str]] = field(default_factory=list)
     single_valued: list[str] = field(default_factory=list)  # query names sent at most once

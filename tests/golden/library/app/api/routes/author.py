@@ -52,13 +52,13 @@ async def create_author(session: SessionDep, payload: AuthorCreate) -> Any:
     return await service.create_author(session, payload)
 
 
-@router.get("/{author_id}", response_model=AuthorRead, summary="One author")
+@router.get("/{author_id:sint}", response_model=AuthorRead, summary="One author")
 async def get_author(session: SessionDep, author_id: int) -> Any:
     return await service.get_author(session, author_id, "id")
 
 
 @router.patch(
-    "/{author_id}",
+    "/{author_id:sint}",
     response_model=AuthorRead,
     summary="Change an author",
     dependencies=[Depends(get_current_user)],
@@ -76,7 +76,7 @@ async def update_author(
 
 
 @router.delete(
-    "/{author_id}",
+    "/{author_id:sint}",
     status_code=204,
     summary="Remove an author (refused while they have books)",
     dependencies=[Depends(get_current_user)],

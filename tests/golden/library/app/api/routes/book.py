@@ -61,13 +61,13 @@ async def create_book(session: SessionDep, payload: BookCreate) -> Any:
     return await service.create_book(session, payload)
 
 
-@router.get("/{book_id}", response_model=BookRead, summary="One book")
+@router.get("/{book_id:sint}", response_model=BookRead, summary="One book")
 async def get_book(session: SessionDep, book_id: int) -> Any:
     return await service.get_book(session, book_id, "id")
 
 
 @router.put(
-    "/{book_id}",
+    "/{book_id:sint}",
     response_model=BookRead,
     summary="Replace a book",
     dependencies=[Depends(get_current_user)],
@@ -78,7 +78,7 @@ async def replace_book(session: SessionDep, book_id: int, payload: BookCreate) -
 
 
 @router.delete(
-    "/{book_id}",
+    "/{book_id:sint}",
     status_code=204,
     summary="Remove a book and its copies",
     dependencies=[Depends(get_current_user)],

@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api/books", tags=["copies"])
 
 
 @router.get(
-    "/{book_id}/copies",
+    "/{book_id:sint}/copies",
     response_model=Page[CopyRead],
     summary="The copies of a book",
     dependencies=[Depends(single_valued("page", "limit", "condition"))],
@@ -37,7 +37,7 @@ async def list_book_copies(
 
 
 @router.post(
-    "/{book_id}/copies",
+    "/{book_id:sint}/copies",
     response_model=CopyRead,
     status_code=201,
     summary="Register a new copy of a book",
