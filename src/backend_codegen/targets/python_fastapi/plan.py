@@ -293,7 +293,17 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         test_url = test_url.replace("{" + id_param + "}", "{id}")
     if b.parent_param:
         test_url = test_url.replace("{" + names[b.parent_param] + "}", "{parent}")
-    test_url = re.sub(r"\{(?!id\}|parent\}|value\})[^}]+\}", "x", test_url)
+    int_params = sorted(
+        names.get(p, py_name(Name.parse(p).snake))
+        for p, kind in b.param_types.items()
+        if kind == "integer"
+    )
+    # other parameters get a value their route matches (digits for an integer)
+    test_url = re.sub(
+        r"\{(?!id\}|parent\}|value\})([^}]+)\}",
+        lambda m: "1" if m.group(1) in int_params else "x",
+        test_url,
+    )
     return RouteView(
         binding=b,
         function=b.function,
@@ -326,11 +336,7 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         set_body_value=set_body_value,
         paging=_paging(b),
         path_field=path_field,
-        int_params=sorted(
-            names.get(p, py_name(Name.parse(p).snake))
-            for p, kind in b.param_types.items()
-            if kind == "integer"
-        ),
+        int_params=int_params,
         unused_query=_unused_query(b),
         single_valued=_single_valued(b),
         change_class=(
