@@ -369,3 +369,47 @@ def test_azure_todo_keys_and_bodies_come_from_the_contract() -> None:
         PUT /lists/{listId}/items/{itemId}"""
         ).splitlines()
     )
+
+
+def test_form_encoded_bodies_are_read_as_the_contract_types_them(tmp_path: Path) -> None:
+    spec = tmp_path / "notes.yaml"
+    spec.write_text(
+        textwrap.dedent(
+            """\
+            openapi: 3.0.3
+            info: {title: Notes, version: "1"}
+            paths:
+              /notes:
+                post:
+                  requestBody:
+                    required: true
+                    content:
+                      application/json:
+                        schema: {$ref: "#/components/schemas/Note"}
+                      application/x-www-form-urlencoded:
+                        schema: {$ref: "#/components/schemas/Note"}
+                  responses:
+                    "201":
+                      description: created
+                      content:
+                        application/json:
+                          schema: {$ref: "#/components/schemas/Note"}
+            components:
+              schemas:
+                Note:
+                  type: object
+                  required: [title]
+                  properties:
+                    id: {type: integer, readOnly: true}
+                    title: {type: string}
+                    stars: {type: integer}
+            """
+        )
+    )
+    model = infer(load_spec([spec]))
+    assert next(b for b in model.bindings if b.key == "POST /notes").form_body
+    project = api.generate([spec], tmp_path / "backend").project_dir
+    routes = (project / "app" / "api" / "routes" / "note.py").read_text()
+    assert "Depends(read_body(NoteCreate, optional=False))" in routes
+    deps = (project / "app" / "api" / "deps.py").read_text()
+    assert "parse_qs(" in deps and "def _form_value(" in deps

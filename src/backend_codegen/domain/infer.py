@@ -995,6 +995,7 @@ class _Inference:
             if self.spec.source_format == "openapi" and op.request_body is not None:
                 b.body_optional = not op.request_required
                 b.body_requires_members = bool(op.request_body.required)
+                b.form_body = "application/x-www-form-urlencoded" in op.request_content_types
             if op.requires_auth:  # first: the last reason stays the one that bound the action
                 b.reasons.insert(0, "requires a bearer token (declared in the documents)")
             if self.spec.source_format == "openapi":

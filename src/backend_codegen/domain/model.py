@@ -306,6 +306,8 @@ class Binding:
     # and whether its schema then still requires members (a gap: such a request is invalid)
     body_optional: bool = False
     body_requires_members: bool = False
+    # the body may also come form-encoded (application/x-www-form-urlencoded)
+    form_body: bool = False
     # a path segment naming a field, then its value: `/items/state/{state}`. A list answers
     # the rows with that value; set_many sets it on the rows whose keys the body lists.
     path_field: str | None = None

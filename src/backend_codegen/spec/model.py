@@ -94,6 +94,7 @@ class Operation:
     parameters: list[Parameter] = field(default_factory=list)
     request_body: Schema | None = None
     request_content_type: str | None = None
+    request_content_types: list[str] = field(default_factory=list)  # every one declared
     request_required: bool = False
     responses: list[Response] = field(default_factory=list)
     # Security as resolved for this operation: names of schemes that apply. An empty list

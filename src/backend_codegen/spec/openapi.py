@@ -976,6 +976,7 @@ class _Reader:
         if media is None:
             return
         operation.request_content_type = media
+        operation.request_content_types = [str(m).lower() for m in content]
         media_node = content[media] if _is_dict(content[media]) else {}
         schema_pointer = _join(body_pointer, "content", media, "schema")
         operation.request_body = (

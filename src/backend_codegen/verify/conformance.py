@@ -90,7 +90,7 @@ class ConformanceResult:
         gaps = self.gaps
         note = ""
         if gaps:
-            listed = "; ".join(g.describe() for g in gaps)
+            listed = "; ".join(dict.fromkeys(g.describe() for g in gaps))
             plural = "s" if len(gaps) != 1 else ""
             note = f" ({len(gaps)} contract gap{plural}, not failures: {listed})"
         if self.ok:

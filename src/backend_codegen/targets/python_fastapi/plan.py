@@ -561,6 +561,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
             for r in v.routes
         ),
         "text_keys": any(e.id_type == "string" for e in model.entities),
+        "form_bodies": any(b.form_body for b in model.bindings),
         "social": {
             "named": any(m["key_attr"] for v in views.values() for m in v.m2m),
             "slugs": any(v.slugs for v in views.values()),
