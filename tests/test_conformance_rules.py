@@ -238,9 +238,9 @@ def test_query_values_are_read_in_their_own_notation(tmp_path: Path) -> None:
     )
     project = api.generate([spec], tmp_path / "backend").project_dir
     routes = (project / "app" / "api" / "routes" / "event.py").read_text()
-    assert "QueryDate | None" in routes and "QueryInt | None" in routes
+    assert "TextDate | None" in routes and "QueryInt | None" in routes
     service = (project / "app" / "services" / "event.py").read_text()
-    assert "dt.date | None" in service and "Query" not in service  # plain types below the API
+    assert "dt.date | None" in service and "TextDate" not in service  # plain types below
 
 
 def _event(operation: str, code: str, status: int, body: object | None) -> str:

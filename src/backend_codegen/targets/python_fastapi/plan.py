@@ -70,9 +70,9 @@ QUERY_TYPES = {
     "integer": "QueryInt",
     "bigint": "QueryInt",
     "smallint": "QueryInt",
-    "date": "QueryDate",
-    "datetime": "QueryDateTime",
-    "time": "QueryTime",
+    "date": "TextDate",
+    "datetime": "TextDateTime",
+    "time": "TextTime",
 }
 
 

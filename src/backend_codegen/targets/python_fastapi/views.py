@@ -71,9 +71,9 @@ class ParamView:
     @property
     def value_annotation(self) -> str:
         """The annotation of the value once read (services take plain types, not the
-        query-string readers of app.api.deps)."""
+        readers of app.api.deps and app.schemas.common)."""
         return re.sub(
-            r"\bQuery(Int|DateTime|Date|Time)\b",
+            r"\b(?:Query|Text)(Int|DateTime|Date|Time)\b",
             lambda m: {"Int": "int", "DateTime": "dt.datetime"}.get(
                 m.group(1), f"dt.{m.group(1).lower()}"
             ),

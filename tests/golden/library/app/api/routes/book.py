@@ -5,9 +5,9 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import QueryDate, QueryInt, SessionDep, get_current_user, page_size, single_valued
+from app.api.deps import QueryInt, SessionDep, get_current_user, page_size, single_valued
 from app.schemas.book import BookCreate, BookRead
-from app.schemas.common import Page
+from app.schemas.common import Page, TextDate
 from app.services import book as service
 
 router = APIRouter(prefix="/api/books", tags=["books"])
@@ -32,7 +32,7 @@ async def list_books(
     genre_id: Annotated[QueryInt | None, Query()] = None,
     author_id: Annotated[QueryInt | None, Query()] = None,
     language: Annotated[Literal["en", "fr", "de", "es", "ja"] | None, Query()] = None,
-    published_from: Annotated[QueryDate | None, Query()] = None,
+    published_from: Annotated[TextDate | None, Query()] = None,
     q: Annotated[str | None, Query()] = None,
 ) -> Page[BookRead]:
     size = page_size(limit)
