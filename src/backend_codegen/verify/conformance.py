@@ -68,7 +68,8 @@ def gap_of(
 
 
 def is_gap_status(status: int) -> bool:
-    # 405 is not an operation's answer; 5xx is always a failure (501 included)
+    """A client error an undeclared status may be (405 is not an operation's answer).
+    Mirrored by `declared_status` in the generated tests/test_conformance.py."""
     return 400 <= status < 500 and status != 405
 
 
