@@ -341,6 +341,10 @@ def test_azure_todo_path_fields_generate_routes_and_tests(tmp_path: Path) -> Non
     assert "async def test_list_todo_list_todo_items_by_state(" in tests
     assert "async def test_set_todo_items_state(" in tests
     assert not (project / "app" / "services" / "custom.py").exists()  # nothing left at 501
+    # listId is required in the body by the contract: checked there, the path's value stored
+    schemas = (project / "app" / "schemas" / "todo_item.py").read_text()
+    assert 'list_id: StrictStr = Field(alias="listId")' in schemas
+    assert '"list_id"' in (project / "app" / "services" / "todo_item.py").read_text()
 
 
 @pytest.mark.skipif(not AZURE.exists(), reason="shared corpus not available")

@@ -829,6 +829,10 @@ class _Inference:
             fk = f"{Name.parse(parent_name).snake}_id"
         fld = child.field(fk)
         if fld is not None and fld.foreign_key is None:
+            if fld.required and self.spec.source_format == "openapi":
+                # the contract requires it in the body: checked there, but the path decides
+                fld.ignored_in_body = True
+                fld.reasons.append("required in the body by the contract; the path's value is used")
             fld.foreign_key = parent_name
             fld.read_only, fld.required = True, False
             self._fk_or_m2m(child, fld)

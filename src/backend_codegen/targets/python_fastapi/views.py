@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from dataclasses import replace as with_changes
 from decimal import Decimal
 from typing import Any
 
@@ -206,6 +207,8 @@ class EntityView:
     non_nullable_create: list[str]
     omit_null: list[str]  # response members left out when they have no value
     client_id_value: str  # test payloads: an expression for a fresh client-chosen id, if any
+    # test payloads: members the contract requires that the server sets anyway (api, value)
+    checked_only: list[tuple[str, str]] = field(default_factory=list)
     routes: list[RouteView] = field(default_factory=list)
     by_action: dict[str, RouteView] = field(default_factory=dict)  # first route per action
     prefix: str = ""
@@ -645,7 +648,14 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         if client_id and not client_id[0].ignored_in_body
         else ""
     )
-    create_fields = [_create_field(f) for f in client_id + writable]
+    # members the contract requires in create bodies though the server sets them (a parent
+    # key the path gives): checked as declared, not stored as sent
+    checked_only = [
+        f for f in entity.fields if f.ignored_in_body and not f.primary_key and f not in writable
+    ]
+    create_fields = [_create_field(f) for f in client_id + writable] + [
+        _create_field(with_changes(f, required=True)) for f in checked_only
+    ]
     update_fields = [_update_field(f) for f in writable]
     readable = [
         f
@@ -681,6 +691,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
             if not f.required and not f.null_allowed and not f.has_default
         ],
         client_id_value=client_id_value,
+        checked_only=[(f.api_name, json_value(f, sample_value(f, 0))) for f in checked_only],
         omit_null=sorted(
             {x for f in readable if not f.null_allowed for x in (attr_of(f), f.api_name)}
         ),
