@@ -86,6 +86,7 @@ class _Prop:
     api_name: str
     schema: Schema
     in_create: bool = False
+    in_new: bool = False  # in the body of an operation that makes a row (not one that changes it)
     required_on_create: bool = False
     in_response: bool = False
     required_in_response: bool = False  # a response schema lists it as required
@@ -106,6 +107,7 @@ class _Op:
     body_key: str | None = None  # the request body wraps the entity in this member
     response_key: str | None = None  # the response wraps the entity (or list) in this member
     count_key: str | None = None  # the list envelope's count member
+    list_meta: dict[str, str] = field(default_factory=dict)  # its other page members, by role
     view: str | None = None  # the response is this view of the entity
     relation: str | None = None  # link / unlink: the relation changed
     feed: tuple[str, str] | None = None  # list: (owner fk, account relation) of a feed
@@ -142,6 +144,26 @@ class Unwrapped:
     is_list: bool = False
     key: str | None = None  # {"article": {...}} / {"articles": [...]}: the wrapping member
     count_key: str | None = None  # {"articles": [...], "articlesCount": 2}: the count member
+    # other page members of a list envelope, by role (page, size, pages, offset, returned)
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+_PAGE_ROLES: list[tuple[str, re.Pattern[str]]] = [
+    ("pages", re.compile(r"^(totalpages|pages|pagecount|numpages|numberofpages|lastpage)$")),
+    ("total", re.compile(r"count$|^total")),
+    ("returned", re.compile(r"^(numberofelements|pageitems|itemsonpage)$")),
+    ("page", re.compile(r"^(page|pagenumber|number|currentpage|pageindex|pageno)$")),
+    ("size", re.compile(r"^(size|pagesize|limit|perpage|maxresults)$")),
+    ("offset", re.compile(r"^(offset|skip|start)$")),
+]
+
+
+def _page_role(name: str, schema: Schema) -> str | None:
+    """What a number beside the rows of a list envelope says: the total, the page index..."""
+    if schema.type != "integer":
+        return None
+    low = name.lower().replace("_", "").replace("-", "")
+    return next((role for role, rx in _PAGE_ROLES if rx.search(low)), None)
 
 
 def unwrap(schema: Schema | None) -> Unwrapped:
@@ -168,6 +190,22 @@ def unwrap(schema: Schema | None) -> Unwrapped:
             return Unwrapped(
                 items, True, arrays[0], meta[0]
             )  # {"articles": [], "articlesCount": 0}
+        roles = {n: _page_role(n, props[n]) for n in meta}
+        totals = [n for n, r in roles.items() if r == "total"]
+        if (
+            meta
+            and None not in roles.values()
+            and len(totals) <= 1
+            and len(set(roles.values())) == len(roles)
+        ):
+            # {"content": [...], "page": 0, "size": 20, "totalElements": 3, "totalPages": 1}
+            return Unwrapped(
+                items,
+                True,
+                arrays[0],
+                totals[0] if totals else None,
+                {n: str(r) for n, r in roles.items() if r != "total"},
+            )
         return Unwrapped(items, True)  # list envelope: items + counts / page tokens
     return Unwrapped(schema, False)
 
@@ -207,6 +245,7 @@ class _Inference:
                     body_key=body.key,
                     response_key=response.key,
                     count_key=response.count_key,
+                    list_meta=response.meta,
                 )
             )
 
@@ -313,6 +352,17 @@ class _Inference:
                 f"'{shape.action or col}' on the current account is not a CRUD operation"
             )
             return
+        answer = _success(op)[1]
+        if (
+            self.spec.source_format == "openapi"
+            and not shape.action
+            and op.request_body is None
+            and answer is not None
+            and answer.type in ("string", "integer", "number", "boolean")
+            and not answer.properties
+        ):
+            item.reasons.append(f"{op.key} answers a bare {answer.type}, not a resource")
+            return
         entity_name = self.collection_entity[col]
         item.entity = entity_name
         self._entity(entity_name, op.location, f"resource path {op.path}")
@@ -368,6 +418,7 @@ class _Inference:
                     f"request body of {op.key}",
                     create=True,
                     required=name in item.body.required and action != "patch",
+                    new=action in ("create", "sub_create"),
                 )
 
     def _prop(
@@ -381,6 +432,7 @@ class _Inference:
         required: bool = False,
         response: bool = False,
         dictionary: bool = False,
+        new: bool = False,
     ) -> None:
         props = self.props[entity]
         prop = props.get(name)
@@ -389,6 +441,7 @@ class _Inference:
         elif dictionary or (create and not prop.from_dictionary and not prop.in_create):
             prop.schema = schema
         prop.in_create |= create or (dictionary and not schema.read_only)
+        prop.in_new |= new or dictionary
         prop.required_on_create |= required
         prop.in_response |= response or dictionary
         prop.from_dictionary |= dictionary
@@ -427,7 +480,18 @@ class _Inference:
             "uuid" if uuid_id else "string" if string_id else "bigint" if int64_id else "integer"
         )
         id_prop = next((p for n, p in props.items() if n.lower() == "id"), None)
-        in_body = id_prop is not None and id_prop.in_create and not id_prop.schema.read_only
+        # the client chooses the key where a body that makes a row carries it (an id in the
+        # body of an update only names the row, as the path does)
+        makes_rows = any(
+            i.entity == name and i.action in ("create", "sub_create") and i.body is not None
+            for i in self.ops
+        )
+        in_body = (
+            id_prop is not None
+            and (id_prop.in_new or not makes_rows)
+            and id_prop.in_create
+            and not id_prop.schema.read_only
+        )
         # A text id the client may leave out is the server's to assign (as the reference
         # implementations of such contracts do): it is accepted in bodies, and not used.
         ignored = in_body and string_id and not (id_prop and id_prop.required_on_create)
@@ -441,6 +505,9 @@ class _Inference:
                 nullable=False,
                 system=True,
                 primary_key=True,
+                # the contract's bounds of a key a body carries
+                minimum=id_schema.minimum if id_schema is not None else None,
+                maximum=id_schema.maximum if id_schema is not None else None,
                 read_only=not client_id,
                 required=client_id and id_prop is not None and id_prop.required_on_create,
                 # a client-chosen id may be null only where the contract says so
@@ -1100,6 +1167,13 @@ class _Inference:
                     item.response_key,
                     item.count_key,
                 )
+                if b.action in ("list", "sub_list") and b.list_shape == "envelope":
+                    b.list_meta = dict(item.list_meta)
+                    if b.list_meta:
+                        b.reasons.append(
+                            "the list envelope also answers "
+                            + ", ".join(f"{n} ({r})" for n, r in b.list_meta.items())
+                        )
                 for what, key in (("request body", b.body_key), ("response", b.response_key)):
                     if key:
                         b.reasons.insert(0, f"the {what} wraps it in '{key}'")
@@ -1108,7 +1182,29 @@ class _Inference:
                     "neither the spec nor the requirements say what it does: "
                     "answers 501 until implemented"
                 )
+            if (
+                self.spec.source_format == "openapi"
+                and b.action in ("create", "sub_create", "replace")
+                and item.body is not None
+                and entity is not None
+            ):
+                # read-only members are not part of a request (nor required in it)
+                b.body_members = [n for n, p in item.body.properties.items() if not p.read_only]
+                b.body_required = [n for n in item.body.required if n in b.body_members]
+                b.body_schema = item.body.name
             b.status_code = self._status(b, status)
+            if (
+                b.action == "delete"
+                and b.status_code != 204
+                and item.response is not None
+                and entity is not None
+                and (
+                    item.response.name is None or self._canonical(item.response.name) == entity.name
+                )
+                and item.response.properties
+            ):
+                b.answers_row = True
+                b.reasons.append(f"answers the deleted {entity.name}, as the contract declares")
             b.function = self._function_name(b, item, used)
             if b.action == "custom":
                 self.warnings.add(
@@ -1260,6 +1356,9 @@ class _Inference:
                             else None,
                             param.required,
                             sch.format,
+                            zero_based=role == "page"
+                            and (sch.minimum == 0 or sch.default == 0)
+                            and sch.type != "string",
                         )
                     )
                 continue

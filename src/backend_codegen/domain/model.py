@@ -253,6 +253,7 @@ class PageParam:
     default: int | None = None
     required: bool = False
     format: str | None = None  # "int32" / "int64" bound the value too
+    zero_based: bool = False  # page: the first page is 0 (the spec's minimum or default says)
 
 
 @dataclass
@@ -294,6 +295,9 @@ class Binding:
     body_key: str | None = None  # the request body is {"<body_key>": {...}}
     response_key: str | None = None  # the response is {"<response_key>": {...} or [...]}
     count_key: str | None = None  # envelope lists: the member holding the total count
+    # envelope lists: other page members by role: page (the index as requested), size,
+    # pages (total pages), offset, returned (rows on this page)
+    list_meta: dict[str, str] = field(default_factory=dict)
     # Declared pagination parameters (OpenAPI input); None = the generator's own page/limit.
     page_params: list[PageParam] | None = None
     unused_query: list[QueryParam] = field(default_factory=list)  # declared, not interpreted
@@ -321,6 +325,12 @@ class Binding:
     feed_relation: str | None = None
     values_field: str | None = None  # list_shape "values": the one field listed (tag names)
     token_member: str | None = None  # account responses carrying a fresh token in this member
+    answers_row: bool = False  # delete: the contract answers the deleted row
+    # create / sub_create / replace: the members this operation's body declares (its own
+    # contract; None: not known, the entity's), those it requires, and its schema's name
+    body_members: list[str] | None = None
+    body_required: list[str] = field(default_factory=list)
+    body_schema: str | None = None
     reasons: list[str] = field(default_factory=list)
 
     @property

@@ -183,6 +183,7 @@ def _paging(b: Binding) -> list[dict[str, str]] | None:
                 else "",
                 "declaration": f"Annotated[{annotation}, Query({', '.join(args)})]{default}",
                 "number": "1" if p.type == "number" else "",
+                "zero_based": "1" if p.zero_based else "",
             }
         )
     return out
@@ -393,11 +394,18 @@ def _envelope(
     inner: str,
     count: str | None = None,
     name: str | None = None,
+    meta: tuple[tuple[str, str], ...] = (),
 ) -> dict[str, Any]:
     """The class wrapping `inner` in the JSON member `key` (one per shape, shared)."""
     base = name or {"body": f"{inner}Body", "one": f"{inner}Envelope", "list": f"{inner}List"}[kind]
     for env in bucket:
-        if (env["kind"], env["key"], env["inner"], env["count"]) == (kind, key, inner, count):
+        if (env["kind"], env["key"], env["inner"], env["count"], env["meta_key"]) == (
+            kind,
+            key,
+            inner,
+            count,
+            meta,
+        ):
             return env
     name = base
     if any(env["cls"] == name for env in bucket):
@@ -417,6 +425,10 @@ def _envelope(
         "inner": inner,
         "count": count,
         "count_attr": py_name(Name.parse(count).snake) if count else "",
+        "meta_key": meta,
+        "meta": [
+            {"api": api, "attr": py_name(Name.parse(api).snake), "role": role} for api, role in meta
+        ],
         "doc": doc,
     }
     bucket.append(env)
@@ -442,12 +454,20 @@ def _wrap(route: RouteView, cls: str, bucket: list[dict[str, Any]], body: str | 
             )
             route.out_cls, route.out_key = env["cls"], env["key"]
         elif b.list_shape == "envelope" and b.response_key:
-            env = _envelope(bucket, "list", b.response_key, route.read_cls, b.count_key)
+            env = _envelope(
+                bucket,
+                "list",
+                b.response_key,
+                route.read_cls,
+                b.count_key,
+                meta=tuple(b.list_meta.items()),
+            )
             route.out_cls, route.out_key, route.count_attr = (
                 env["cls"],
                 env["key"],
                 env["count_attr"],
             )
+            route.meta_args = [(m["attr"], _meta_value(route, m["role"])) for m in env["meta"]]
         elif b.list_shape == "array":
             route.out_cls = f"list[{route.read_cls}]"
         else:
@@ -457,6 +477,24 @@ def _wrap(route: RouteView, cls: str, bucket: list[dict[str, Any]], body: str | 
     if b.response_key:
         env = _envelope(bucket, "one", b.response_key, route.read_cls)
         route.out_cls, route.out_key = env["cls"], env["key"]
+
+
+def _meta_value(route: RouteView, role: str) -> str:
+    """The expression a list route answers for one page member of its envelope."""
+    zero = bool((route.paging_param("page") or {}).get("zero_based"))
+    if route.pagination == "offset":
+        index = "(offset // size if size else 0)"
+        start = "offset"
+    else:
+        index = "(page - 1)"
+        start = "(page - 1) * size"
+    return {
+        "page": index if zero else f"({index} + 1)" if route.pagination == "offset" else "page",
+        "size": "size",
+        "pages": "(-(-total // size) if size else 0)",
+        "offset": start,
+        "returned": "len(rows)",
+    }[role]
 
 
 def _body_class(b: Binding, cls: str) -> str | None:
@@ -501,7 +539,8 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         view.tag = bound[0].tags[0] if bound and bound[0].tags else view.plural.replace("_", "-")
         view.routes = [_route(b, view.entity, model, view.prefix) for b in bound]
         for route in view.routes:
-            _wrap(route, view.cls, view.envelopes, _body_class(route.binding, view.cls))
+            body = view.variant_of.get(route.binding.key) or _body_class(route.binding, view.cls)
+            _wrap(route, view.cls, view.envelopes, body)
             b = route.binding
             if b.relation:
                 route.link = next(x for x in view.links if x["attr"] == py_name(b.relation))

@@ -168,6 +168,7 @@ class RouteView:
     link_checks: list[dict[str, str]] = field(default_factory=list)  # members it changes
     key_api: str = "id"  # JSON name of the field the id parameter names
     feed: dict[str, Any] | None = None  # feeds: the account's join table and the owner column
+    meta_args: list[tuple[str, str]] = field(default_factory=list)  # envelope page members
 
     def paging_var(self, role: str) -> str | None:
         """The route's value for a paging role: a number parameter is read as a whole count."""
@@ -230,6 +231,10 @@ class EntityView:
     restrict_children: list[dict[str, str]] = field(default_factory=list)
     missing_id: str = "999999999"
     needs_ref: bool = False  # other entities link to this one by {"id": ...} objects
+    # request bodies of single operations that differ from the entity's Create (members the
+    # operation's own schema leaves out or requires): subclasses of it, by class name
+    body_variants: list[dict[str, Any]] = field(default_factory=list)
+    variant_of: dict[str, str] = field(default_factory=dict)  # binding key -> variant class
     change_classes: list[str] = field(default_factory=list)  # bodies of set-from-body routes
     links: list[dict[str, Any]] = field(default_factory=list)  # link/unlink join tables
     computed: list[dict[str, Any]] = field(default_factory=list)  # flags / counts per caller
@@ -717,6 +722,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         special.append("password")
     if special:
         view.dump_exclude = "{" + ", ".join(repr(n) for n in special) + "}"
+    _body_variants(model, entity, view, client_id + writable)
     _test_data(model, entity, view)
     view.missing_id = (
         '"00000000-0000-4000-8000-000000000000"'
@@ -742,6 +748,85 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
                     }
                 )
     return view
+
+
+def _absent_member(attr: str, empty: str = "None") -> SchemaFieldView:
+    """A member of the entity's Create that one operation's body does not have: not read
+    from that body (a same-named member is ignored), not written by it."""
+    default = "default_factory=list, " if empty == "list" else "None, "
+    return SchemaFieldView(attr, "SkipJsonSchema[Any]", "", default + "exclude=True")
+
+
+def _body_variants(
+    model: DomainModel, entity: Entity, view: EntityView, fields: list[Field]
+) -> None:
+    """One operation's request body, where its schema differs from the entity's union of
+    create bodies: the members it leaves out are not read (a nested create whose path gives
+    the parent, a replace by a schema without the parent key), the members it requires are
+    required, and an id it carries though the server keeps the key is checked, not used."""
+    id_field = entity.field("id")
+    for b in model.bindings:
+        if b.entity != entity.name or b.body_members is None:
+            continue
+        members, required = set(b.body_members), set(b.body_required)
+        overrides: list[SchemaFieldView] = []
+        for f in fields:
+            if f.api_name not in members:
+                overrides.append(_absent_member(attr_of(f)))
+            elif f.api_name in required and not f.required and not f.primary_key:
+                overrides.append(_create_field(with_changes(f, required=True)))
+        if (
+            id_field is not None
+            and id_field not in fields
+            and "id" in members
+            and not id_field.ignored_in_body
+        ):
+            checked = with_changes(id_field, required="id" in required, read_only=False)
+            sf = _create_field(checked)
+            args = ", ".join(a for a in (sf.field_args, "exclude=True") if a)
+            overrides.append(SchemaFieldView(sf.attr, sf.annotation, sf.default, args))
+        for m in view.m2m + view.owned:
+            attr = m.get("api_attr", m["attr"])
+            if m["api"] not in members:
+                overrides.append(_absent_member(attr, "list"))
+            elif m["api"] in required and not m["required"]:
+                inner = f"{m['cls']}Ref" if m.get("objects") else m.get("id_annotation")
+                if "fields" in m:  # owned children
+                    inner = f"{m['cls']}Create"
+                alias = f"alias={m['api']!r}" if m["api"] != attr else ""
+                overrides.append(SchemaFieldView(attr, f"list[{inner}]", "", alias))
+        if view.has_password and entity.password_field:
+            pw = entity.field(entity.password_field)
+            if pw is not None and pw.api_name not in members:
+                overrides.append(_absent_member("password"))
+        if not overrides:
+            continue
+        signature = tuple((o.attr, o.annotation, o.default, o.field_args) for o in overrides)
+        known = next((v for v in view.body_variants if v["signature"] == signature), None)
+        if known is None:
+            base = (
+                Name.parse(b.body_schema).pascal
+                if b.body_schema and Name.parse(b.body_schema).pascal != view.cls
+                else f"{view.cls}{Name.parse(b.function).pascal}"
+            )
+            name = base + "Body"
+            taken = {v["cls"] for v in view.body_variants} | {
+                f"{view.cls}{x}" for x in ("Create", "Read", "Update", "Ref", "CreateBody")
+            }
+            while name in taken:
+                name = f"{base}{len(view.body_variants) + 2}Body"
+            known = {
+                "cls": name,
+                "signature": signature,
+                "fields": overrides,
+                "doc": f"The request body of {b.key}"
+                + (f" ({b.body_schema})" if b.body_schema else "")
+                + f": {view.cls}Create as this operation's schema declares it.",
+            }
+            view.body_variants.append(known)
+        else:
+            known["doc"] = known["doc"].replace(": ", f", {b.key}: ", 1)
+        view.variant_of[b.key] = known["cls"]
 
 
 def _social(model: DomainModel, entity: Entity, view: EntityView, readable: list[Field]) -> None:

@@ -85,10 +85,11 @@ async def test_list_authors_paginates(
         await make_author(session)
     response = await client.get("/api/authors", params={"limit": 2}, headers=headers)
     assert response.status_code == 200, response.text
-    first = items_of(response.json())
+    first = items_of(response.json(), "items")
     assert len(first) == 2
     second = items_of(
-        (await client.get("/api/authors", params={"limit": 2, "page": 2}, headers=headers)).json()
+        (await client.get("/api/authors", params={"limit": 2, "page": 2}, headers=headers)).json(),
+        "items",
     )
     assert {i["id"] for i in second}.isdisjoint({i["id"] for i in first})
     too_many = await client.get("/api/authors", params={"limit": 101}, headers=headers)
@@ -102,7 +103,7 @@ async def test_list_authors_filters_by_q(
     row = await make_author(session, name=needle)
     response = await client.get("/api/authors", params={"q": needle}, headers=headers)
     assert response.status_code == 200, response.text
-    assert [item["id"] for item in items_of(response.json())] == [json_id(row.id)]
+    assert [item["id"] for item in items_of(response.json(), "items")] == [json_id(row.id)]
 
 
 async def test_patch_author(
@@ -132,7 +133,7 @@ async def test_delete_author(
     assert (await client.delete(url, headers=headers)).status_code == 404
     assert (await client.get(f"/api/authors/{json_id(row.id)}", headers=headers)).status_code == 404
     listed = (await client.get("/api/authors", params={"limit": 100}, headers=headers)).json()
-    assert json_id(row.id) not in [item["id"] for item in items_of(listed)]
+    assert json_id(row.id) not in [item["id"] for item in items_of(listed, "items")]
     stored = (
         await session.execute(
             select(Author).where(Author.id == row.id).execution_options(populate_existing=True)

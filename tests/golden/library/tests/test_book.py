@@ -100,10 +100,11 @@ async def test_list_books_paginates(
         await make_book(session)
     response = await client.get("/api/books", params={"limit": 2}, headers=headers)
     assert response.status_code == 200, response.text
-    first = items_of(response.json())
+    first = items_of(response.json(), "items")
     assert len(first) == 2
     second = items_of(
-        (await client.get("/api/books", params={"limit": 2, "page": 2}, headers=headers)).json()
+        (await client.get("/api/books", params={"limit": 2, "page": 2}, headers=headers)).json(),
+        "items",
     )
     assert {i["id"] for i in second}.isdisjoint({i["id"] for i in first})
     too_many = await client.get("/api/books", params={"limit": 101}, headers=headers)
@@ -118,7 +119,7 @@ async def test_list_books_filters_by_genre_id(
         "/api/books", params={"genre_id": json_id(row.genre_id)}, headers=headers
     )
     assert response.status_code == 200, response.text
-    items = items_of(response.json())
+    items = items_of(response.json(), "items")
     assert items and all(item["genre_id"] == json_id(row.genre_id) for item in items)
 
 
@@ -130,7 +131,7 @@ async def test_list_books_filters_by_author_id(
         "/api/books", params={"author_id": json_id(row.author_id)}, headers=headers
     )
     assert response.status_code == 200, response.text
-    items = items_of(response.json())
+    items = items_of(response.json(), "items")
     assert items and all(item["author_id"] == json_id(row.author_id) for item in items)
 
 
@@ -141,7 +142,7 @@ async def test_list_books_filters_by_language(
     value = "en"
     response = await client.get("/api/books", params={"language": value}, headers=headers)
     assert response.status_code == 200, response.text
-    items = items_of(response.json())
+    items = items_of(response.json(), "items")
     assert items, "the row made for this filter must be listed"
     assert all(item["language"] == value for item in items)
     invalid = await client.get(
@@ -167,7 +168,7 @@ async def test_list_books_filters_by_q(
     row = await make_book(session, title=needle)
     response = await client.get("/api/books", params={"q": needle}, headers=headers)
     assert response.status_code == 200, response.text
-    assert [item["id"] for item in items_of(response.json())] == [json_id(row.id)]
+    assert [item["id"] for item in items_of(response.json(), "items")] == [json_id(row.id)]
 
 
 async def test_replace_book(
@@ -193,7 +194,7 @@ async def test_delete_book(
     assert (await client.delete(url, headers=headers)).status_code == 404
     assert (await client.get(f"/api/books/{json_id(row.id)}", headers=headers)).status_code == 404
     listed = (await client.get("/api/books", params={"limit": 100}, headers=headers)).json()
-    assert json_id(row.id) not in [item["id"] for item in items_of(listed)]
+    assert json_id(row.id) not in [item["id"] for item in items_of(listed, "items")]
     stored = (
         await session.execute(
             select(Book).where(Book.id == row.id).execution_options(populate_existing=True)

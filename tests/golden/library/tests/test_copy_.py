@@ -40,7 +40,7 @@ async def test_list_book_copies(
     await make_copy_(session)  # another parent's row stays out
     response = await client.get(f"/api/books/{json_id(parent.id)}/copies", headers=headers)
     assert response.status_code == 200, response.text
-    assert [item["id"] for item in items_of(response.json())] == [json_id(row.id)]
+    assert [item["id"] for item in items_of(response.json(), "items")] == [json_id(row.id)]
     missing = await client.get(f"/api/books/{999999999}/copies", headers=headers)
     assert missing.status_code == 404
 

@@ -60,7 +60,11 @@ async def update_post(
     session: AsyncSession, row: Post, data: PostCreate | PostUpdate, *, partial: bool
 ) -> Post:
     """Replace (partial=False) or patch (partial=True) one Post."""
-    sent = data.model_fields_set if partial else set(type(data).model_fields)
+    sent = (
+        data.model_fields_set
+        if partial
+        else {name for name, f in type(data).model_fields.items() if not f.exclude}
+    )
     values = data.model_dump(exclude_unset=partial, exclude={"tag_ids"})
     values.pop("id", None)  # the key of a row never changes
     for key, value in values.items():

@@ -3,7 +3,7 @@
 
 from typing import Annotated, ClassVar
 
-from pydantic import Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import BodySchema, JsonInt, ReadSchema, UpdateSchema, UrlStr, UtcDateTime
@@ -32,3 +32,14 @@ class AuthorRead(ReadSchema):
     website: str | None = None
     created_at: UtcDateTime
     updated_at: UtcDateTime
+
+
+class AuthorReadList(BaseModel):
+    """A list {"items": [AuthorRead, ...], "total": total}."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    items: list[AuthorRead]
+    total: int
+    page: int
+    limit: int

@@ -4,7 +4,7 @@
 import datetime as dt
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, Field, StrictStr, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, WithJsonSchema
 from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import (
@@ -89,3 +89,14 @@ class BookRead(ReadSchema):
     price: Money | None = None
     created_at: UtcDateTime
     updated_at: UtcDateTime
+
+
+class BookReadList(BaseModel):
+    """A list {"items": [BookRead, ...], "total": total}."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    items: list[BookRead]
+    total: int
+    page: int
+    limit: int

@@ -3,7 +3,7 @@
 
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import BodySchema, ReadSchema, UpdateSchema, UtcDateTime
@@ -35,3 +35,14 @@ class CopyRead(ReadSchema):
     shelf: str | None = None
     created_at: UtcDateTime
     updated_at: UtcDateTime
+
+
+class CopyReadList(BaseModel):
+    """A list {"items": [CopyRead, ...], "total": total}."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    items: list[CopyRead]
+    total: int
+    page: int
+    limit: int

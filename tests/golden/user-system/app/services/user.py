@@ -59,7 +59,11 @@ async def update_user(
     session: AsyncSession, row: User, data: UserCreate | UserUpdate, *, partial: bool
 ) -> User:
     """Replace (partial=False) or patch (partial=True) one User."""
-    sent = data.model_fields_set if partial else set(type(data).model_fields)
+    sent = (
+        data.model_fields_set
+        if partial
+        else {name for name, f in type(data).model_fields.items() if not f.exclude}
+    )
     values = data.model_dump(exclude_unset=partial, exclude={"password"})
     values.pop("id", None)  # the key of a row never changes
     for key, value in values.items():

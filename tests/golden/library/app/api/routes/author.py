@@ -14,8 +14,7 @@ from app.api.deps import (
     refused_body,
     single_valued,
 )
-from app.schemas.author import AuthorCreate, AuthorRead, AuthorUpdate
-from app.schemas.common import Page
+from app.schemas.author import AuthorCreate, AuthorRead, AuthorReadList, AuthorUpdate
 from app.services import author as service
 
 router = APIRouter(prefix="/api/authors", tags=["authors"])
@@ -23,7 +22,7 @@ router = APIRouter(prefix="/api/authors", tags=["authors"])
 
 @router.get(
     "",
-    response_model=Page[AuthorRead],
+    response_model=AuthorReadList,
     summary="List authors",
     dependencies=[Depends(single_valued("page", "limit", "q"))],
 )
@@ -32,12 +31,12 @@ async def list_authors(
     page: Annotated[QueryInt | None, Query(ge=1)] = 1,
     limit: Annotated[QueryInt | None, Query(ge=1, le=100)] = 20,
     q: Annotated[str | None, Query()] = None,
-) -> Page[AuthorRead]:
+) -> AuthorReadList:
     size = page_size(limit)
     page = max(1, page or 1)
     rows, total = await service.list_authors(session, page=page, limit=size, q=q)
-    return Page[AuthorRead].build(
-        [AuthorRead.model_validate(row) for row in rows], total, page, size
+    return AuthorReadList(
+        items=[AuthorRead.model_validate(row) for row in rows], total=total, page=page, limit=size
     )
 
 

@@ -6,8 +6,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 
 from app.api.deps import QueryInt, SessionDep, get_current_user, page_size, single_valued
-from app.schemas.book import BookCreate, BookRead
-from app.schemas.common import Page, TextDate
+from app.schemas.book import BookCreate, BookRead, BookReadList
+from app.schemas.common import TextDate
 from app.services import book as service
 
 router = APIRouter(prefix="/api/books", tags=["books"])
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api/books", tags=["books"])
 
 @router.get(
     "",
-    response_model=Page[BookRead],
+    response_model=BookReadList,
     summary="List books",
     dependencies=[
         Depends(
@@ -34,7 +34,7 @@ async def list_books(
     language: Annotated[Literal["en", "fr", "de", "es", "ja"] | None, Query()] = None,
     published_from: Annotated[TextDate | None, Query()] = None,
     q: Annotated[str | None, Query()] = None,
-) -> Page[BookRead]:
+) -> BookReadList:
     size = page_size(limit)
     page = max(1, page or 1)
     rows, total = await service.list_books(
@@ -47,7 +47,9 @@ async def list_books(
         published_from=published_from,
         q=q,
     )
-    return Page[BookRead].build([BookRead.model_validate(row) for row in rows], total, page, size)
+    return BookReadList(
+        items=[BookRead.model_validate(row) for row in rows], total=total, page=page, limit=size
+    )
 
 
 @router.post(

@@ -6,8 +6,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 
 from app.api.deps import QueryInt, SessionDep, get_current_user, page_size, single_valued
-from app.schemas.common import Page
-from app.schemas.copy_ import CopyCreate, CopyRead
+from app.schemas.copy_ import CopyCreate, CopyRead, CopyReadList
 from app.services import book as book_service
 from app.services import copy_ as service
 
@@ -16,7 +15,7 @@ router = APIRouter(prefix="/api/books", tags=["copies"])
 
 @router.get(
     "/{book_id:sint}/copies",
-    response_model=Page[CopyRead],
+    response_model=CopyReadList,
     summary="The copies of a book",
     dependencies=[Depends(single_valued("page", "limit", "condition"))],
 )
@@ -26,14 +25,16 @@ async def list_book_copies(
     page: Annotated[QueryInt | None, Query(ge=1)] = 1,
     limit: Annotated[QueryInt | None, Query(ge=1, le=100)] = 20,
     condition: Annotated[Literal["new", "good", "worn", "damaged"] | None, Query()] = None,
-) -> Page[CopyRead]:
+) -> CopyReadList:
     parent = await book_service.get_book(session, book_id)
     size = page_size(limit)
     page = max(1, page or 1)
     rows, total = await service.list_book_copies(
         session, parent.id, page=page, limit=size, condition=condition
     )
-    return Page[CopyRead].build([CopyRead.model_validate(row) for row in rows], total, page, size)
+    return CopyReadList(
+        items=[CopyRead.model_validate(row) for row in rows], total=total, page=page, limit=size
+    )
 
 
 @router.post(
