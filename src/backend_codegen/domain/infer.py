@@ -479,6 +479,7 @@ class _Inference:
         entity.id_type = (
             "uuid" if uuid_id else "string" if string_id else "bigint" if int64_id else "integer"
         )
+        entity.key_read_only = id_schema is not None and id_schema.read_only
         id_prop = next((p for n, p in props.items() if n.lower() == "id"), None)
         # the client chooses the key where a body that makes a row carries it (an id in the
         # body of an update only names the row, as the path does)
@@ -569,6 +570,29 @@ class _Inference:
         if schema.type == "array" and schema.items is not None and _is_object(schema.items):
             self._owned_child(entity, api_name, schema, prop)
             return
+        target = self._object_target(entity, schema)
+        if target is not None:
+            required = prop.required_on_create and not schema.nullable
+            entity.fields.append(
+                Field(
+                    name=f"{snake}_id",
+                    api_name=api_name,
+                    type="integer",  # the target's key type, set with the relation
+                    required=required,
+                    nullable=not required or schema.nullable,
+                    read_only=schema.read_only or not prop.in_create,
+                    null_allowed=schema.nullable,
+                    foreign_key=target,
+                    object_ref=True,
+                    description=schema.description,
+                    reasons=reasons
+                    + [
+                        f"'{api_name}' is a {schema.name} object: a reference to {target} "
+                        "by its id, answered as the row"
+                    ],
+                )
+            )
+            return
         info = type_of(schema, snake)
         required = prop.required_on_create and not schema.nullable
         fld = Field(
@@ -626,6 +650,23 @@ class _Inference:
         if fld.read_only and not schema.read_only:
             reasons.append("not accepted in any request body: read-only")
         entity.fields.append(fld)
+
+    def _object_target(self, entity: Entity, schema: Schema) -> str | None:
+        """The entity a single object member names (`"type": {"id": 1, "name": "cat"}` where
+        PetType has its own endpoints), if it is one."""
+        if self.spec.source_format != "openapi" or not schema.name or not _is_object(schema):
+            return None
+        target = self._canonical(schema.name)
+        if (
+            target not in self.entities
+            or target == entity.name
+            or target == self.auth.account
+            or self.entities[target].owned_by is not None
+            or not any(n.lower() == "id" for n in schema.properties)
+            or not any(i.entity == target for i in self.ops)
+        ):
+            return None
+        return target
 
     def _owned_child(self, parent: Entity, api_name: str, schema: Schema, prop: _Prop) -> None:
         items = schema.items
@@ -732,7 +773,37 @@ class _Inference:
                 if fld.system or fld.type == "password":
                     continue
                 self._fk_or_m2m(entity, fld)
-        for source, target, api_name, _prop, reason in self._pending_m2m:
+        for item in self.ops:
+            if item.action in ("sub_list", "sub_create") and item.entity and item.shape.parent:
+                self._parent_from_path(item)
+        for source, target, api_name, prop, reason in self._pending_m2m:
+            back = next(
+                (
+                    r
+                    for r in self.entities[target].relations
+                    if r.kind == "many_to_one" and r.target == source and r.fk_field
+                ),
+                None,
+            )
+            if back is not None and (prop.schema.read_only or not prop.in_create):
+                # `"pets": [Pet]` answered, never written, and Pet has owner_id: the rows
+                # pointing at this one, not a second link kept in a join table
+                self.entities[source].relations.append(
+                    Relation(
+                        kind="children",
+                        name=Name.parse(api_name).snake,
+                        source=source,
+                        target=target,
+                        api_name=api_name,
+                        fk_field=back.fk_field,
+                        reasons=[
+                            f"'{api_name}' is a read-only list of {target} objects and "
+                            f"{target}.{back.fk_field} points here: the {target} rows of "
+                            f"this {source}, answered with it"
+                        ],
+                    )
+                )
+                continue
             self._add_m2m(
                 self.entities[source],
                 target,
@@ -741,9 +812,6 @@ class _Inference:
                 Name.parse(api_name).snake,
                 api_objects=True,
             )
-        for item in self.ops:
-            if item.action in ("sub_list", "sub_create") and item.entity and item.shape.parent:
-                self._parent_from_path(item)
 
     def _target_for(self, stem: str) -> str | None:
         words = Name.parse(stem).words
@@ -1137,6 +1205,13 @@ class _Inference:
                         ),
                         None,
                     )
+                if (
+                    parent_entity is not None
+                    and b.parent_fk
+                    and b.parent_field == "id"
+                    and b.action in ("sub_list", "sub_create", "set_many")
+                ):
+                    self._grand_scope(b, parent_entity, item)
                 if b.parent_fk is None and b.action in ("sub_list", "sub_create"):
                     b.action = "custom"
                     b.reasons.append(f"no relation from {entity.name} to {parent}")
@@ -1216,6 +1291,32 @@ class _Inference:
                 )
             bindings.append(b)
         return bindings
+
+    def _grand_scope(self, b: Binding, parent: Entity, item: _Op) -> None:
+        """`/owners/{ownerId}/pets/{petId}/visits`: the pet is looked up among the owner's."""
+        segments = item.shape.segments
+        at = next(
+            (i for i, seg in enumerate(segments) if seg.param == b.parent_param), None
+        )
+        if at is None or at < 3:
+            return
+        literal, param = segments[at - 3].literal, segments[at - 2].param
+        if literal is None or param is None or segments[at - 1].literal is None:
+            return
+        grand = self.collection_entity.get(literal.lower())
+        fk = next(
+            (
+                r.fk_field
+                for r in parent.relations
+                if r.kind == "many_to_one" and r.target == grand and r.fk_field
+            ),
+            None,
+        )
+        grand_entity = self.entities.get(grand or "")
+        if fk is None or grand_entity is None or self._id_field(grand_entity, param) != "id":
+            return
+        b.grand_param, b.grand_fk = param, fk
+        b.reasons.append(f"the {parent.name} is looked up within the {grand} in {{{param}}}")
 
     def _id_field(self, entity: Entity, param: str) -> str | None:
         snake = Name.parse(param).snake

@@ -34,7 +34,7 @@ LogicalType = Literal[
 # A plain string key holds any text the contract allows, up to this many characters.
 STRING_ID_LENGTH = 255
 OnDelete = Literal["cascade", "restrict", "set null"]
-RelationKind = Literal["many_to_one", "many_to_many", "owned"]
+RelationKind = Literal["many_to_one", "many_to_many", "owned", "children"]
 Action = Literal[
     "list",
     "create",
@@ -99,6 +99,9 @@ class Field:
     null_allowed: bool = True
     # a key the contract lists in create bodies that the server assigns all the same
     ignored_in_body: bool = False
+    # a foreign key the API carries as the referenced object (`"type": {"id": 1, ...}`):
+    # read from the object's id in bodies, answered as the row in responses
+    object_ref: bool = False
     unique: bool = False
     index: bool = False
     default: Any = None
@@ -156,6 +159,8 @@ class Relation:
     many_to_one: source has FK column `fk_field` pointing at target.id.
     owned: source (parent) owns a collection of target rows written in the same request
            (the target has the FK `fk_field` back to the source; cascade delete).
+    children: the live target rows whose FK `fk_field` points at the source, answered as
+           a read-only list with it (`"pets": [...]` of an owner).
     many_to_many: via `join_table` with columns `join_source_column`/`join_target_column`;
            exposed in the API as a list of target ids (`api_name`, e.g. "tag_ids").
     """
@@ -198,6 +203,8 @@ class Entity:
     # "string" where the contract declares a plain string id (any text, not only a uuid)
     id_type: Literal["integer", "bigint", "uuid", "string"] = "integer"
     owned_by: str | None = None  # parent entity when rows are only written through it
+    key_read_only: bool = False  # the contract marks the id readOnly (objects naming a row
+    # in another body may then leave it out)
 
     @property
     def id_length(self) -> int | None:
@@ -285,6 +292,10 @@ class Binding:
     parent_param: str | None = None
     parent_field: str = "id"  # parent field the parent_param is compared with (slug, ...)
     parent_fk: str | None = None  # field on entity pointing at the parent
+    # `/owners/{ownerId}/pets/{petId}/visits`: the parameter above the parent, and the
+    # parent's field pointing at that row (the parent is looked up within it)
+    grand_param: str | None = None
+    grand_fk: str | None = None
     # JSON types of path parameters as declared ("string", "integer", "uuid"), by name
     param_types: dict[str, str] = field(default_factory=dict)
     filters: list[Filter] = field(default_factory=list)

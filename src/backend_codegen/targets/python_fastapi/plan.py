@@ -238,6 +238,8 @@ def _param_names(b: Binding, entity: Entity | None, model: DomainModel) -> dict[
         names[param] = py_name(snake)
     if b.path_field_param:
         names[b.path_field_param] = py_name(Name.parse(b.path_field_param).snake)
+    if b.grand_param:
+        names[b.grand_param] = py_name(Name.parse(b.grand_param).snake)
     return names
 
 
@@ -294,6 +296,8 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         test_url = test_url.replace("{" + id_param + "}", "{id}")
     if b.parent_param:
         test_url = test_url.replace("{" + names[b.parent_param] + "}", "{parent}")
+    if b.grand_param:
+        test_url = test_url.replace("{" + names[b.grand_param] + "}", "{grand}")
     int_params = sorted(
         names.get(p, py_name(Name.parse(p).snake))
         for p, kind in b.param_types.items()
@@ -301,12 +305,18 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
     )
     # other parameters get a value their route matches (digits for an integer)
     test_url = re.sub(
-        r"\{(?!id\}|parent\}|value\})([^}]+)\}",
+        r"\{(?!id\}|parent\}|value\}|grand\})([^}]+)\}",
         lambda m: "1" if m.group(1) in int_params else "x",
         test_url,
     )
+    grand_annotation = "int"
+    if b.grand_param and b.grand_param in b.param_types:
+        grand_annotation = declared[b.param_types[b.grand_param]]
     return RouteView(
         binding=b,
+        grand_param=names.get(b.grand_param or ""),
+        grand_annotation=grand_annotation,
+        grand_fk_attr=py_name(b.grand_fk) if b.grand_fk else None,
         function=b.function,
         method=b.method,
         path=rel_path,
@@ -527,6 +537,9 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
                         )
                     ).name
                 ].needs_ref = True
+    for view in views.values():
+        for ref in view.object_refs:
+            views[ref["entity"]].needs_ref = True
     account_view = views.get(model.auth.account or "")
     for view in views.values():
         bound = [
@@ -540,6 +553,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         view.routes = [_route(b, view.entity, model, view.prefix) for b in bound]
         for route in view.routes:
             body = view.variant_of.get(route.binding.key) or _body_class(route.binding, view.cls)
+            route.body_key_value = view.variant_key_values.get(route.binding.key, "")
             _wrap(route, view.cls, view.envelopes, body)
             b = route.binding
             if b.relation:

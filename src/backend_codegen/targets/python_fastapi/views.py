@@ -11,7 +11,7 @@ from dataclasses import replace as with_changes
 from decimal import Decimal
 from typing import Any
 
-from backend_codegen.domain.errors import status_for
+from backend_codegen.domain.errors import reference_status, status_for
 from backend_codegen.domain.model import Binding, DomainModel, Entity, Field
 from backend_codegen.domain.paths import split_path
 from backend_codegen.domain.samples import compile_pattern, sample_value
@@ -169,6 +169,17 @@ class RouteView:
     key_api: str = "id"  # JSON name of the field the id parameter names
     feed: dict[str, Any] | None = None  # feeds: the account's join table and the owner column
     meta_args: list[tuple[str, str]] = field(default_factory=list)  # envelope page members
+    body_key_value: str = ""  # tests: an id the body must carry (checked, not used)
+    grand_param: str | None = None  # the parameter above the parent (`{ownerId}`)
+    grand_annotation: str = "int"
+    grand_fk_attr: str | None = None  # the parent's attribute holding it
+
+    @property
+    def grand_scope(self) -> str:
+        """Keyword arguments that look the parent up within the row above it."""
+        if not self.grand_param or not self.grand_fk_attr:
+            return ""
+        return f", {self.grand_fk_attr}={self.grand_param}"
 
     def paging_var(self, role: str) -> str | None:
         """The route's value for a paging role: a number parameter is read as a whole count."""
@@ -179,6 +190,10 @@ class RouteView:
 
     def paging_param(self, role: str) -> dict[str, str] | None:
         return next((p for p in self.paging or [] if p["role"] == role), None)
+
+    def st_ref(self) -> int:
+        """The status this operation answers for a body naming a missing row."""
+        return reference_status(self.binding.declared)
 
     def st(self, status: int) -> int:
         """The status this operation answers for a failure of `status` (see status_for)."""
@@ -234,7 +249,13 @@ class EntityView:
     # request bodies of single operations that differ from the entity's Create (members the
     # operation's own schema leaves out or requires): subclasses of it, by class name
     body_variants: list[dict[str, Any]] = field(default_factory=list)
+    # members holding another entity's row as an object (`"type": {"id": 1, ...}`)
+    object_refs: list[dict[str, str]] = field(default_factory=list)
+    children: list[dict[str, Any]] = field(default_factory=list)  # rows pointing here, answered
+    ref_id: SchemaFieldView | None = None  # the id member of this entity's Ref
+    ref_fields: list[SchemaFieldView] = field(default_factory=list)  # its other members
     variant_of: dict[str, str] = field(default_factory=dict)  # binding key -> variant class
+    variant_key_values: dict[str, str] = field(default_factory=dict)  # ... -> test id to send
     change_classes: list[str] = field(default_factory=list)  # bodies of set-from-body routes
     links: list[dict[str, Any]] = field(default_factory=list)  # link/unlink join tables
     computed: list[dict[str, Any]] = field(default_factory=list)  # flags / counts per caller
@@ -287,7 +308,15 @@ def json_value(fld: Field, value: Any) -> str:
     return repr(value)
 
 
+def _ref_class(fld: Field) -> str:
+    assert fld.foreign_key is not None
+    return Name.parse(fld.foreign_key).pascal
+
+
 def _annotation(fld: Field, *, schema: bool) -> str:
+    if schema and fld.object_ref:
+        # the object in the body names the row by its id; the member holds that id
+        return f"Annotated[{_ref_class(fld)}Ref, AfterValidator(ref_key), KeyOnly]"
     base = PY_TYPES[fld.type]
     if schema and fld.type == "enum" and fld.enum_values:
         base = "Literal[" + ", ".join(repr(v) for v in fld.enum_values) + "]"
@@ -398,6 +427,8 @@ def _field_args(fld: Field, *, for_update: bool = False) -> list[str]:
     attr = attr_of(fld)
     if fld.api_name != attr:
         args.append(f"alias={fld.api_name!r}")
+    if fld.object_ref:  # the referenced object's own schema holds the constraints
+        return args + ([f"description={fld.description!r}"] if fld.description else [])
     if fld.type in ("string", "text", "email", "url", "enum", "password"):
         # (a key the server assigns is not stored as sent: any text the contract allows)
         if fld.length and fld.type in ("string", "password") and not fld.ignored_in_body:
@@ -506,6 +537,13 @@ def _update_field(fld: Field) -> SchemaFieldView:
 
 
 def _read_field(fld: Field) -> SchemaFieldView:
+    if fld.object_ref:  # answered as the referenced row, read from the relationship
+        attr = py_name(fld.name[:-3])
+        annotation = f"{_ref_class(fld)}Read" + (" | None" if fld.nullable else "")
+        args = [f"serialization_alias={fld.api_name!r}"] if fld.api_name != attr else []
+        return SchemaFieldView(
+            attr, annotation, "None" if fld.nullable else "", ", ".join(args)
+        )
     annotation = _annotation(fld, schema=False)
     if fld.type == "decimal":
         annotation = "Money"
@@ -537,6 +575,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
     links: list[dict[str, Any]] = []
     m2m: list[dict[str, Any]] = []
     owned: list[dict[str, Any]] = []
+    children: list[dict[str, Any]] = []
     imports: set[str] = set()
     for rel in entity.relations:
         target = model.entity(rel.target)
@@ -592,15 +631,49 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
                 )
             else:
                 remote = f', remote_side="{t_cls}.id"' if rel.target == entity.name else ""
+                fk_fld = entity.field(rel.fk_field or "")
+                # an object reference is answered with the row: loaded with its owner
+                lazy = "selectin" if fk_fld is not None and fk_fld.object_ref else "raise"
                 relations.append(
                     RelationView(
                         attr,
                         f'"{t_cls}{optional}"' if not optional else f'"{t_cls} | None"',
-                        f'foreign_keys="{ident.pascal}.{fk_attr}"{remote}, lazy="raise"',
+                        f'foreign_keys="{ident.pascal}.{fk_attr}"{remote}, lazy="{lazy}"',
                         t_cls,
                         t_mod,
                     )
                 )
+        elif rel.kind == "children":
+            alive = f", {t_cls}.deleted_at.is_(None)" if target.soft_delete else ""
+            relations.append(
+                RelationView(
+                    attr,
+                    f'list["{t_cls}"]',
+                    f'primaryjoin="and_({ident.pascal}.id == {t_cls}.{py_name(rel.fk_field or "")}'
+                    f'{alive})", viewonly=True, lazy="selectin", order_by="{t_cls}.id"',
+                    t_cls,
+                    t_mod,
+                )
+            )
+            children.append(
+                {
+                    "attr": attr,
+                    "api": rel.api_name,
+                    "cls": t_cls,
+                    "module": t_mod,
+                    "field": SchemaFieldView(
+                        attr,
+                        f"list[{t_cls}Read]",
+                        "",
+                        "default_factory=list"
+                        + (
+                            f", serialization_alias={rel.api_name!r}"
+                            if rel.api_name != attr
+                            else ""
+                        ),
+                    ),
+                }
+            )
         elif rel.kind == "many_to_many" and rel.hidden:
             assert rel.join_table
             links.append(
@@ -722,7 +795,32 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         special.append("password")
     if special:
         view.dump_exclude = "{" + ", ".join(repr(n) for n in special) + "}"
+    view.children = children
     _body_variants(model, entity, view, client_id + writable)
+    for f in entity.fields:
+        if f.object_ref and f.foreign_key:
+            view.object_refs.append(
+                {
+                    "attr": py_name(f.name[:-3]),
+                    "entity": f.foreign_key,
+                    "cls": Name.parse(f.foreign_key).pascal,
+                    "module": module_of(f.foreign_key),
+                }
+            )
+    key = entity.field("id")
+    if key is not None and model.source_format == "openapi":
+        # an object naming a row of this entity in another body: its id, with the bounds
+        # the contract gives it, and its other members as the contract declares them
+        view.ref_id = _create_field(
+            with_changes(
+                key,
+                required=not entity.key_read_only,
+                read_only=False,
+                ignored_in_body=False,
+                api_name="id",
+            )
+        )
+        view.ref_fields = [_create_field(f) for f in writable if not f.object_ref]
     _test_data(model, entity, view)
     view.missing_id = (
         '"00000000-0000-4000-8000-000000000000"'
@@ -815,8 +913,15 @@ def _body_variants(
             }
             while name in taken:
                 name = f"{base}{len(view.body_variants) + 2}Body"
+            key_value = ""
+            if any(o.attr == "id" and not o.default for o in overrides) and id_field:
+                # a required id the server does not use: any the contract allows is sent
+                key_value = {"uuid": "str(uuid4())", "string": '"x"'}.get(
+                    entity.id_type, str(max(1, int(id_field.minimum or 1)))
+                )
             known = {
                 "cls": name,
+                "key_value": key_value,
                 "signature": signature,
                 "fields": overrides,
                 "doc": f"The request body of {b.key}"
@@ -827,6 +932,7 @@ def _body_variants(
         else:
             known["doc"] = known["doc"].replace(": ", f", {b.key}: ", 1)
         view.variant_of[b.key] = known["cls"]
+        view.variant_key_values[b.key] = known["key_value"]
 
 
 def _social(model: DomainModel, entity: Entity, view: EntityView, readable: list[Field]) -> None:
@@ -994,6 +1100,8 @@ def _test_data(model: DomainModel, entity: Entity, view: EntityView) -> None:
             "attr": attr_of(fld),
             "factory": f"make_{module_of(fld.foreign_key)}",
             "api": fld.api_name,
+            # an object reference is sent as the row's object: its members and its id
+            "object": f"{module_of(fld.foreign_key)}_payload" if fld.object_ref else "",
         }
         if fld.foreign_key == entity.name:
             continue
