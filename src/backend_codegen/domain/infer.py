@@ -553,6 +553,8 @@ class _Inference:
                 entity.password_max_length = schema.max_length
             elif schema.min_length is not None:
                 entity.password_min_length = schema.min_length
+            # a password the contract lets a create leave out: no hash, and no login with it
+            optional = self.spec.source_format == "openapi" and not prop.required_on_create
             if entity.field("password_hash") is None:
                 entity.fields.append(
                     Field(
@@ -560,10 +562,15 @@ class _Inference:
                         api_name=api_name,
                         type="password",
                         length=255,
-                        nullable=False,
-                        required=True,
+                        nullable=optional,
+                        required=not optional,
                         write_only=True,
-                        reasons=[f"'{api_name}' is stored as an argon2 hash, never returned"],
+                        reasons=[f"'{api_name}' is stored as an argon2 hash, never returned"]
+                        + (
+                            ["optional in the contract: empty until set, no login meanwhile"]
+                            if optional
+                            else []
+                        ),
                     )
                 )
             return
@@ -1295,9 +1302,7 @@ class _Inference:
     def _grand_scope(self, b: Binding, parent: Entity, item: _Op) -> None:
         """`/owners/{ownerId}/pets/{petId}/visits`: the pet is looked up among the owner's."""
         segments = item.shape.segments
-        at = next(
-            (i for i, seg in enumerate(segments) if seg.param == b.parent_param), None
-        )
+        at = next((i for i, seg in enumerate(segments) if seg.param == b.parent_param), None)
         if at is None or at < 3:
             return
         literal, param = segments[at - 3].literal, segments[at - 2].param

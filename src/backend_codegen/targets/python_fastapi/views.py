@@ -251,6 +251,7 @@ class EntityView:
     body_variants: list[dict[str, Any]] = field(default_factory=list)
     # members holding another entity's row as an object (`"type": {"id": 1, ...}`)
     object_refs: list[dict[str, str]] = field(default_factory=list)
+    password_required: bool = True  # creates must carry the password (else it is optional)
     children: list[dict[str, Any]] = field(default_factory=list)  # rows pointing here, answered
     ref_id: SchemaFieldView | None = None  # the id member of this entity's Ref
     ref_fields: list[SchemaFieldView] = field(default_factory=list)  # its other members
@@ -541,9 +542,7 @@ def _read_field(fld: Field) -> SchemaFieldView:
         attr = py_name(fld.name[:-3])
         annotation = f"{_ref_class(fld)}Read" + (" | None" if fld.nullable else "")
         args = [f"serialization_alias={fld.api_name!r}"] if fld.api_name != attr else []
-        return SchemaFieldView(
-            attr, annotation, "None" if fld.nullable else "", ", ".join(args)
-        )
+        return SchemaFieldView(attr, annotation, "None" if fld.nullable else "", ", ".join(args))
     annotation = _annotation(fld, schema=False)
     if fld.type == "decimal":
         annotation = "Money"
@@ -767,6 +766,11 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
             attr_of(f)
             for f in client_id + writable
             if not f.required and not f.null_allowed and not f.has_default
+        ]
+        + [
+            "password"
+            for f in entity.fields
+            if f.type == "password" and not f.required and entity.password_field
         ],
         client_id_value=client_id_value,
         checked_only=[(f.api_name, json_value(f, sample_value(f, 0))) for f in checked_only],
@@ -777,6 +781,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         login_attr=attr_of(login) if login else None,
         login_api=login.api_name if login else None,
         has_password=entity.password_field is not None,
+        password_required=any(f.type == "password" and f.required for f in entity.fields),
         password_args=", ".join(
             f"{key}={value}"
             for key, value in (

@@ -89,6 +89,15 @@ UuidText = Annotated[StrictStr, AfterValidator(_kept_as_text(UUID))]
 DecimalNumber = Annotated[Decimal, BeforeValidator(_json_number)]
 
 
+def ref_key(ref: Any) -> Any:
+    """An object naming a row in a body (`{"id": 3, "name": "cat"}`) stands for its id."""
+    return ref.id
+
+
+# the member holds the id, not the object it was read from
+KeyOnly = PlainSerializer(lambda value: value, return_type=Any)
+
+
 def rounded_to(scale: int) -> Callable[[Decimal], Decimal]:
     """Cut a decimal to the column's scale (toward zero, so it stays within its bounds)."""
     step = Decimal(1).scaleb(-scale)

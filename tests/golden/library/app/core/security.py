@@ -17,8 +17,9 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def verify_password(password: str, password_hash: str) -> bool:
-    return _hasher.verify(password, password_hash)
+def verify_password(password: str, password_hash: str | None) -> bool:
+    """False for an account without a password (the contract let it be left out)."""
+    return password_hash is not None and _hasher.verify(password, password_hash)
 
 
 def create_access_token(subject: str, expires_minutes: int | None = None) -> str:
