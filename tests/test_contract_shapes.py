@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from backend_codegen import api
-from backend_codegen.domain.errors import reference_status
 from backend_codegen.domain.infer import infer
 from backend_codegen.domain.model import DomainModel
 from backend_codegen.spec.loader import load_spec
@@ -234,14 +233,6 @@ def test_page_envelopes_deletes_and_bare_text(clinic: tuple[DomainModel, Path]) 
     assert password is not None and not password.required and password.nullable
 
 
-def test_reference_status_follows_the_declared_statuses() -> None:
-    assert reference_status([]) == 409
-    assert reference_status(["200", "409"]) == 409
-    assert reference_status(["200", "400", "404"]) == 404
-    assert reference_status(["200", "422"]) == 422
-    assert reference_status(["200", "4XX"]) == 409
-
-
 def test_generated_code_for_those_shapes(project: Path) -> None:
     pet_schemas = (project / "app" / "schemas" / "pet.py").read_text()
     flat = " ".join(pet_schemas.split())
@@ -280,7 +271,6 @@ def test_generated_code_for_those_shapes(project: Path) -> None:
     assert "password_hash is not None and _hasher.verify" in security
     service = (project / "app" / "services" / "pet.py").read_text()
     assert "await session.refresh(row" in service
-    assert "reference_status(request)" in (project / "app" / "core" / "errors.py").read_text()
 
 
 @pytest.mark.skipif(not PETCLINIC.exists(), reason="shared corpus not available")

@@ -172,6 +172,7 @@ CONFORMING = {
     "azure-todo",
     "oai-petstore",
     "oai-petstore-expanded",
+    "petclinic-rest",
     "openapi",
     "openapi-3.0.1",
     "redocly-museum",

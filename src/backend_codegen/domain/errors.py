@@ -204,12 +204,3 @@ def status_for(declared: list[str], status: int) -> int:
     if {str(status), "4XX", "default"} & set(declared):
         return status
     return next((s for s in (400, 422) if str(s) in declared), status)
-
-
-def reference_status(declared: list[str]) -> int:
-    """The status for a body naming a row that does not exist: 409, or where the operation
-    does not declare it, the 404 (else 422 / 400) it does. Mirrored by the generated
-    app.core.errors.reference_status."""
-    if not declared or {"409", "4XX", "default"} & set(declared):
-        return 409
-    return next((s for s in (404, 422, 400) if str(s) in declared), 409)

@@ -11,7 +11,7 @@ from dataclasses import replace as with_changes
 from decimal import Decimal
 from typing import Any
 
-from backend_codegen.domain.errors import reference_status, status_for
+from backend_codegen.domain.errors import status_for
 from backend_codegen.domain.model import Binding, DomainModel, Entity, Field
 from backend_codegen.domain.paths import split_path
 from backend_codegen.domain.samples import compile_pattern, sample_value
@@ -190,10 +190,6 @@ class RouteView:
 
     def paging_param(self, role: str) -> dict[str, str] | None:
         return next((p for p in self.paging or [] if p["role"] == role), None)
-
-    def st_ref(self) -> int:
-        """The status this operation answers for a body naming a missing row."""
-        return reference_status(self.binding.declared)
 
     def st(self, status: int) -> int:
         """The status this operation answers for a failure of `status` (see status_for)."""

@@ -76,15 +76,6 @@ def status_for(request: Request, status: int) -> int:
     return next((s for s in (400, 422) if str(s) in declared), status)
 
 
-def reference_status(request: Request) -> int:
-    """A body naming a row that does not exist: 409, or where the operation does not
-    declare it, the 404 (else 422 / 400) it does."""
-    declared = DECLARED_STATUSES.get(getattr(request.scope.get("route"), "name", ""))
-    if not declared or {"409", "4XX", "default"} & set(declared):
-        return 409
-    return next((s for s in (404, 422, 400) if str(s) in declared), 409)
-
-
 def _fill(template: Any, slots: dict[str, Any]) -> Any:
     if isinstance(template, dict):
         if set(template) == {"$"}:
@@ -106,7 +97,7 @@ def error_response(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """The error body for a failure, with the status and shape the contract declares."""
-    status = reference_status(request) if code == "bad_reference" else status_for(request, status)
+    status = status_for(request, status)
     key = str(status)
     shape = ERROR_SHAPES.get(key) or ERROR_SHAPES.get(f"{key[0]}XX") or ERROR_SHAPES.get("default")
     if shape is None:
