@@ -282,3 +282,16 @@ def test_petclinic_relations_come_from_the_contract() -> None:
     assert kinds[("Pet", "visits")] == "children"
     assert kinds[("Pet", "type")] == "many_to_one"
     assert kinds[("Vet", "specialties")] == "many_to_many"
+
+
+@pytest.mark.skipif(not PETCLINIC.exists(), reason="shared corpus not available")
+def test_objects_without_their_read_only_id_name_rows_by_name(tmp_path: Path) -> None:
+    project = api.generate([PETCLINIC], tmp_path / "backend").project_dir
+    vets = " ".join((project / "app" / "services" / "vet.py").read_text().split())
+    assert 'load_refs(session, Specialty, data.specialties, "specialties", "name")' in vets
+    refs = " ".join((project / "app" / "schemas" / "specialty.py").read_text().split())
+    # Specialty's id is readOnly: an object may leave it out and name the row instead
+    assert (
+        "id: Annotated[JsonInt, Field(ge=0, le=2147483647)] | SkipJsonSchema[None] = None" in refs
+    )
+    assert 'named["name"] = linked.name' in (project / "tests" / "test_vet.py").read_text()

@@ -684,6 +684,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
             )
         elif rel.kind == "many_to_many":
             assert rel.join_table
+            ref_key = _ref_key(model, target) if rel.api_objects else None
             relations.append(
                 RelationView(
                     attr,
@@ -708,6 +709,10 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
                     "id_annotation": ("str" if rel.api_key else id_annotation(target)),
                     "required": rel.required,
                     "objects": rel.api_objects,
+                    # objects that may leave the id out name the row by this member
+                    "ref_key": attr_of(ref_key) if ref_key else None,
+                    "ref_key_api": ref_key.api_name if ref_key else None,
+                    "ref_key_length": (ref_key.length or 40) if ref_key else 0,
                     "key_attr": py_name(rel.api_key) if rel.api_key else None,
                 }
             )
@@ -815,7 +820,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         view.ref_id = _create_field(
             with_changes(
                 key,
-                required=not entity.key_read_only,
+                required=_ref_key(model, entity) is None,
                 read_only=False,
                 ignored_in_body=False,
                 api_name="id",
@@ -847,6 +852,21 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
                     }
                 )
     return view
+
+
+REF_KEYS = ("name", "slug", "code", "key", "username", "title")
+
+
+def _ref_key(model: DomainModel, entity: Entity) -> Field | None:
+    """The member that names a row of `entity` in an object without an id (the contract
+    marks the id read-only, as for `{"name": "radiology"}`), if any."""
+    if not entity.key_read_only or model.source_format != "openapi":
+        return None
+    for name in REF_KEYS:
+        fld = entity.field(name)
+        if fld is not None and _writable(fld) and fld.required:
+            return fld
+    return None
 
 
 def _absent_member(attr: str, empty: str = "None") -> SchemaFieldView:

@@ -108,6 +108,27 @@ async def load_many(
     return rows
 
 
+async def load_refs(
+    session: AsyncSession, model: type[M], refs: Iterable[Any], field: str, key: str
+) -> list[M]:
+    """The rows objects in a body name: by `id` where it is given (the contract lets it be
+    left out), else by `key` (`{"name": "radiology"}`); 409 if one names no live row."""
+    rows: list[M] = []
+    for ref in refs:
+        by_id = ref.id is not None
+        column = model.id if by_id else getattr(model, key)  # type: ignore[attr-defined]
+        value = ref.id if by_id else getattr(ref, key)
+        stmt = select(model).where(column == value, alive(model)).order_by(model.id).limit(1)  # type: ignore[attr-defined]
+        row = (await session.execute(stmt)).scalars().first()
+        if row is None:
+            raise BadReference(
+                f"'{field}' refers to a {model.__name__} that does not exist: {value}"
+            )
+        if row not in rows:
+            rows.append(row)
+    return rows
+
+
 async def commit(session: AsyncSession) -> None:
     """Commit, turning constraint violations into 409 Conflict."""
     try:
