@@ -47,7 +47,7 @@ from backend_codegen.domain.relations import add_many_to_many
 from backend_codegen.domain.reserved import sql_safe
 from backend_codegen.domain.rules import apply_rules
 from backend_codegen.domain.social import apply_social
-from backend_codegen.domain.types import type_of
+from backend_codegen.domain.types import TypeInfo, type_of
 from backend_codegen.errors import Location, SpecError, Warnings
 from backend_codegen.naming import Name, singular, split_words
 from backend_codegen.spec.model import ApiSpec, Operation, Schema
@@ -626,6 +626,13 @@ class _Inference:
             example=schema.example,
             reasons=reasons,
         )
+        if fld.type == "json" and self.spec.source_format == "openapi":
+            # an object or an array as declared: a body sending text there is refused
+            fld.json_kind = (
+                "array" if schema.type == "array" else "object" if _is_object(schema) else None
+            )
+            if fld.json_kind == "object":
+                fld.members = _members_of(schema)
         if (
             fld.type == "json"
             and schema.type == "array"
@@ -1087,7 +1094,17 @@ class _Inference:
                             if name in item.response.required:
                                 self.props[account][name].required_in_response = True
         props = self.props[account]
-        login_field = next((n for n in ("email", "username", "login", "phone") if n in props), None)
+        # the member the login operation takes (its body, else its query), else the usual ones
+        login_names: list[str] = []
+        for item in self.ops:
+            if self._auth_action(item) == "login":
+                if item.body is not None:
+                    login_names += list(item.body.properties)
+                login_names += [p.name for p in item.op.parameters if p.location_in == "query"]
+        candidates = ("email", "username", "login", "phone")
+        login_field = next(
+            (n for n in login_names if n in props and n.lower() in candidates), None
+        ) or next((n for n in candidates if n in props), None)
         if login_field is None:
             login_field = "email"
             props["email"] = _Prop(
@@ -1100,7 +1117,8 @@ class _Inference:
             )
         login = props[login_field]
         login.schema.unique = True
-        login.required_on_create = True
+        if self.spec.source_format != "openapi":
+            login.required_on_create = True  # (a contract says itself what a create requires)
         self.auth.reasons.append(f"{account} logs in with '{login_field}'")
         entity.login_field = Name.parse(login_field).snake
         if not any("password" in n.lower() for n in props):
@@ -1142,6 +1160,11 @@ class _Inference:
                 b.body_optional = not op.request_required
                 b.body_requires_members = bool(op.request_body.required)
                 b.form_body = "application/x-www-form-urlencoded" in op.request_content_types
+                b.xml_body = bool({"application/xml", "text/xml"} & set(op.request_content_types))
+                b.form_nested = b.form_body and any(
+                    _is_object(p) or (p.type == "array" and _is_object(p.items))
+                    for p in (item.body or op.request_body).properties.values()
+                )
             if op.requires_auth:  # first: the last reason stays the one that bound the action
                 b.reasons.insert(0, "requires a bearer token (declared in the documents)")
             if self.spec.source_format == "openapi":
@@ -1791,6 +1814,45 @@ class _Inference:
                         "rename one of them in the documents",
                     )
                 seen.add(fld.name)
+
+
+def _members_of(schema: Schema, depth: int = 0) -> list[Field]:
+    """The members of an object kept as JSON (`category: {id, name}`), typed as declared so
+    that bodies are checked against them; nested objects in turn, a few levels deep."""
+    members: list[Field] = []
+    for name, sub in schema.properties.items():
+        snake = Name.parse(name).snake
+        info = type_of(sub, snake if snake != "id" else "key")
+        if sub.type == "integer":
+            info = TypeInfo("bigint" if sub.format == "int64" else "integer")
+        required = name in schema.required
+        member = Field(
+            name=snake,
+            api_name=name,
+            type=info.type,
+            length=sub.max_length,  # no column: only the contract's own bound
+            precision=info.precision,
+            scale=info.scale,
+            enum_values=info.enum_values or [],
+            required=required and not sub.has_default,
+            nullable=not required or sub.nullable,
+            min_length=sub.min_length,
+            minimum=sub.minimum,
+            maximum=sub.maximum,
+            pattern=sub.pattern,
+            default=sub.default,
+            has_default=sub.has_default,
+            null_allowed=sub.nullable,
+            read_only=sub.read_only,
+        )
+        if info.type == "json":
+            member.json_kind = (
+                "array" if sub.type == "array" else "object" if _is_object(sub) else None
+            )
+            if member.json_kind == "object" and depth < 3:
+                member.members = _members_of(sub, depth + 1)
+        members.append(member)
+    return members
 
 
 def _stack_soft_delete(spec: ApiSpec) -> tuple[bool, str]:

@@ -123,6 +123,10 @@ class Field:
     # a JSON array of scalars: the type of its items (and their enum values), checked in bodies
     items: LogicalType | None = None
     item_enum: list[str] = field(default_factory=list)
+    json_kind: Literal["object", "array"] | None = None  # a JSON member's declared shape
+    # a JSON object member's own members as the contract declares them (checked in bodies)
+    members: list[Field] = field(default_factory=list)
+    json_model: str | None = None  # (targets) the class generated for those members
     reasons: list[str] = field(default_factory=list)
 
 
@@ -321,8 +325,11 @@ class Binding:
     # and whether its schema then still requires members (a gap: such a request is invalid)
     body_optional: bool = False
     body_requires_members: bool = False
-    # the body may also come form-encoded (application/x-www-form-urlencoded)
+    # the body may also come form-encoded (application/x-www-form-urlencoded) / as XML
     form_body: bool = False
+    xml_body: bool = False
+    # the form-encoded body has object members (or arrays of objects): a form cannot carry them
+    form_nested: bool = False
     # a path segment naming a field, then its value: `/items/state/{state}`. A list answers
     # the rows with that value; set_many sets it on the rows whose keys the body lists.
     path_field: str | None = None
@@ -347,6 +354,11 @@ class Binding:
     @property
     def key(self) -> str:
         return f"{self.method.upper()} {self.path}"
+
+    @property
+    def encoded_body(self) -> bool:
+        """The body may come in another encoding than JSON (read by the route's reader)."""
+        return self.form_body or self.xml_body
 
 
 @dataclass

@@ -32,6 +32,7 @@ class Finding:
     status: int | None
     message: str
     bodiless: bool = False  # the request carried no body
+    media: str = ""  # the request body's media type
     gap: str = ""  # why this is a gap in the contract rather than a failure ("" if it is not)
 
     @property
@@ -46,6 +47,7 @@ def gap_of(
     finding: Finding,
     optional_bodies: frozenset[str],
     not_implemented: frozenset[str] = frozenset(),
+    form_nested: frozenset[str] = frozenset(),
 ) -> str:
     """Why a failed check is a gap in the contract ("" when it is a real failure):
     - an error status the operation does not declare, and none the server could answer
@@ -55,7 +57,11 @@ def gap_of(
     - a request that left out a body the contract makes optional while requiring members
       in it: that request is invalid whatever the server does;
     - 501 from an operation the generator listed as not implemented (its function in
-      app/services/custom.py is for the user to fill in): no behaviour was claimed."""
+      app/services/custom.py is for the user to fill in): no behaviour was claimed;
+    - a form-encoded body with object members (listed as form-nested): a form has no way
+      to carry them, so the valid request arrives unreadable;
+    - a form or XML body accepted though a value has the wrong JSON type: those encodings
+      carry text only, and the text is also a valid value."""
     if finding.code == "ST103" and finding.status is not None and is_gap_status(finding.status):
         return f"answers {finding.status}, which it does not declare"
     if finding.status == 501 and finding.operation in not_implemented:
@@ -64,7 +70,27 @@ def gap_of(
         return (
             "refuses a request without its body, optional in the contract yet with required members"
         )
+    if (
+        finding.code == "ST202"
+        and finding.media == "application/x-www-form-urlencoded"
+        and finding.operation in form_nested
+    ):
+        return "refuses a form-encoded body with object members, which a form cannot carry"
+    if finding.code == "ST201" and finding.media in TEXT_ENCODINGS and _type_only(finding.message):
+        return (
+            "accepts a form/XML body whose value has the wrong JSON type: these encodings carry "
+            "text only, and that text is also a valid value (a one-item array, a number as text)"
+        )
     return ""
+
+
+# Bodies carried as text: a form field or an XML element has no JSON type of its own.
+TEXT_ENCODINGS = ("application/x-www-form-urlencoded", "application/xml", "text/xml")
+
+
+def _type_only(message: str) -> bool:
+    """schemathesis' message for a negative case that changed only a value's JSON type."""
+    return "Incorrect type" in message or "violates `type`" in message
 
 
 def is_gap_status(status: int) -> bool:
@@ -106,6 +132,7 @@ def read_findings(
     report: Path,
     optional_bodies: frozenset[str] = frozenset(),
     not_implemented: frozenset[str] = frozenset(),
+    form_nested: frozenset[str] = frozenset(),
 ) -> tuple[list[Finding], int]:
     """The distinct failed checks in a schemathesis NDJSON event report, each classified
     (gap_of), and the number of errors outside the checks (an operation that could not be
@@ -135,11 +162,17 @@ def read_findings(
                     str(failure.get("operation") or recorder.get("label") or ""),
                     str(failure.get("code") or check.get("name") or ""),
                     status if isinstance(status, int) else None,
-                    # ST103's message names the status; others keep their first line
-                    "" if failure.get("code") == "ST103" else message.split("\n")[0],
+                    # ST103's message names the status; ST201 its invalid component;
+                    # others keep their first line
+                    ""
+                    if failure.get("code") == "ST103"
+                    else message.split("\n")[-1]
+                    if failure.get("code") == "ST201"
+                    else message.split("\n")[0],
                     (interaction.get("request") or {}).get("body") is None,
+                    _media((interaction.get("request") or {}).get("headers") or {}),
                 )
-                finding.gap = gap_of(finding, optional_bodies, not_implemented)
+                finding.gap = gap_of(finding, optional_bodies, not_implemented, form_nested)
                 found.setdefault(
                     (
                         finding.operation,
@@ -153,6 +186,15 @@ def read_findings(
     return sorted(found.values()), errors
 
 
+def _media(headers: dict[str, object]) -> str:
+    """The request's Content-Type (without parameters), from a recorded request."""
+    for name, value in headers.items():
+        if name.lower() == "content-type":
+            text = value[0] if isinstance(value, list) and value else value
+            return str(text).split(";")[0].strip().lower()
+    return ""
+
+
 @dataclass
 class Contract:
     location: str  # a file in the project, or a URL path the app serves ("/openapi.json")
@@ -161,6 +203,7 @@ class Contract:
     served: bool  # the location is a URL path on the running app
     optional_bodies: frozenset[str] = frozenset()  # see gap_of
     not_implemented: frozenset[str] = frozenset()  # see gap_of
+    form_nested: frozenset[str] = frozenset()  # see gap_of
 
 
 def contract_of(project: Path) -> Contract:
@@ -187,6 +230,7 @@ def contract_of(project: Path) -> Contract:
         served,
         frozenset(str(op) for op in table.get("optional-bodies", [])),
         frozenset(str(op) for op in table.get("not-implemented", [])),
+        frozenset(str(op) for op in table.get("form-nested", [])),
     )
 
 
@@ -257,7 +301,9 @@ def conformance(
             log.append(" ".join(command[:8]) + " ...")
         done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
         served_log = server_log.read_text()
-        findings, errors = read_findings(report, contract.optional_bodies, contract.not_implemented)
+        findings, errors = read_findings(
+            report, contract.optional_bodies, contract.not_implemented, contract.form_nested
+        )
     output = done.stdout + done.stderr
     real = [f for f in findings if not f.contract_gap]
     if done.returncode == 0:

@@ -614,7 +614,8 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
             for r in v.routes
         ),
         "text_keys": any(e.id_type == "string" for e in model.entities),
-        "form_bodies": any(b.form_body for b in model.bindings),
+        "form_bodies": any(b.encoded_body for b in model.bindings),
+        "xml_bodies": any(b.xml_body for b in model.bindings),
         "social": {
             "named": any(m["key_attr"] for v in views.values() for m in v.m2m),
             "slugs": any(v.slugs for v in views.values()),
@@ -661,6 +662,11 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
             f"{b.method.upper()} {_contract_path(model, b.path)}"
             for b in model.bindings
             if b.action == "custom"
+        ),
+        "form_nested": sorted(
+            f"{b.method.upper()} {_contract_path(model, b.path)}"
+            for b in model.bindings
+            if b.form_nested
         ),
         "optional_bodies": sorted(
             f"{b.method.upper()} {_contract_path(model, b.path)}"

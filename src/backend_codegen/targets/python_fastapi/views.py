@@ -249,6 +249,7 @@ class EntityView:
     object_refs: list[dict[str, str]] = field(default_factory=list)
     password_required: bool = True  # creates must carry the password (else it is optional)
     children: list[dict[str, Any]] = field(default_factory=list)  # rows pointing here, answered
+    json_models: list[dict[str, Any]] = field(default_factory=list)  # members of JSON objects
     ref_id: SchemaFieldView | None = None  # the id member of this entity's Ref
     ref_fields: list[SchemaFieldView] = field(default_factory=list)  # its other members
     variant_of: dict[str, str] = field(default_factory=dict)  # binding key -> variant class
@@ -332,6 +333,10 @@ def _annotation(fld: Field, *, schema: bool) -> str:
     if schema and fld.type in STRICT_TYPES:
         # JSON types are kept apart in bodies: "1" is not an integer, 1 is not a boolean.
         base = STRICT_TYPES[fld.type]
+    if schema and fld.type == "json" and fld.json_model:
+        return fld.json_model
+    if schema and fld.type == "json" and fld.json_kind:
+        base = "dict[str, Any]" if fld.json_kind == "object" else "list[Any]"
     if schema and fld.type == "json" and fld.items is not None:
         # an array of scalars: each item checked, and stored as JSON (dates stay text)
         if fld.items == "enum" and fld.item_enum:
@@ -554,6 +559,16 @@ def _read_field(fld: Field) -> SchemaFieldView:
     return SchemaFieldView(attr_of(fld), annotation, default, ", ".join(args))
 
 
+def _json_model(cls: str, fld: Field, models: list[dict[str, Any]]) -> Field:
+    """`fld` with the class checking its JSON members (`PetCategory` for `category:
+    {id, name}`), the classes of nested objects first in `models`."""
+    if not fld.members:
+        return fld
+    members = [_json_model(cls + Name.parse(m.name).pascal, m, models) for m in fld.members]
+    models.append({"cls": cls, "fields": [_create_field(m) for m in members]})
+    return with_changes(fld, json_model=cls)
+
+
 def _writable(fld: Field) -> bool:
     return (
         not fld.system
@@ -717,7 +732,12 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
                 }
             )
     fk_checks = _fk_checks(model, entity)
-    writable = [f for f in entity.fields if _writable(f)]
+    json_models: list[dict[str, Any]] = []
+    writable = [
+        _json_model(ident.pascal + Name.parse(f.name).pascal, f, json_models)
+        for f in entity.fields
+        if _writable(f)
+    ]
     client_id = [
         f for f in entity.fields if f.primary_key and (not f.read_only or f.ignored_in_body)
     ]
@@ -735,6 +755,14 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         _create_field(with_changes(f, required=True)) for f in checked_only
     ]
     update_fields = [_update_field(f) for f in writable]
+    key_fld = entity.field("id")
+    if key_fld is not None and (client_id or key_fld.ignored_in_body):
+        # an id the body may carry names the row as the path does: checked, never changed
+        checked = _update_field(with_changes(key_fld, read_only=False, ignored_in_body=False))
+        args = ", ".join(a for a in (checked.field_args, "exclude=True") if a)
+        update_fields.insert(
+            0, SchemaFieldView(checked.attr, checked.annotation, checked.default, args)
+        )
     readable = [
         f
         for f in entity.fields
@@ -802,6 +830,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
     if special:
         view.dump_exclude = "{" + ", ".join(repr(n) for n in special) + "}"
     view.children = children
+    view.json_models = json_models
     _body_variants(model, entity, view, client_id + writable)
     for f in entity.fields:
         if f.object_ref and f.foreign_key:

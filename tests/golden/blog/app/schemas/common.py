@@ -196,6 +196,30 @@ class UpdateSchema(BodySchema):
     """Partial update: only the members sent are changed."""
 
 
+class JsonMembers(BaseModel):
+    """An object kept as JSON, its members checked as the contract declares them: stored as
+    sent (members left out stay out; others the contract allows are kept)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    @model_serializer(mode="wrap")
+    def _as_sent(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if not isinstance(data, dict):
+            return data
+        sent = (
+            {
+                (field.serialization_alias or field.alias or name)
+                if name in self.model_fields_set
+                else None
+                for name, field in type(self).model_fields.items()
+            }
+            | set(self.model_fields_set)
+            | set(self.model_extra or {})
+        )
+        return {k: v for k, v in data.items() if k in sent}
+
+
 class ReadSchema(BaseModel):
     """A response body: members listed in `omit_null` are left out when they have no value
     (the contract does not allow null for them)."""
