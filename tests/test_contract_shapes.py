@@ -295,3 +295,60 @@ def test_objects_without_their_read_only_id_name_rows_by_name(tmp_path: Path) ->
         "id: Annotated[JsonInt, Field(ge=0, le=2147483647)] | SkipJsonSchema[None] = None" in refs
     )
     assert 'named["name"] = linked.name' in (project / "tests" / "test_vet.py").read_text()
+
+
+SWAGGER = ROOT.parent / "shared" / "corpus" / "specs" / "swagger-petstore-v3.yaml"
+
+
+@pytest.mark.skipif(not SWAGGER.exists(), reason="shared corpus not available")
+def test_xml_and_form_bodies_and_json_members(tmp_path: Path) -> None:
+    model = infer(load_spec([SWAGGER]))
+    order = _binding(model, "POST /api/v3/store/order")
+    assert order.xml_body and order.form_body and not order.form_nested
+    assert _binding(model, "POST /api/v3/pet").form_nested  # tags: [Tag], category: {...}
+    account = model.entity("User")
+    assert account.login_field == "username"  # GET /user/login takes ?username=&password=
+    email = account.field("email")
+    assert email is not None and not email.required  # the contract does not require it
+    category = model.entity("Pet").field("category")
+    assert category is not None and category.json_kind == "object"
+    assert [(m.api_name, m.type) for m in category.members] == [
+        ("id", "bigint"),
+        ("name", "string"),
+    ]
+
+    project = api.generate([SWAGGER], tmp_path / "backend").project_dir
+    deps = (project / "app" / "api" / "deps.py").read_text()
+    assert "def _xml_body(" in deps and 'b"<!DOCTYPE" in raw.upper()' in deps
+    assert "data[key] = []  # an empty array has no field in a form" in deps
+    pets = " ".join((project / "app" / "schemas" / "pet.py").read_text().split())
+    assert "class PetCategory(JsonMembers):" in pets
+    assert "category: PetCategory | SkipJsonSchema[None] = None" in pets
+    users = " ".join((project / "app" / "schemas" / "user.py").read_text().split())
+    # an id in a patch body names the row as the path does: checked against int64, not used
+    assert "class UserUpdate(UpdateSchema):" in users
+    assert "le=9223372036854775807)] | SkipJsonSchema[None] ) = Field(None, exclude=True)" in users
+    assert (
+        "async def test_create_order_from_xml(" in (project / "tests" / "test_order.py").read_text()
+    )
+    pyproject = (project / "pyproject.toml").read_text()
+    assert 'form-nested = ["POST /pet", "PUT /pet"]' in pyproject
+
+
+def test_text_encodings_make_their_own_gaps() -> None:
+    from backend_codegen.verify.conformance import Finding, gap_of
+
+    typed = Finding(
+        "POST /pet", "ST201", 200, "Invalid component: in body - photoUrls: Incorrect type"
+    )
+    typed.media = "application/x-www-form-urlencoded"
+    assert "text only" in gap_of(typed, frozenset())
+    typed.media = "application/json"
+    assert gap_of(typed, frozenset()) == ""  # JSON carries types: a real failure
+    bounded = Finding("PUT /user", "ST201", 200, "Invalid component: in body - id: Value greater")
+    bounded.media = "application/xml"
+    assert gap_of(bounded, frozenset()) == ""  # a bound is checked whatever the encoding
+    nested = Finding("POST /pet", "ST202", 422, "Valid data should have been accepted")
+    nested.media = "application/x-www-form-urlencoded"
+    assert gap_of(nested, frozenset(), frozenset(), frozenset({"POST /pet"}))
+    assert gap_of(nested, frozenset(), frozenset(), frozenset()) == ""

@@ -1097,7 +1097,8 @@ class _Inference:
         # the member the login operation takes (its body, else its query), else the usual ones
         login_names: list[str] = []
         for item in self.ops:
-            if self._auth_action(item) == "login":
+            word = (item.shape.action or item.shape.collection or "").lower()
+            if self._auth_action(item) == "login" or word in LOGIN_WORDS:
                 if item.body is not None:
                     login_names += list(item.body.properties)
                 login_names += [p.name for p in item.op.parameters if p.location_in == "query"]
