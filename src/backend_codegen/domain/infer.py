@@ -409,6 +409,11 @@ class _Inference:
                 self._prop(entity_name, name, prop, f"response of {op.key}", response=True)
                 if name in item.response.required:
                     self.props[entity_name][name].required_in_response = True
+            if _closed(item.response):
+                entity = self.entities[entity_name]
+                entity.closed_members = sorted(
+                    set(entity.closed_members or []) | set(item.response.properties)
+                )
         if item.body is not None and action in ("create", "replace", "patch", "sub_create"):
             for name, prop in item.body.properties.items():
                 self._prop(
@@ -618,6 +623,8 @@ class _Inference:
             min_length=schema.min_length,
             minimum=schema.minimum,
             maximum=schema.maximum,
+            exclusive_minimum=schema.exclusive_minimum,
+            exclusive_maximum=schema.exclusive_maximum,
             pattern=schema.pattern,
             read_only=schema.read_only or not prop.in_create,
             write_only=schema.write_only,
@@ -633,6 +640,7 @@ class _Inference:
             )
             if fld.json_kind == "object":
                 fld.members = _members_of(schema)
+                fld.extra_members = _extra_members(schema)
         if (
             fld.type == "json"
             and schema.type == "array"
@@ -716,6 +724,8 @@ class _Inference:
             f"'{api_name}' in {parent.name} is a list of objects written with it",
         )
         child.owned_by = parent.name
+        if _closed(items):
+            child.closed_members = sorted(items.properties)
         for name, sub in items.properties.items():
             self._prop(
                 child_name,
@@ -1840,6 +1850,8 @@ def _members_of(schema: Schema, depth: int = 0) -> list[Field]:
             min_length=sub.min_length,
             minimum=sub.minimum,
             maximum=sub.maximum,
+            exclusive_minimum=sub.exclusive_minimum,
+            exclusive_maximum=sub.exclusive_maximum,
             pattern=sub.pattern,
             default=sub.default,
             has_default=sub.has_default,
@@ -1852,8 +1864,32 @@ def _members_of(schema: Schema, depth: int = 0) -> list[Field]:
             )
             if member.json_kind == "object" and depth < 3:
                 member.members = _members_of(sub, depth + 1)
+                member.extra_members = _extra_members(sub)
         members.append(member)
     return members
+
+
+def _closed(schema: Schema) -> bool:
+    """The schema allows no members beyond its own, or only ones of a given type: responses
+    then answer its members only (not the generator's id, keys and timestamps)."""
+    return schema.additional_properties is False or isinstance(schema.additional_properties, Schema)
+
+
+def _extra_members(schema: Schema) -> Field | Literal["closed"] | None:
+    """What the contract says of an object's undeclared members: none allowed, each a value
+    of one scalar type (`additionalProperties: {type: number}`), or anything."""
+    extra = schema.additional_properties
+    if extra is False:
+        return "closed"
+    if not isinstance(extra, Schema) or extra.type not in (
+        "string",
+        "number",
+        "integer",
+        "boolean",
+    ):
+        return None
+    (member,) = _members_of(Schema(type="object", properties={"value": extra}, required=["value"]))
+    return member
 
 
 def _stack_soft_delete(spec: ApiSpec) -> tuple[bool, str]:

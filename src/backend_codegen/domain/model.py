@@ -124,9 +124,15 @@ class Field:
     items: LogicalType | None = None
     item_enum: list[str] = field(default_factory=list)
     json_kind: Literal["object", "array"] | None = None  # a JSON member's declared shape
+    # the bounds are exclusive (`exclusiveMinimum: 0`: above 0)
+    exclusive_minimum: bool = False
+    exclusive_maximum: bool = False
     # a JSON object member's own members as the contract declares them (checked in bodies)
     members: list[Field] = field(default_factory=list)
     json_model: str | None = None  # (targets) the class generated for those members
+    # a JSON object member's other members: their declared type (a Field describing one
+    # value), "closed" when the contract allows none, None when any are allowed
+    extra_members: Field | Literal["closed"] | None = None
     reasons: list[str] = field(default_factory=list)
 
 
@@ -207,6 +213,9 @@ class Entity:
     # "string" where the contract declares a plain string id (any text, not only a uuid)
     id_type: Literal["integer", "bigint", "uuid", "string"] = "integer"
     owned_by: str | None = None  # parent entity when rows are only written through it
+    # a response schema says `additionalProperties: false` (or types the others): responses
+    # answer only these members (the contract's), none of the generator's own (created_at)
+    closed_members: list[str] | None = None
     key_read_only: bool = False  # the contract marks the id readOnly (objects naming a row
     # in another body may then leave it out)
 

@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from backend_codegen.errors import Location, SpecError
 from backend_codegen.verify.runner import environment_for
 
@@ -255,6 +257,41 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 
     return False
 
 
+def _scheme_auth(contract: Contract, header_line: str) -> str | None:
+    """A schemathesis config giving the test token to the contract's security scheme that
+    carries it (an API key in that header, or HTTP bearer), when the contract offers several
+    ways to authenticate: requests made another way are then known to lack credentials."""
+    if contract.served:
+        return None
+    try:
+        document = yaml.safe_load(Path(contract.location).read_text())
+    except (OSError, yaml.YAMLError):
+        return None
+    schemes = ((document or {}).get("components") or {}).get("securitySchemes") or {}
+    if not isinstance(schemes, dict) or len(schemes) < 2:
+        return None
+    name, _, value = header_line.partition(":")
+    name, value = name.strip(), value.strip()
+    for scheme_name, scheme in schemes.items():
+        if not isinstance(scheme, dict):
+            continue
+        if (
+            scheme.get("type") == "apiKey"
+            and scheme.get("in") == "header"
+            and str(scheme.get("name", "")).lower() == name.lower()
+        ):
+            return f"[auth.openapi.{json.dumps(scheme_name)}]\napi_key = {json.dumps(value)}\n"
+        if (
+            scheme.get("type") == "http"
+            and str(scheme.get("scheme", "")).lower() == "bearer"
+            and name.lower() == "authorization"
+            and value.lower().startswith("bearer ")
+        ):
+            token = value.split(" ", 1)[1]
+            return f"[auth.openapi.{json.dumps(scheme_name)}]\nbearer = {json.dumps(token)}\n"
+    return None
+
+
 def _is_postgres(database_url: str | None) -> bool:
     return bool(database_url) and str(database_url).startswith("postgresql")
 
@@ -275,6 +312,7 @@ def conformance(
     contract = contract_of(project)
     with serve(project, database_url, log) as (origin, python, env, server_log):
         headers: list[str] = []
+        prefix: list[str] = []
         if contract.auth:
             token = subprocess.run(
                 [str(python), "-m", "tests.issue_token"],
@@ -283,12 +321,20 @@ def conformance(
             if token.returncode != 0:
                 raise RuntimeError("could not issue a test token:\n" + token.stderr)
             headers = ["-H", token.stdout.strip()]
+            config = _scheme_auth(contract, token.stdout.strip())
+            if config is not None:
+                # the contract's own scheme carries the credentials: schemathesis then knows
+                # them valid, and which requests it sent without them
+                config_file = Path(server_log).parent / "schemathesis.toml"
+                config_file.write_text(config)
+                headers = []
+                prefix = ["--config-file", str(config_file)]
         location = contract.location
         if contract.served:
             location = origin + location
         report = Path(server_log).parent / "events.ndjson"
         command = [
-            str(python), "-m", "schemathesis.cli", "run", location,
+            str(python), "-m", "schemathesis.cli", *prefix, "run", location,
             "--report", "ndjson", "--report-ndjson-path", str(report),
             "--url", origin + contract.base_path, "--checks", "all",
             "--max-examples", str(max_examples), "--no-color", *headers,

@@ -442,13 +442,15 @@ def _field_args(fld: Field, *, for_update: bool = False) -> list[str]:
         low, high = INT_RANGES[fld.type]
         minimum = low if fld.minimum is None else max(fld.minimum, low)
         maximum = high if fld.maximum is None else min(fld.maximum, high)
-        args.append(f"ge={_num(fld, minimum)}")
-        args.append(f"le={_num(fld, maximum)}")
+        above = fld.exclusive_minimum and fld.minimum is not None and fld.minimum >= low
+        below = fld.exclusive_maximum and fld.maximum is not None and fld.maximum <= high
+        args.append(f"{'gt' if above else 'ge'}={_num(fld, minimum)}")
+        args.append(f"{'lt' if below else 'le'}={_num(fld, maximum)}")
     if fld.type == "float":
         if fld.minimum is not None:
-            args.append(f"ge={_num(fld, fld.minimum)}")
+            args.append(f"{'gt' if fld.exclusive_minimum else 'ge'}={_num(fld, fld.minimum)}")
         if fld.maximum is not None:
-            args.append(f"le={_num(fld, fld.maximum)}")
+            args.append(f"{'lt' if fld.exclusive_maximum else 'le'}={_num(fld, fld.maximum)}")
     if fld.type == "decimal":
         # Any JSON number whose integer part fits the column (the value is cut to the
         # column's scale), so the schema can say exactly which numbers are accepted.
@@ -565,7 +567,16 @@ def _json_model(cls: str, fld: Field, models: list[dict[str, Any]]) -> Field:
     if not fld.members:
         return fld
     members = [_json_model(cls + Name.parse(m.name).pascal, m, models) for m in fld.members]
-    models.append({"cls": cls, "fields": [_create_field(m) for m in members]})
+    extra = fld.extra_members
+    models.append(
+        {
+            "cls": cls,
+            "fields": [_create_field(m) for m in members],
+            "closed": extra == "closed",
+            # other members, each checked as the one type the contract gives them
+            "extra": _create_field(extra).annotation if isinstance(extra, Field) else "",
+        }
+    )
     return with_changes(fld, json_model=cls)
 
 
@@ -768,6 +779,10 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         for f in entity.fields
         if f.name != "deleted_at" and f.type != "password" and not f.write_only
     ]
+    if entity.closed_members is not None:
+        # `additionalProperties: false`: only the members the contract declares
+        closed = set(entity.closed_members)
+        readable = [f for f in readable if f.api_name in closed]
     read_fields = [_read_field(f) for f in readable]
     owner = next((f for f in entity.fields if f.from_current_user), None)
     login = entity.field(entity.login_field) if entity.login_field else None
