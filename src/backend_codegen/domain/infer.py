@@ -625,6 +625,7 @@ class _Inference:
             maximum=schema.maximum,
             exclusive_minimum=schema.exclusive_minimum,
             exclusive_maximum=schema.exclusive_maximum,
+            xml_wrapped=schema.xml_wrapped,
             pattern=schema.pattern,
             read_only=schema.read_only or not prop.in_create,
             write_only=schema.write_only,
@@ -768,6 +769,7 @@ class _Inference:
                 on_delete="cascade",
                 required=prop.required_on_create,
                 min_items=schema.min_items,
+                xml_wrapped=schema.xml_wrapped,
                 back_populates=Name.parse(parent.name).snake,
                 reasons=[
                     f"'{api_name}' is an array of objects in the {parent.name} body: "
@@ -836,6 +838,9 @@ class _Inference:
                 Name.parse(api_name).snake,
                 api_objects=True,
             )
+            for rel in self.entities[source].relations:
+                if rel.kind == "many_to_many" and rel.api_name == api_name:
+                    rel.xml_wrapped = prop.schema.xml_wrapped
 
     def _target_for(self, stem: str) -> str | None:
         words = Name.parse(stem).words
@@ -1852,6 +1857,7 @@ def _members_of(schema: Schema, depth: int = 0) -> list[Field]:
             maximum=sub.maximum,
             exclusive_minimum=sub.exclusive_minimum,
             exclusive_maximum=sub.exclusive_maximum,
+            xml_wrapped=sub.xml_wrapped,
             pattern=sub.pattern,
             default=sub.default,
             has_default=sub.has_default,

@@ -124,6 +124,7 @@ class Field:
     items: LogicalType | None = None
     item_enum: list[str] = field(default_factory=list)
     json_kind: Literal["object", "array"] | None = None  # a JSON member's declared shape
+    xml_wrapped: bool = False  # an array whose XML items sit inside one element
     # the bounds are exclusive (`exclusiveMinimum: 0`: above 0)
     exclusive_minimum: bool = False
     exclusive_maximum: bool = False
@@ -193,6 +194,7 @@ class Relation:
     embed: str | None = None  # many_to_one shown in responses as the target's view (name)
     hidden: bool = False  # many_to_many kept by link/unlink actions, not written in bodies
     api_key: str | None = None  # many_to_many written and read as these target values (names)
+    xml_wrapped: bool = False  # owned / many_to_many: XML items sit inside one element
     reasons: list[str] = field(default_factory=list)
 
 

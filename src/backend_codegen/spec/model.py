@@ -44,6 +44,7 @@ class Schema:
     nullable: bool = False
     read_only: bool = False
     write_only: bool = False
+    xml_wrapped: bool = False  # an array in XML: items inside one element (`xml.wrapped`)
     min_length: int | None = None
     max_length: int | None = None
     minimum: float | None = None

@@ -821,6 +821,9 @@ class _Reader:
             schema.read_only = node["readOnly"]
         if isinstance(node.get("writeOnly"), bool):
             schema.write_only = node["writeOnly"]
+        xml = node.get("xml")
+        if isinstance(xml, dict) and xml.get("wrapped") is True:
+            schema.xml_wrapped = True
         for key, attr in (
             ("minLength", "min_length"),
             ("maxLength", "max_length"),

@@ -466,7 +466,12 @@ def _field_args(fld: Field, *, for_update: bool = False) -> list[str]:
         args.append(f"pattern={fld.pattern!r}")
     if fld.description:
         args.append(f"description={fld.description[:200]!r}")
+    if fld.xml_wrapped:  # read from XML bodies as `<tags><tag>...</tag></tags>`
+        args.append(XML_WRAPPED)
     return args
+
+
+XML_WRAPPED = 'json_schema_extra={"xml": {"wrapped": True}}'
 
 
 def _decimal_bounds(fld: Field) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -515,7 +520,7 @@ def _create_field(fld: Field) -> SchemaFieldView:
 def _non_null_optional(annotation: str, args: list[str]) -> tuple[str, list[str]]:
     """An optional member that may not be null: None is the "absent" default only (refused
     when sent, left out of the JSON schema); constraints move onto the non-null type."""
-    outer = [a for a in args if a.startswith(("alias=", "description="))]
+    outer = [a for a in args if a.startswith(("alias=", "description=", "json_schema_extra="))]
     inner = [a for a in args if a not in outer]
     if inner:
         annotation = f"Annotated[{annotation}, Field({', '.join(inner)})]"
@@ -625,6 +630,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
                     "module": t_mod,
                     "required": rel.required,
                     "min_items": rel.min_items or 0,
+                    "xml": f", {XML_WRAPPED}" if rel.xml_wrapped else "",
                     "fields": [attr_of(f) for f in child_view_fields],
                     "fk_checks": _fk_checks(model, target),
                 }
@@ -740,6 +746,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
                     "ref_key_api": ref_key.api_name if ref_key else None,
                     "ref_key_length": (ref_key.length or 40) if ref_key else 0,
                     "key_attr": py_name(rel.api_key) if rel.api_key else None,
+                    "xml": f", {XML_WRAPPED}" if rel.xml_wrapped else "",
                 }
             )
     fk_checks = _fk_checks(model, entity)
