@@ -1841,7 +1841,7 @@ def _members_of(schema: Schema, depth: int = 0) -> list[Field]:
         info = type_of(sub, snake if snake != "id" else "key")
         if sub.type == "integer":
             info = TypeInfo("bigint" if sub.format == "int64" else "integer")
-        required = name in schema.required
+        required = name in schema.required and not sub.read_only  # (not in requests)
         member = Field(
             name=snake,
             api_name=name,

@@ -23,6 +23,7 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
+from pydantic_core import to_jsonable_python
 
 T = TypeVar("T")
 
@@ -207,17 +208,17 @@ class JsonMembers(BaseModel):
         data = handler(self)
         if not isinstance(data, dict):
             return data
-        sent = (
-            {
-                (field.serialization_alias or field.alias or name)
-                if name in self.model_fields_set
-                else None
-                for name, field in type(self).model_fields.items()
-            }
-            | set(self.model_fields_set)
-            | set(self.model_extra or {})
-        )
-        return {k: v for k, v in data.items() if k in sent}
+        fields = type(self).model_fields
+        aliases = {f.alias: name for name, f in fields.items() if f.alias}
+        kept: dict[str, Any] = {}
+        for key, value in data.items():
+            name = key if key in fields else aliases.get(key)
+            if name is None:
+                kept[key] = value  # a member the contract lets the client add
+            elif name in self.model_fields_set:
+                kept[fields[name].alias or name] = value  # stored by its JSON name
+        # kept in a JSON column: dates and times as their ISO text
+        return to_jsonable_python(kept)
 
 
 class ReadSchema(BaseModel):
