@@ -352,3 +352,64 @@ def test_text_encodings_make_their_own_gaps() -> None:
     nested.media = "application/x-www-form-urlencoded"
     assert gap_of(nested, frozenset(), frozenset(), frozenset({"POST /pet"}))
     assert gap_of(nested, frozenset(), frozenset(), frozenset()) == ""
+
+
+GALAXY = ROOT.parent / "shared" / "corpus" / "specs" / "scalar-galaxy.yaml"
+
+
+@pytest.mark.skipif(not GALAXY.exists(), reason="shared corpus not available")
+def test_closed_objects_typed_extras_and_exclusive_bounds(tmp_path: Path) -> None:
+    model = infer(load_spec([GALAXY]))
+    planet = model.entity("Planet")
+    # `additionalProperties: false`: responses answer the contract's members only
+    assert planet.closed_members is not None and "created_at" not in planet.closed_members
+    physical = planet.field("physical_properties")
+    assert physical is not None and physical.extra_members is not None
+    assert physical.extra_members != "closed" and physical.extra_members.type == "float"
+    mass = next(m for m in physical.members if m.api_name == "mass")
+    assert mass.minimum == 0 and mass.exclusive_minimum  # exclusiveMinimum: 0 (3.1 form)
+
+    project = api.generate([GALAXY], tmp_path / "backend").project_dir
+    schemas = " ".join((project / "app" / "schemas" / "planet.py").read_text().split())
+    assert "__pydantic_extra__: dict[str, StrictFloat] = Field(init=False)" in schemas
+    assert "mass: Annotated[StrictFloat, Field(gt=0.0)] | SkipJsonSchema[None] = None" in schemas
+    read = schemas[schemas.index("class PlanetRead(ReadSchema):") :]
+    assert "created_at" not in read.split("class ", 2)[1]  # not a member of the contract
+    auth = " ".join((project / "app" / "api" / "routes" / "auth.py").read_text().split())
+    # register and login also read XML bodies, as the contract declares them
+    assert "Annotated[LoginRequest, Depends(required_body(LoginRequest))]" in auth
+
+
+def test_verify_gives_the_token_to_the_contracts_own_scheme(tmp_path: Path) -> None:
+    from backend_codegen.verify.conformance import Contract, _scheme_auth
+
+    spec = tmp_path / "contract.yaml"
+    spec.write_text(
+        "components:\n  securitySchemes:\n"
+        "    bearer: {type: http, scheme: bearer}\n"
+        "    key: {type: apiKey, in: header, name: X-API-Key}\n"
+    )
+    contract = Contract(str(spec), "", True, False)
+    assert _scheme_auth(contract, "X-API-Key: abc") == '[auth.openapi."key"]\napi_key = "abc"\n'
+    assert _scheme_auth(contract, "Authorization: Bearer t") == (
+        '[auth.openapi."bearer"]\nbearer = "t"\n'
+    )
+    assert _scheme_auth(contract, "X-Other: abc") is None
+    spec.write_text(
+        "components:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: K}\n"
+    )
+    assert _scheme_auth(contract, "K: abc") is None  # one scheme: a plain header is enough
+
+
+@pytest.mark.skipif(not SWAGGER.exists(), reason="shared corpus not available")
+def test_xml_wrapping_comes_from_the_contract(tmp_path: Path) -> None:
+    model = infer(load_spec([SWAGGER]))
+    photos = model.entity("Pet").field("photo_urls")
+    assert photos is not None and photos.xml_wrapped
+    tags = next(r for r in model.entity("Pet").relations if r.name == "tags")
+    assert tags.xml_wrapped
+    project = api.generate([SWAGGER], tmp_path / "backend").project_dir
+    deps = (project / "app" / "api" / "deps.py").read_text()
+    assert '(declared.get("xml") or {}).get("wrapped")' in deps
+    pets = (project / "app" / "schemas" / "pet.py").read_text()
+    assert 'json_schema_extra={"xml": {"wrapped": True}}' in pets
