@@ -626,6 +626,7 @@ class _Inference:
             exclusive_minimum=schema.exclusive_minimum,
             exclusive_maximum=schema.exclusive_maximum,
             xml_wrapped=schema.xml_wrapped,
+            xml_name=_xml_name(api_name, schema),
             pattern=schema.pattern,
             read_only=schema.read_only or not prop.in_create,
             write_only=schema.write_only,
@@ -1858,6 +1859,7 @@ def _members_of(schema: Schema, depth: int = 0) -> list[Field]:
             exclusive_minimum=sub.exclusive_minimum,
             exclusive_maximum=sub.exclusive_maximum,
             xml_wrapped=sub.xml_wrapped,
+            xml_name=_xml_name(name, sub),
             pattern=sub.pattern,
             default=sub.default,
             has_default=sub.has_default,
@@ -1873,6 +1875,14 @@ def _members_of(schema: Schema, depth: int = 0) -> list[Field]:
                 member.extra_members = _extra_members(sub)
         members.append(member)
     return members
+
+
+def _xml_name(api_name: str, schema: Schema) -> str | None:
+    """The element a member is written as in XML, where it is not the member's name: its
+    schema's `xml.name` (a referenced schema's own, as clients such as schemathesis write
+    it)."""
+    name = schema.xml_name
+    return name if name and name != api_name else None
 
 
 def _closed(schema: Schema) -> bool:

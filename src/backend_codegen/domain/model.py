@@ -125,6 +125,7 @@ class Field:
     item_enum: list[str] = field(default_factory=list)
     json_kind: Literal["object", "array"] | None = None  # a JSON member's declared shape
     xml_wrapped: bool = False  # an array whose XML items sit inside one element
+    xml_name: str | None = None  # the XML element carrying it, where not its JSON name
     # the bounds are exclusive (`exclusiveMinimum: 0`: above 0)
     exclusive_minimum: bool = False
     exclusive_maximum: bool = False

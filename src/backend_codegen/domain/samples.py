@@ -81,6 +81,18 @@ def sample_value(fld: Field, n: int = 0) -> Any:
         if isinstance(one, dt.date | dt.time):  # datetime is a date
             one = one.isoformat()
         return [float(one) if isinstance(one, Decimal) else one]
+    if fld.type == "json" and fld.members:  # an object with declared members: each one
+        sample: dict[str, Any] = {}
+        for member in fld.members:
+            each: Any = sample_value(member, n)
+            if isinstance(each, dt.date | dt.time):
+                each = each.isoformat()
+            sample[member.api_name] = float(each) if isinstance(each, Decimal) else each
+        return sample
+    if fld.type == "json" and fld.json_kind == "array":
+        return []
+    if fld.type == "json" and fld.extra_members is not None:
+        return {}  # other members are typed (or none are allowed)
     if fld.type == "json":
         return {"note": f"sample {n + 1}"}
     if fld.type == "password":

@@ -45,6 +45,7 @@ class Schema:
     read_only: bool = False
     write_only: bool = False
     xml_wrapped: bool = False  # an array in XML: items inside one element (`xml.wrapped`)
+    xml_name: str | None = None  # its XML element's name (`xml.name`)
     min_length: int | None = None
     max_length: int | None = None
     minimum: float | None = None

@@ -824,6 +824,8 @@ class _Reader:
         xml = node.get("xml")
         if isinstance(xml, dict) and xml.get("wrapped") is True:
             schema.xml_wrapped = True
+        if isinstance(xml, dict) and isinstance(xml.get("name"), str) and xml["name"]:
+            schema.xml_name = xml["name"]
         for key, attr in (
             ("minLength", "min_length"),
             ("maxLength", "max_length"),

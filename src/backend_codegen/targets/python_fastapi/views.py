@@ -334,7 +334,7 @@ def _annotation(fld: Field, *, schema: bool) -> str:
         # JSON types are kept apart in bodies: "1" is not an integer, 1 is not a boolean.
         base = STRICT_TYPES[fld.type]
     if schema and fld.type == "json" and fld.json_model:
-        return fld.json_model
+        return f"Annotated[{fld.json_model}, AsSent]"
     if schema and fld.type == "json" and fld.json_kind:
         base = "dict[str, Any]" if fld.json_kind == "object" else "list[Any]"
     if schema and fld.type == "json" and fld.items is not None:
@@ -466,8 +466,13 @@ def _field_args(fld: Field, *, for_update: bool = False) -> list[str]:
         args.append(f"pattern={fld.pattern!r}")
     if fld.description:
         args.append(f"description={fld.description[:200]!r}")
+    xml: dict[str, Any] = {}
     if fld.xml_wrapped:  # read from XML bodies as `<tags><tag>...</tag></tags>`
-        args.append(XML_WRAPPED)
+        xml["wrapped"] = True
+    if fld.xml_name:  # read from XML bodies under that element name
+        xml["name"] = fld.xml_name
+    if xml:
+        args.append(f"json_schema_extra={{'xml': {xml!r}}}")
     return args
 
 
@@ -631,6 +636,8 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
                     "required": rel.required,
                     "min_items": rel.min_items or 0,
                     "xml": f", {XML_WRAPPED}" if rel.xml_wrapped else "",
+                    # the contract's item schema lets the child's id be answered
+                    "answers_id": target.closed_members is None or "id" in target.closed_members,
                     "fields": [attr_of(f) for f in child_view_fields],
                     "fk_checks": _fk_checks(model, target),
                 }

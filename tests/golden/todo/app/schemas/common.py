@@ -23,7 +23,6 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
-from pydantic_core import to_jsonable_python
 
 T = TypeVar("T")
 
@@ -198,27 +197,20 @@ class UpdateSchema(BodySchema):
 
 
 class JsonMembers(BaseModel):
-    """An object kept as JSON, its members checked as the contract declares them: stored as
-    sent (members left out stay out; others the contract allows are kept)."""
+    """An object kept as JSON, its members checked as the contract declares them (others the
+    contract allows are kept)."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
-    @model_serializer(mode="wrap")
-    def _as_sent(self, handler: SerializerFunctionWrapHandler) -> Any:
-        data = handler(self)
-        if not isinstance(data, dict):
-            return data
-        fields = type(self).model_fields
-        aliases = {f.alias: name for name, f in fields.items() if f.alias}
-        kept: dict[str, Any] = {}
-        for key, value in data.items():
-            name = key if key in fields else aliases.get(key)
-            if name is None:
-                kept[key] = value  # a member the contract lets the client add
-            elif name in self.model_fields_set:
-                kept[fields[name].alias or name] = value  # stored by its JSON name
-        # kept in a JSON column: dates and times as their ISO text
-        return to_jsonable_python(kept)
+
+def as_sent(value: BaseModel) -> Any:
+    """An object kept in a JSON column as the client sent it: its JSON member names, members
+    left out staying out, dates and times as ISO text."""
+    return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+# the serializer of members holding a JsonMembers object
+AsSent = PlainSerializer(as_sent)
 
 
 class ReadSchema(BaseModel):
