@@ -322,8 +322,8 @@ def test_xml_and_form_bodies_and_json_members(tmp_path: Path) -> None:
     assert "def _xml_body(" in deps and 'b"<!DOCTYPE" in raw.upper()' in deps
     assert "data[key] = []  # an empty array has no field in a form" in deps
     pets = " ".join((project / "app" / "schemas" / "pet.py").read_text().split())
-    assert "class PetCategory(JsonMembers):" in pets
-    assert "category: Annotated[PetCategory, AsSent] | SkipJsonSchema[None] = None" in pets
+    assert "class CategoryJson(JsonMembers):" in pets  # named after the contract's schema
+    assert "category: Annotated[CategoryJson, AsSent] | SkipJsonSchema[None] = None" in pets
     users = " ".join((project / "app" / "schemas" / "user.py").read_text().split())
     # an id in a patch body names the row as the path does: checked against int64, not used
     assert "class UserUpdate(UpdateSchema):" in users
@@ -375,6 +375,11 @@ def test_closed_objects_typed_extras_and_exclusive_bounds(tmp_path: Path) -> Non
     assert "mass: Annotated[StrictFloat, Field(gt=0.0)] | SkipJsonSchema[None] = None" in schemas
     read = schemas[schemas.index("class PlanetRead(ReadSchema):") :]
     assert "created_at" not in read.split("class ", 2)[1]  # not a member of the contract
+    # a schema inside itself (Planet > satellites > orbit > planet): one class, named ahead
+    satellites = " ".join((project / "app" / "schemas" / "satellite.py").read_text().split())
+    assert 'planet: Annotated["PlanetJson", AsSent] | SkipJsonSchema[None] = None' in satellites
+    assert "satellites: list[Annotated[SatelliteJson, AsSent]]" in satellites
+    assert "_model.model_rebuild()" in satellites
     auth = " ".join((project / "app" / "api" / "routes" / "auth.py").read_text().split())
     # register and login also read XML bodies, as the contract declares them
     assert "Annotated[LoginRequest, Depends(required_body(LoginRequest))]" in auth

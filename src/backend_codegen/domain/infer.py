@@ -640,9 +640,7 @@ class _Inference:
             fld.json_kind = (
                 "array" if schema.type == "array" else "object" if _is_object(schema) else None
             )
-            if fld.json_kind == "object":
-                fld.members = _members_of(schema)
-                fld.extra_members = _extra_members(schema)
+            _describe_json(fld, schema, ())
         if (
             fld.type == "json"
             and schema.type == "array"
@@ -1833,9 +1831,29 @@ class _Inference:
                 seen.add(fld.name)
 
 
-def _members_of(schema: Schema, depth: int = 0) -> list[Field]:
+def _describe_json(fld: Field, schema: Schema, path: tuple[str, ...]) -> None:
+    """What a JSON member holds, as declared: an object's members (nested objects in turn),
+    an array's object items; a schema met again inside itself is referred to by name."""
+    if _is_object(schema):
+        fld.json_kind = "object"
+        if schema.name and schema.name in path:
+            fld.json_ref = schema.name  # recursion: the class described further up
+            return
+        fld.json_schema = schema.name
+        inner = (*path, schema.name or fld.api_name)
+        fld.members = _members_of(schema, inner)
+        fld.extra_members = _extra_members(schema)
+    elif schema.type == "array":
+        fld.json_kind = "array"
+        if schema.items is not None and _is_object(schema.items):
+            item = Field(name=f"{fld.name}_item", api_name=fld.api_name, type="json", required=True)
+            _describe_json(item, schema.items, path)
+            fld.json_item = item
+
+
+def _members_of(schema: Schema, path: tuple[str, ...] = ()) -> list[Field]:
     """The members of an object kept as JSON (`category: {id, name}`), typed as declared so
-    that bodies are checked against them; nested objects in turn, a few levels deep."""
+    that bodies are checked against them."""
     members: list[Field] = []
     for name, sub in schema.properties.items():
         snake = Name.parse(name).snake
@@ -1867,12 +1885,7 @@ def _members_of(schema: Schema, depth: int = 0) -> list[Field]:
             read_only=sub.read_only,
         )
         if info.type == "json":
-            member.json_kind = (
-                "array" if sub.type == "array" else "object" if _is_object(sub) else None
-            )
-            if member.json_kind == "object" and depth < 3:
-                member.members = _members_of(sub, depth + 1)
-                member.extra_members = _extra_members(sub)
+            _describe_json(member, sub, path)
         members.append(member)
     return members
 

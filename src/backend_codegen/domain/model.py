@@ -132,6 +132,9 @@ class Field:
     # a JSON object member's own members as the contract declares them (checked in bodies)
     members: list[Field] = field(default_factory=list)
     json_model: str | None = None  # (targets) the class generated for those members
+    json_schema: str | None = None  # the contract's name for that object's schema
+    json_ref: str | None = None  # an object of a schema already being described (recursion)
+    json_item: Field | None = None  # an array of objects: one item, described as a member
     # a JSON object member's other members: their declared type (a Field describing one
     # value), "closed" when the contract allows none, None when any are allowed
     extra_members: Field | Literal["closed"] | None = None

@@ -333,8 +333,12 @@ def _annotation(fld: Field, *, schema: bool) -> str:
     if schema and fld.type in STRICT_TYPES:
         # JSON types are kept apart in bodies: "1" is not an integer, 1 is not a boolean.
         base = STRICT_TYPES[fld.type]
+    if schema and fld.type == "json" and fld.json_item is not None and (fld.json_item.json_model):
+        return f"list[{_annotation(fld.json_item, schema=True)}]"
     if schema and fld.type == "json" and fld.json_model:
-        return f"Annotated[{fld.json_model}, AsSent]"
+        # a class described further up is named as a forward reference (rebuilt at the end)
+        model = repr(fld.json_model) if fld.json_ref else fld.json_model
+        return f"Annotated[{model}, AsSent]"
     if schema and fld.type == "json" and fld.json_kind:
         base = "dict[str, Any]" if fld.json_kind == "object" else "list[Any]"
     if schema and fld.type == "json" and fld.items is not None:
@@ -571,23 +575,38 @@ def _read_field(fld: Field) -> SchemaFieldView:
     return SchemaFieldView(attr_of(fld), annotation, default, ", ".join(args))
 
 
+def _json_class(schema_name: str) -> str:
+    return Name.parse(schema_name).pascal + "Json"
+
+
 def _json_model(cls: str, fld: Field, models: list[dict[str, Any]]) -> Field:
     """`fld` with the class checking its JSON members (`PetCategory` for `category:
-    {id, name}`), the classes of nested objects first in `models`."""
-    if not fld.members:
+    {id, name}`, `PlanetJson` for a named schema), the classes of nested objects first in
+    `models`; a schema met again inside itself refers to its class by name."""
+    if fld.json_item is not None:
+        return with_changes(fld, json_item=_json_model(cls + "Item", fld.json_item, models))
+    if fld.json_ref:
+        return with_changes(fld, json_model=_json_class(fld.json_ref))
+    if not fld.members and not isinstance(fld.extra_members, Field) and not fld.json_schema:
         return fld
-    members = [_json_model(cls + Name.parse(m.name).pascal, m, models) for m in fld.members]
+    name = _json_class(fld.json_schema) if fld.json_schema else cls
+    if any(m["cls"] == name for m in models):
+        return with_changes(fld, json_model=name)
+    members = [_json_model(name + Name.parse(m.name).pascal, m, models) for m in fld.members]
+    if any(m["cls"] == name for m in models):  # described while describing its members
+        return with_changes(fld, json_model=name)
     extra = fld.extra_members
     models.append(
         {
-            "cls": cls,
+            "cls": name,
             "fields": [_create_field(m) for m in members],
             "closed": extra == "closed",
             # other members, each checked as the one type the contract gives them
             "extra": _create_field(extra).annotation if isinstance(extra, Field) else "",
+            "forward": any(m.json_ref or (m.json_item and m.json_item.json_ref) for m in members),
         }
     )
-    return with_changes(fld, json_model=cls)
+    return with_changes(fld, json_model=name)
 
 
 def _writable(fld: Field) -> bool:
