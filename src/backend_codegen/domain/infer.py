@@ -1845,6 +1845,16 @@ def _describe_json(fld: Field, schema: Schema, path: tuple[str, ...]) -> None:
         fld.extra_members = _extra_members(schema)
     elif schema.type == "array":
         fld.json_kind = "array"
+        scalar = schema.items is not None and schema.items.type in (
+            "string",
+            "integer",
+            "number",
+            "boolean",
+        )
+        if schema.items is not None and scalar and fld.items is None:
+            item_info = type_of(schema.items, singular(fld.name))
+            if item_info.type != "json":  # each item checked as declared
+                fld.items, fld.item_enum = item_info.type, list(item_info.enum_values or [])
         if schema.items is not None and _is_object(schema.items):
             item = Field(name=f"{fld.name}_item", api_name=fld.api_name, type="json", required=True)
             _describe_json(item, schema.items, path)
