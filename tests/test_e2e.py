@@ -206,7 +206,7 @@ def test_markdown_example_passes_schemathesis_against_its_own_openapi(
     assert outcome.ok, outcome.output[-6000:]
 
 
-@pytest.mark.parametrize("spec", ["oai-petstore-expanded", "openapi"])
+@pytest.mark.parametrize("spec", ["oai-petstore-expanded", "openapi", "petclinic-rest"])
 def test_conformance_on_postgres(tmp_path: Path, spec: str) -> None:
     database_url, _ = _fresh_postgres(f"conformance_{spec.replace('-', '_')}")
     source = next((p for p in CORPUS if p.stem == spec), None)
