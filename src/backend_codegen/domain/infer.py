@@ -34,6 +34,7 @@ from backend_codegen.domain.model import (
     PageParam,
     QueryParam,
     Relation,
+    Variant,
 )
 from backend_codegen.domain.paths import (
     LOGIN_WORDS,
@@ -111,6 +112,7 @@ class _Op:
     view: str | None = None  # the response is this view of the entity
     relation: str | None = None  # link / unlink: the relation changed
     feed: tuple[str, str] | None = None  # list: (owner fk, account relation) of a feed
+    union: Schema | None = None  # create_union: the body's oneOf/anyOf schema
     reasons: list[str] = field(default_factory=list)
 
 
@@ -134,6 +136,19 @@ _COUNT = re.compile(r"count|total", re.I)
 
 def _is_object(schema: Schema | None) -> bool:
     return schema is not None and (schema.type == "object" or bool(schema.properties))
+
+
+def union_branches(schema: Schema | None) -> list[Schema]:
+    """The branches of a body that is one of several named kinds of object (`oneOf` /
+    `anyOf` of schemas with names), else none."""
+    if schema is None or schema.properties:
+        return []
+    branches = schema.one_of or schema.any_of
+    if len(branches) < 2 or not all(_is_object(b) and b.name for b in branches):
+        return []
+    if len({b.name for b in branches}) < len(branches):
+        return []
+    return branches
 
 
 @dataclass
@@ -285,6 +300,24 @@ class _Inference:
                         dictionary=True,
                     )
 
+        # A collection whose create takes one of several kinds of object: each kind is an
+        # entity of its own, and the collection is none.
+        self.union_collections: set[str] = set()
+        for item in self.ops:
+            op, shape = item.op, item.shape
+            if (
+                self.spec.source_format == "openapi"
+                and op.method == "post"
+                and shape.collection
+                and not shape.item_param
+                and not shape.action
+                and not shape.parent
+                and not self._auth_action(item)
+                and union_branches(op.request_body)
+            ):
+                item.union = op.request_body
+                self.union_collections.add(shape.collection.lower())
+
         for item in self.ops:
             self._classify(item)
 
@@ -350,6 +383,22 @@ class _Inference:
         if set(shape.words) & ME_WORDS:
             item.reasons.append(
                 f"'{shape.action or col}' on the current account is not a CRUD operation"
+            )
+            return
+        if item.union is not None:
+            kinds = [b.name or "" for b in union_branches(item.union)]
+            word = "oneOf" if item.union.one_of else "anyOf"
+            item.action = "create_union"
+            told = item.union.discriminator
+            item.reasons.append(
+                f"{op.key} takes one of {', '.join(kinds)} ({word}"
+                + (f", told apart by '{told}'" if told else "")
+                + "): it creates a row of the kind sent"
+            )
+            return
+        if col in self.union_collections:
+            item.reasons.append(
+                f"the {col} collection holds several kinds of rows: only its create is inferred"
             )
             return
         answer = _success(op)[1]
@@ -456,6 +505,49 @@ class _Inference:
     def build_fields(self) -> None:
         for name in list(self.entities):
             self._build_entity_fields(name)
+        for item in self.ops:
+            if item.union is not None and item.action == "create_union":
+                for branch in union_branches(item.union):
+                    self._union_kind(item, branch)
+
+    def _union_kind(self, item: _Op, branch: Schema) -> None:
+        """A kind of row a polymorphic create makes: an entity (made here if nothing else
+        made it), written on its own by that create."""
+        assert branch.name is not None
+        name = self._canonical(branch.name)
+        why = f"one of the kinds {item.op.key} creates ({branch.name})"
+        if name not in self.entities:
+            self._entity(name, branch.location, why)
+            for prop_name, sub in branch.properties.items():
+                self._prop(
+                    name,
+                    prop_name,
+                    sub,
+                    f"request body of {item.op.key}",
+                    create=True,
+                    required=prop_name in branch.required,
+                    new=True,
+                    response=True,
+                )
+                if prop_name in branch.required:
+                    self.props[name][prop_name].required_in_response = True
+            if _closed(branch):
+                self.entities[name].closed_members = sorted(branch.properties)
+            self._build_entity_fields(name)
+            return
+        entity = self.entities[name]
+        entity.reasons.append(why)
+        if entity.owned_by is None:
+            return
+        # written through its parent, and on its own too: the parent may be none
+        fk = f"{Name.parse(entity.owned_by).snake}_id"
+        fld = entity.field(fk)
+        if fld is not None:
+            fld.nullable = True
+            fld.reasons.append(f"NULL for a {name} created on its own by {item.op.key}")
+        for rel in entity.relations + self.entities[entity.owned_by].relations:
+            if rel.fk_field == fk and {rel.source, rel.target} == {name, entity.owned_by}:
+                rel.nullable = True
 
     def _build_entity_fields(self, name: str) -> None:
         entity = self.entities[name]
@@ -1312,6 +1404,8 @@ class _Inference:
                 b.body_members = [n for n, p in item.body.properties.items() if not p.read_only]
                 b.body_required = [n for n in item.body.required if n in b.body_members]
                 b.body_schema = item.body.name
+            if b.action == "create_union" and item.union is not None:
+                self._bind_union(b, item.union)
             b.status_code = self._status(b, status)
             if (
                 b.action == "delete"
@@ -1336,6 +1430,23 @@ class _Inference:
                 )
             bindings.append(b)
         return bindings
+
+    def _bind_union(self, b: Binding, union: Schema) -> None:
+        branches = union_branches(union)
+        b.union, b.discriminator, b.one_of = union.name, union.discriminator, bool(union.one_of)
+        for branch in branches:
+            assert branch.name is not None
+            if union.discriminator_mapping:
+                tags = [t for t, s in union.discriminator_mapping.items() if s == branch.name]
+            else:  # OpenAPI: without a mapping, the value is the schema's name
+                tags = [branch.name] if union.discriminator else []
+            b.variants.append(Variant(self._canonical(branch.name), branch.name, tags))
+        b.reasons.append(
+            "creates "
+            + " or ".join(
+                v.entity + (f" ({', '.join(v.tags)})" if v.tags else "") for v in b.variants
+            )
+        )
 
     def _grand_scope(self, b: Binding, parent: Entity, item: _Op) -> None:
         """`/owners/{ownerId}/pets/{petId}/visits`: the pet is looked up among the owner's."""
@@ -1738,7 +1849,13 @@ class _Inference:
     def _status(self, b: Binding, declared: int | None) -> int:
         if declared is not None and self.spec.source_format == "openapi":
             return declared
-        return {"create": 201, "sub_create": 201, "register": 201, "delete": 204}.get(b.action, 200)
+        return {
+            "create": 201,
+            "create_union": 201,
+            "sub_create": 201,
+            "register": 201,
+            "delete": 204,
+        }.get(b.action, 200)
 
     def _function_name(self, b: Binding, item: _Op, used: set[str]) -> str:
         ent = Name.parse(b.entity) if b.entity else None
@@ -1751,6 +1868,8 @@ class _Inference:
                     [b.method, *[w for w in item.shape.words if w not in ("api", "v1", "v2")]]
                 )
             )
+        elif b.action == "create_union":
+            base = f"create_{Name.parse(b.union or item.shape.collection or 'item').snake}"
         elif ent is None:
             base = b.action
         else:
@@ -1893,6 +2012,7 @@ def _members_of(schema: Schema, path: tuple[str, ...] = ()) -> list[Field]:
             has_default=sub.has_default,
             null_allowed=sub.nullable,
             read_only=sub.read_only,
+            row_key=name.lower() == "id" and sub.read_only and name in schema.required,
         )
         if info.type == "json":
             _describe_json(member, sub, path)

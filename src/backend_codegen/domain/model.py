@@ -52,6 +52,7 @@ Action = Literal[
     "link",
     "unlink",
     "set_many",
+    "create_union",
     "custom",
 ]
 # Actions a resource router serves, and the account actions an auth router serves.
@@ -138,6 +139,9 @@ class Field:
     # a JSON object member's other members: their declared type (a Field describing one
     # value), "closed" when the contract allows none, None when any are allowed
     extra_members: Field | Literal["closed"] | None = None
+    # a member of a JSON object: the read-only key its contract requires in responses (the
+    # object is a copy of a row, which the server must name: `orbit.planet.id`)
+    row_key: bool = False
     reasons: list[str] = field(default_factory=list)
 
 
@@ -364,6 +368,12 @@ class Binding:
     body_members: list[str] | None = None
     body_required: list[str] = field(default_factory=list)
     body_schema: str | None = None
+    # create_union: the body is one of these kinds of rows (`oneOf`: exactly one branch
+    # matches; `anyOf`: the first that does), told apart by the `discriminator` member
+    union: str | None = None  # the contract's name for the union schema
+    variants: list[Variant] = field(default_factory=list)
+    discriminator: str | None = None
+    one_of: bool = True
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -374,6 +384,18 @@ class Binding:
     def encoded_body(self) -> bool:
         """The body may come in another encoding than JSON (read by the route's reader)."""
         return self.form_body or self.xml_body
+
+
+@dataclass
+class Variant:
+    """One kind of row a polymorphic create makes (a `oneOf`/`anyOf` branch of its body).
+
+    tags: the discriminator values that name this branch (empty without a discriminator).
+    """
+
+    entity: str
+    schema: str  # the branch's schema name in the contract
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass

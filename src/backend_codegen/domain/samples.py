@@ -46,7 +46,7 @@ def _number(fld: Field, n: int, base: float) -> float:
 def sample_value(fld: Field, n: int = 0) -> Any:
     """A valid value for `fld` (row index `n`, 0-based)."""
     name = fld.name
-    if n == 0 and not fld.unique and _usable_example(fld):
+    if n == 0 and not fld.unique and _usable_example(fld) and not _holds_copy(fld):
         return fld.example
     if fld.type == "enum":
         return fld.enum_values[n % len(fld.enum_values)] if fld.enum_values else None
@@ -84,6 +84,8 @@ def sample_value(fld: Field, n: int = 0) -> Any:
     if fld.type == "json" and fld.members:  # an object with declared members: each one
         sample: dict[str, Any] = {}
         for member in fld.members:
+            if _holds_copy(member, top=True) and not member.required:
+                continue  # a copy of a row must name one that exists: left out
             each: Any = sample_value(member, n)
             if isinstance(each, dt.date | dt.time):
                 each = each.isoformat()
@@ -98,6 +100,17 @@ def sample_value(fld: Field, n: int = 0) -> Any:
     if fld.type == "password":
         return SEED_PASSWORD_HASH
     return _string(fld, n)
+
+
+def _holds_copy(fld: Field, *, top: bool = False) -> bool:
+    """`fld` is (`top`: itself), or holds, a copy of a row inside JSON: an object whose
+    contract requires the row's read-only id in responses (see Field.row_key)."""
+    if any(m.row_key for m in fld.members):
+        return True
+    if top:
+        return False
+    inner = [*fld.members, *([fld.json_item] if fld.json_item else [])]
+    return any(_holds_copy(m) for m in inner)
 
 
 def _usable_example(fld: Field) -> bool:

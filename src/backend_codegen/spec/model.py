@@ -60,6 +60,10 @@ class Schema:
     all_of: list[Schema] = field(default_factory=list)
     one_of: list[Schema] = field(default_factory=list)
     any_of: list[Schema] = field(default_factory=list)
+    # oneOf/anyOf: the member naming the branch (`discriminator.propertyName`), and its values
+    # with the schema each names (`discriminator.mapping`, else each branch's own name)
+    discriminator: str | None = None
+    discriminator_mapping: dict[str, str] = field(default_factory=dict)
     logical: str | None = None
     references: str | None = None
     unique: bool = False

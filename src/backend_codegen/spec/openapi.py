@@ -735,6 +735,19 @@ class _Reader:
                     else:
                         parts.append(self._schema(branch, doc, _join(pointer, keyword, i)))
                 (schema.any_of if keyword == "anyOf" else schema.one_of).extend(parts)
+        found = node.get("discriminator")
+        if isinstance(found, dict) and isinstance(found.get("propertyName"), str):
+            schema.discriminator = found["propertyName"]
+            mapping = found.get("mapping")
+            for value, ref in mapping.items() if isinstance(mapping, dict) else ():
+                if not isinstance(ref, str):
+                    continue
+                if "#" not in ref and "/" not in ref:  # a bare schema name
+                    ref = f"#/components/schemas/{ref}"
+                at = _join(pointer, "discriminator", "mapping", str(value))
+                target = self._schema({"$ref": ref}, doc, at)
+                if target.name:
+                    schema.discriminator_mapping[str(value)] = target.name
         items = node.get("items")
         if isinstance(items, dict):
             schema.items = self._schema(items, doc, _join(pointer, "items"))

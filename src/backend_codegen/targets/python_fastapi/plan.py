@@ -28,6 +28,7 @@ from backend_codegen.targets.base import (
 )
 from backend_codegen.targets.python_fastapi.names import PY_TYPES, py_name
 from backend_codegen.targets.python_fastapi.names import id_annotation as key_annotation
+from backend_codegen.targets.python_fastapi.unions import build_union
 from backend_codegen.targets.python_fastapi.views import (
     INT_RANGES,
     EntityView,
@@ -540,6 +541,8 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     for view in views.values():
         for ref in view.object_refs:
             views[ref["entity"]].needs_ref = True
+    for view in views.values():
+        view.copies_rows |= any(views[o["cls"]].copies_rows for o in view.owned)
     account_view = views.get(model.auth.account or "")
     for view in views.values():
         bound = [
@@ -576,7 +579,9 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
                 view.by_action.setdefault(route.binding.action, route)
         view.change_classes = [r.change_class for r in view.routes if r.change_class]
         actions = {b.action for b in model.bindings if b.entity == view.entity.name}
-        view.creates = bool(actions & {"create", "sub_create", "register"})
+        view.creates = bool(actions & {"create", "sub_create", "register"}) or any(
+            v.entity == view.entity.name for b in model.bindings for v in b.variants
+        )
         view.updates = bool(actions & {"replace", "patch", "me_update"})
         view.deletes = "delete" in actions
     auth_routes = [
@@ -588,6 +593,11 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         _route(b, model.find(b.entity or ""), model, "")
         for b in model.bindings
         if b.action == "custom"
+    ]
+    unions = [
+        build_union(_route(b, None, model, ""), views)
+        for b in model.bindings
+        if b.action == "create_union"
     ]
     account = account_view
     auth_envelopes: list[dict[str, Any]] = []
@@ -626,6 +636,8 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         "token_attr": py_name(Name.parse(token_member).snake) if token_member else "",
         "auth_by_action": auth_by_action,
         "custom_routes": custom_routes,
+        "unions": unions,
+        "copies_rows": any(v.copies_rows for v in views.values()),
         "header": _header(model),
         "options": options,
         "project": model.project,
@@ -733,6 +745,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     served = {b.entity for b in model.bindings if b.entity} | {
         b.parent for b in model.bindings if b.parent
     }
+    served |= {v.entity for b in model.bindings for v in b.variants}
     if model.auth.enabled and model.auth.account:
         served.add(model.auth.account)  # the current-user dependency looks accounts up
     for view in views.values():
@@ -743,6 +756,10 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         if view.routes:
             add(f"app/api/routes/{view.module}.py", "routes.py.jinja", view=view)
             add(f"tests/test_{view.module}.py", "test_entity.py.jinja", view=view)
+    for union in unions:
+        add(f"app/schemas/{union.module}.py", "union_schema.py.jinja", union=union)
+        add(f"app/api/routes/{union.module}.py", "union_routes.py.jinja", union=union)
+        add(f"tests/test_{union.module}.py", "test_union.py.jinja", union=union)
     format_python(files)
     header = _header(model, "--")
     for dialect in ("postgresql", "mysql", "sqlite"):

@@ -250,6 +250,8 @@ class EntityView:
     password_required: bool = True  # creates must carry the password (else it is optional)
     children: list[dict[str, Any]] = field(default_factory=list)  # rows pointing here, answered
     json_models: list[dict[str, Any]] = field(default_factory=list)  # members of JSON objects
+    # a body (or a child written with it) holds copies of rows that must name a row
+    copies_rows: bool = False
     ref_id: SchemaFieldView | None = None  # the id member of this entity's Ref
     ref_fields: list[SchemaFieldView] = field(default_factory=list)  # its other members
     variant_of: dict[str, str] = field(default_factory=dict)  # binding key -> variant class
@@ -579,12 +581,25 @@ def _json_class(schema_name: str) -> str:
     return Name.parse(schema_name).pascal + "Json"
 
 
-def _json_model(cls: str, fld: Field, models: list[dict[str, Any]]) -> Field:
+def _json_row(model: DomainModel, fld: Field) -> dict[str, Any] | None:
+    """The row a JSON object copies, where its contract requires the row's read-only key in
+    responses (`orbit.planet` of a satellite: a Planet, answered with its id): the table
+    and the member naming the row when the copy leaves the id out."""
+    if not fld.json_schema or not any(m.row_key for m in fld.members):
+        return None
+    entity = model.find(Name.entity(fld.json_schema).pascal) or model.find(fld.json_schema)
+    if entity is None or not any(b.entity == entity.name for b in model.bindings):
+        return None
+    key = _ref_key(model, entity)
+    return {"table": entity.table, "key": attr_of(key) if key else None}
+
+
+def _json_model(cls: str, fld: Field, models: list[dict[str, Any]], model: DomainModel) -> Field:
     """`fld` with the class checking its JSON members (`PetCategory` for `category:
     {id, name}`, `PlanetJson` for a named schema), the classes of nested objects first in
     `models`; a schema met again inside itself refers to its class by name."""
     if fld.json_item is not None:
-        return with_changes(fld, json_item=_json_model(cls + "Item", fld.json_item, models))
+        return with_changes(fld, json_item=_json_model(cls + "Item", fld.json_item, models, model))
     if fld.json_ref:
         return with_changes(fld, json_model=_json_class(fld.json_ref))
     if not fld.members and not isinstance(fld.extra_members, Field) and not fld.json_schema:
@@ -592,7 +607,7 @@ def _json_model(cls: str, fld: Field, models: list[dict[str, Any]]) -> Field:
     name = _json_class(fld.json_schema) if fld.json_schema else cls
     if any(m["cls"] == name for m in models):
         return with_changes(fld, json_model=name)
-    members = [_json_model(name + Name.parse(m.name).pascal, m, models) for m in fld.members]
+    members = [_json_model(name + Name.parse(m.name).pascal, m, models, model) for m in fld.members]
     if any(m["cls"] == name for m in models):  # described while describing its members
         return with_changes(fld, json_model=name)
     extra = fld.extra_members
@@ -604,6 +619,7 @@ def _json_model(cls: str, fld: Field, models: list[dict[str, Any]]) -> Field:
             # other members, each checked as the one type the contract gives them
             "extra": _create_field(extra).annotation if isinstance(extra, Field) else "",
             "forward": any(m.json_ref or (m.json_item and m.json_item.json_ref) for m in members),
+            "row": _json_row(model, fld),
         }
     )
     return with_changes(fld, json_model=name)
@@ -778,7 +794,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
     fk_checks = _fk_checks(model, entity)
     json_models: list[dict[str, Any]] = []
     writable = [
-        _json_model(ident.pascal + Name.parse(f.name).pascal, f, json_models)
+        _json_model(ident.pascal + Name.parse(f.name).pascal, f, json_models, model)
         for f in entity.fields
         if _writable(f)
     ]
@@ -879,6 +895,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         view.dump_exclude = "{" + ", ".join(repr(n) for n in special) + "}"
     view.children = children
     view.json_models = json_models
+    view.copies_rows = any(m["row"] for m in json_models)
     _body_variants(model, entity, view, client_id + writable)
     for f in entity.fields:
         if f.object_ref and f.foreign_key:
