@@ -176,6 +176,7 @@ CONFORMING = {
     "openapi",
     "openapi-3.0.1",
     "redocly-museum",
+    "scalar-galaxy",
     "swagger-petstore-v3",
 }
 

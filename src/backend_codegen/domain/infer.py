@@ -240,6 +240,8 @@ class _Inference:
         self._pending_m2m: list[tuple[str, str, str, _Prop, str]] = []
         self.pending_flags: dict[str, list[Field]] = {}  # view booleans a link may explain
         self.value_lists: dict[str, str] = {}  # entity -> response member listing its names
+        # entity -> the members its request bodies allow, None where one body allows others
+        self.closed_bodies: dict[str, set[str] | None] = {}
 
     # -- 1. entities from paths and schemas -------------------------------------------
     def discover(self) -> None:
@@ -464,6 +466,7 @@ class _Inference:
                     set(entity.closed_members or []) | set(item.response.properties)
                 )
         if item.body is not None and action in ("create", "replace", "patch", "sub_create"):
+            self._body_closure(entity_name, item.body)
             for name, prop in item.body.properties.items():
                 self._prop(
                     entity_name,
@@ -474,6 +477,14 @@ class _Inference:
                     required=name in item.body.required and action != "patch",
                     new=action in ("create", "sub_create"),
                 )
+
+    def _body_closure(self, entity: str, body: Schema) -> None:
+        """Bodies of a closed schema carry only its members; one open body opens them all."""
+        closure = self.closed_bodies.get(entity, set())
+        if closure is None or not _closed(body):
+            self.closed_bodies[entity] = None
+        else:
+            self.closed_bodies[entity] = closure | set(body.properties)
 
     def _prop(
         self,
@@ -533,8 +544,10 @@ class _Inference:
                     self.props[name][prop_name].required_in_response = True
             if _closed(branch):
                 self.entities[name].closed_members = sorted(branch.properties)
+            self._body_closure(name, branch)
             self._build_entity_fields(name)
             return
+        self._body_closure(name, branch)
         entity = self.entities[name]
         entity.reasons.append(why)
         if entity.owned_by is None:
@@ -818,6 +831,7 @@ class _Inference:
         child.owned_by = parent.name
         if _closed(items):
             child.closed_members = sorted(items.properties)
+        self._body_closure(child_name, items)
         for name, sub in items.properties.items():
             self._prop(
                 child_name,
@@ -1440,7 +1454,8 @@ class _Inference:
                 tags = [t for t, s in union.discriminator_mapping.items() if s == branch.name]
             else:  # OpenAPI: without a mapping, the value is the schema's name
                 tags = [branch.name] if union.discriminator else []
-            b.variants.append(Variant(self._canonical(branch.name), branch.name, tags))
+            read_only = [n for n, p in branch.properties.items() if p.read_only]
+            b.variants.append(Variant(self._canonical(branch.name), branch.name, tags, read_only))
         b.reasons.append(
             "creates "
             + " or ".join(
@@ -1909,6 +1924,9 @@ class _Inference:
 
     # -- 6. finishing --------------------------------------------------------------------
     def finish(self, soft_delete: bool) -> None:
+        for name, closure in self.closed_bodies.items():
+            if closure is not None and name in self.entities:
+                self.entities[name].closed_body = sorted(closure)
         for entity in self.entities.values():
             entity.soft_delete = soft_delete
             stamps: list[tuple[str, bool]] = [("created_at", False), ("updated_at", False)]

@@ -226,6 +226,9 @@ class Entity:
     # a response schema says `additionalProperties: false` (or types the others): responses
     # answer only these members (the contract's), none of the generator's own (created_at)
     closed_members: list[str] | None = None
+    # every request body schema of it says `additionalProperties: false`: bodies may carry
+    # only these members (read-only ones included, which are ignored)
+    closed_body: list[str] | None = None
     key_read_only: bool = False  # the contract marks the id readOnly (objects naming a row
     # in another body may then leave it out)
 
@@ -396,6 +399,7 @@ class Variant:
     entity: str
     schema: str  # the branch's schema name in the contract
     tags: list[str] = field(default_factory=list)
+    read_only: list[str] = field(default_factory=list)  # members answered only, never sent
 
 
 @dataclass

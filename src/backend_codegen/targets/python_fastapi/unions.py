@@ -18,6 +18,7 @@ class KindView:
     schema: str  # the branch's schema name in the contract (the pydantic tag)
     tags: list[str]  # discriminator values naming it
     closed: list[str] | None  # the members its schema allows, where it allows no others
+    read_only: list[str]  # members its schema answers only: a body carrying one is no such kind
 
     @property
     def cls(self) -> str:
@@ -75,6 +76,13 @@ class UnionView:
                 if k.closed is not None
             )
             + "}",
+            "read_only": "{"
+            + ", ".join(
+                f"{k.schema!r}: frozenset({sorted(k.read_only)!r})"
+                for k in self.kinds
+                if k.read_only
+            )
+            + "}",
             "one_of": repr(b.one_of),
         }
 
@@ -97,6 +105,12 @@ def build_union(route: RouteView, views: dict[str, EntityView]) -> UnionView:
     for variant in b.variants:
         view = views[variant.entity]
         union.kinds.append(
-            KindView(view, variant.schema, list(variant.tags), view.entity.closed_members)
+            KindView(
+                view,
+                variant.schema,
+                list(variant.tags),
+                view.entity.closed_members,
+                list(variant.read_only),
+            )
         )
     return union

@@ -252,6 +252,9 @@ class EntityView:
     json_models: list[dict[str, Any]] = field(default_factory=list)  # members of JSON objects
     # a body (or a child written with it) holds copies of rows that must name a row
     copies_rows: bool = False
+    # a JSON member of the body whose member copies a row: the generated tests check that
+    # the copy names an existing row by its naming member ({api, member, cls, module, ...})
+    copy_check: dict[str, Any] | None = None
     ref_id: SchemaFieldView | None = None  # the id member of this entity's Ref
     ref_fields: list[SchemaFieldView] = field(default_factory=list)  # its other members
     variant_of: dict[str, str] = field(default_factory=dict)  # binding key -> variant class
@@ -591,7 +594,14 @@ def _json_row(model: DomainModel, fld: Field) -> dict[str, Any] | None:
     if entity is None or not any(b.entity == entity.name for b in model.bindings):
         return None
     key = _ref_key(model, entity)
-    return {"table": entity.table, "key": attr_of(key) if key else None}
+    return {
+        "table": entity.table,
+        "key": attr_of(key) if key else None,
+        "key_api": key.api_name if key else None,
+        "key_length": (key.length or 40) if key else 0,
+        "cls": Name.parse(entity.name).pascal,
+        "module": module_of(entity.name),
+    }
 
 
 def _json_model(cls: str, fld: Field, models: list[dict[str, Any]], model: DomainModel) -> Field:
@@ -620,6 +630,12 @@ def _json_model(cls: str, fld: Field, models: list[dict[str, Any]], model: Domai
             "extra": _create_field(extra).annotation if isinstance(extra, Field) else "",
             "forward": any(m.json_ref or (m.json_item and m.json_item.json_ref) for m in members),
             "row": _json_row(model, fld),
+            # optional members that may not be null: null is refused when sent
+            "non_nullable": sorted(
+                attr_of(m)
+                for m in members
+                if not m.required and not m.null_allowed and not m.has_default
+            ),
         }
     )
     return with_changes(fld, json_model=name)
@@ -896,6 +912,17 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
     view.children = children
     view.json_models = json_models
     view.copies_rows = any(m["row"] for m in json_models)
+    rows = {m["cls"]: m["row"] for m in json_models if m["row"] and m["row"]["key"]}
+    view.copy_check = next(
+        (
+            {"api": f.api_name, "member": m.api_name, **rows[_json_class(m.json_schema)]}
+            for f in writable
+            if f.type == "json" and f.json_kind == "object"
+            for m in f.members
+            if m.json_schema and _json_class(m.json_schema) in rows
+        ),
+        None,
+    )
     _body_variants(model, entity, view, client_id + writable)
     for f in entity.fields:
         if f.object_ref and f.foreign_key:

@@ -20,6 +20,7 @@ server (every other check still applies to those responses):
 
 import asyncio
 import functools
+import re
 
 import pytest
 import schemathesis
@@ -96,6 +97,10 @@ def no_server_error(
 OPTIONAL_BODIES = frozenset([])
 # form-encoded bodies with object members: a form cannot carry them (`tags=id&tags=name`)
 FORM_NESTED = frozenset([])
+# bodies of several kinds whose discriminator maps several values to one kind: schemathesis
+# pins each kind to one of them (the `allOf` it adds), and takes the others for invalid input
+SEVERAL_TAGS = frozenset([])
+PINNED_TAG = re.compile(r"violates `enum` at /(?:oneOf|anyOf)/\d+/allOf/1/properties/")
 
 
 def valid_accepted(
@@ -134,6 +139,9 @@ def invalid_refused(
         if headers_negated and supplied:
             return None
         if text_typed_only(case, failure):
+            return None
+        message = str(getattr(failure, "message", "") or failure)
+        if case.operation.label in SEVERAL_TAGS and PINNED_TAG.search(message):
             return None
         raise
 

@@ -186,10 +186,15 @@ class BodySchema(BaseModel):
 
     @model_validator(mode="after")
     def _no_null_for_required(self) -> "BodySchema":
-        for name in self.model_fields_set & self.non_nullable:
-            if getattr(self, name) is None:
-                raise ValueError(f"'{name}' cannot be null")
+        refuse_null(self)
         return self
+
+
+def refuse_null(value: Any) -> None:
+    """Members sent as null that may not be null (`non_nullable`) are refused."""
+    for name in value.model_fields_set & value.non_nullable:
+        if getattr(value, name) is None:
+            raise ValueError(f"'{name}' cannot be null")
 
 
 class UpdateSchema(BodySchema):
@@ -201,6 +206,12 @@ class JsonMembers(BaseModel):
     contract allows are kept)."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
+    non_nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> "JsonMembers":
+        refuse_null(self)
+        return self
 
 
 def as_sent(value: BaseModel) -> Any:
