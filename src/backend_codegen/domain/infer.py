@@ -481,10 +481,12 @@ class _Inference:
     def _body_closure(self, entity: str, body: Schema) -> None:
         """Bodies of a closed schema carry only its members; one open body opens them all."""
         closure = self.closed_bodies.get(entity, set())
-        if closure is None or not _closed(body):
+        if closure is None or body.additional_properties is not False:
             self.closed_bodies[entity] = None
         else:
-            self.closed_bodies[entity] = closure | set(body.properties)
+            # in XML a member may be written under its schema's element name (`<user>`)
+            xml = {p.xml_name for p in body.properties.values() if p.xml_name}
+            self.closed_bodies[entity] = closure | set(body.properties) | xml
 
     def _prop(
         self,
@@ -1162,6 +1164,25 @@ class _Inference:
                     "supply your identity provider's token validation in "
                     "app/core/security.py if tokens must come from it",
                 )
+        if len(spec.security_schemes) > 1:  # the one scheme the generated server reads
+            self.auth.scheme_name = next(
+                (
+                    s.name
+                    for s in spec.security_schemes.values()
+                    if (
+                        self.auth.scheme == "apiKey"
+                        and s.type == "apiKey"
+                        and s.key_in == "header"
+                        and s.key_name == self.auth.header
+                    )
+                    or (
+                        self.auth.scheme == "bearer"
+                        and s.type == "http"
+                        and (s.scheme or "").lower() == "bearer"
+                    )
+                ),
+                None,
+            )
         account = next((n for n in self.entities if Name.parse(n).snake in ACCOUNT_WORDS), None)
         if account is None:
             for item in self.ops:

@@ -409,6 +409,9 @@ class AuthConfig:
     scheme: Literal["bearer", "apiKey"] = "bearer"
     header: str = "Authorization"
     token_prefix: str = "Bearer"
+    # the contract's security scheme carrying the token, where the contract offers others
+    # too (the generated conformance test gives the token to that scheme only)
+    scheme_name: str | None = None
     reasons: list[str] = field(default_factory=list)
 
 
