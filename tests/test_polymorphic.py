@@ -186,3 +186,55 @@ def test_generated_project_makes_each_kind_and_names_copied_rows(
     conformance = api.conformance(project, max_examples=30, seed=1)
     assert conformance.ok, conformance.output[-6000:]
     assert conformance.failures == 0
+
+
+def test_a_discriminator_pinned_to_one_value_is_a_gap() -> None:
+    from backend_codegen.verify.conformance import Finding, gap_of
+
+    pinned = Finding(
+        "POST /bodies",
+        "ST201",
+        201,
+        "Invalid component: in body - violates `enum` at /oneOf/0/allOf/1/properties/kind",
+    )
+    assert "pins each kind" in gap_of(pinned, frozenset(), several_tags=frozenset({"POST /bodies"}))
+    # an operation whose mapping gives each kind one value: a real failure
+    assert gap_of(pinned, frozenset()) == ""
+    other = Finding("POST /bodies", "ST201", 201, "Invalid component: in body - name: too long")
+    assert gap_of(other, frozenset(), several_tags=frozenset({"POST /bodies"})) == ""
+
+
+def test_closed_bodies_refuse_other_members(sky: tuple[DomainModel, Path], tmp_path: Path) -> None:
+    model, spec = sky
+    assert model.entity("Planet").closed_body == ["id", "kind", "name"]
+    assert model.entity("Moon").closed_body is None  # an open schema allows other members
+    project = api.generate([spec], tmp_path / "backend").project_dir
+    planets = " ".join((project / "app" / "schemas" / "planet.py").read_text().split())
+    assert (
+        'allowed_members: ClassVar[frozenset[str] | None] = frozenset(["id", "kind", "name"])'
+        in (planets)
+    )
+    pyproject = (project / "pyproject.toml").read_text()
+    assert 'several-tags = ["POST /bodies"]' in pyproject  # rocky and gas both name Planet
+
+
+GALAXY = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "specs" / "scalar-galaxy.yaml"
+
+
+@pytest.mark.skipif(not GALAXY.exists(), reason="shared corpus not available")
+def test_galaxy_bodies_copies_and_security_schemes(tmp_path: Path) -> None:
+    model = infer(load_spec([GALAXY]))
+    bodies = _binding(model, "POST /celestial-bodies")
+    assert [v.entity for v in bodies.variants] == ["Planet", "Satellite"]
+    assert bodies.variants[1].tags == ["moon", "asteroid", "comet"]
+    satellite = model.entity("Satellite")
+    assert satellite.owned_by == "Planet"  # written inside a planet, and on its own
+    planet_id = satellite.field("planet_id")
+    assert planet_id is not None and planet_id.nullable
+    # several schemes: the generated conformance test gives the token to the one read
+    assert model.auth.scheme == "apiKey" and model.auth.scheme_name == "apiKeyHeader"
+    project = api.generate([GALAXY], tmp_path / "backend").project_dir
+    conformance = (project / "tests" / "test_conformance.py").read_text()
+    assert 'schema.config.auth.openapi.schemes["apiKeyHeader"] = credentials' in conformance
+    planets = (project / "app" / "schemas" / "planet.py").read_text()
+    assert '"user"' in planets  # the XML element name of `creator` is allowed in bodies
