@@ -32,7 +32,7 @@ MYSQL_URL = os.environ.get("BACKEND_CODEGEN_TEST_MYSQL")
 IN_CI = os.environ.get("CI") == "true"
 # Examples whose generated servers pass their own schemathesis conformance tests. The others
 # still fail some checks (issue 3 tracks them): their suites run without those tests here.
-CONFORMING_EXAMPLES = {"blog", "realworld", "todo", "user-system"}
+CONFORMING_EXAMPLES = {"blog", "ecommerce", "library", "realworld", "todo", "user-system"}
 # On PostgreSQL / MariaDB the suites run without the conformance tests (those run once per
 # database in test_conformance_on_postgres); they repeat the SQLite run's requests.
 NOT_CONFORMANCE = ["-m", "not conformance"]

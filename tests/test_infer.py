@@ -32,7 +32,7 @@ def shop_spec() -> ApiSpec:
         {
             "id": sch("integer"),
             "name": sch("string", max_length=100),
-            "price": sch("number"),
+            "price": sch("number", minimum=0, maximum=1000000),
             "category_id": sch("integer"),
             "tag_ids": arr(sch("integer")),
             "status": sch("string", enum=["draft", "active"]),
@@ -536,3 +536,25 @@ def test_two_entities_on_one_table_is_an_error() -> None:
     with pytest.raises(SpecError, match="both map to the table 'people'") as info:
         infer(spec)
     assert info.value.location is not None and info.value.hint
+
+
+def test_money_columns_hold_what_the_contract_allows(model: DomainModel) -> None:
+    from backend_codegen.domain.infer import infer as run
+    from backend_codegen.spec.model import ApiSpec, Operation, Response
+
+    price = model.entity("Product").field("price")
+    assert price is not None and price.type == "decimal" and price.precision == 12
+    # no maximum: any JSON number is valid, which only a float column holds
+    item = obj({"id": sch("integer"), "price": sch("number"), "cost": sch("number", maximum=1e14)})
+    spec = ApiSpec(
+        title="t",
+        version="1",
+        source_format="openapi",
+        operations=[
+            Operation("post", "/items", request_body=item, responses=[Response("201", schema=item)])
+        ],
+    )
+    entity = run(spec).entity("Item")
+    unbounded, bounded = entity.field("price"), entity.field("cost")
+    assert unbounded is not None and unbounded.type == "float"
+    assert bounded is not None and bounded.type == "decimal" and bounded.precision == 17

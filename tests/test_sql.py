@@ -33,7 +33,7 @@ def _shop() -> DomainModel:
         {
             "id": sch("integer"),
             "sku": sch("string", unique=True, max_length=40),
-            "price": sch("number"),
+            "price": sch("number", minimum=0, maximum=1000000),
             "active": sch("boolean"),
             "category_id": sch("integer"),
             "tag_ids": arr(sch("integer")),

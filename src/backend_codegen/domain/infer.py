@@ -16,7 +16,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from backend_codegen.domain.errors import error_contract
@@ -713,6 +713,22 @@ class _Inference:
             )
             return
         info = type_of(schema, snake)
+        money_note = ""
+        if (
+            self.spec.source_format == "openapi"
+            and info.type == "decimal"
+            and schema.type == "number"
+            and schema.format not in ("decimal", "money")
+        ):
+            # `price: {type: number}`: money, exact in the database, within the column the
+            # contract's maximum needs; with no maximum the contract allows any JSON number,
+            # which only a float column holds
+            if schema.maximum is None:
+                info = replace(info, type="float", precision=None, scale=None)
+                money_note = "a number with no maximum in the contract: a float column holds any"
+            else:
+                digits = len(str(int(abs(schema.maximum)))) + (info.scale or 0)
+                info = replace(info, precision=max(info.precision or 12, digits))
         required = prop.required_on_create and not schema.nullable
         fld = Field(
             name=snake,
@@ -740,7 +756,7 @@ class _Inference:
             null_allowed=schema.nullable or self.spec.source_format != "openapi",
             description=schema.description,
             example=schema.example,
-            reasons=reasons,
+            reasons=reasons + ([money_note] if money_note else []),
         )
         if fld.type == "json" and self.spec.source_format == "openapi":
             # an object or an array as declared: a body sending text there is refused

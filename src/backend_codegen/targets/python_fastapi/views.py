@@ -446,8 +446,11 @@ def _field_args(fld: Field, *, for_update: bool = False) -> list[str]:
             args.append(f"max_length={fld.length}")
         if fld.min_length:
             args.append(f"min_length={fld.min_length}")
-    if fld.type in INT_RANGES:
-        # Integers are also held to what their column can store.
+    if fld.type in INT_RANGES and not (
+        fld.foreign_key and fld.minimum is None and fld.maximum is None
+    ):
+        # Integers are also held to what their column can store (a reference beyond it
+        # names no row: 409, as any reference to a missing row).
         low, high = INT_RANGES[fld.type]
         minimum = low if fld.minimum is None else max(fld.minimum, low)
         maximum = high if fld.maximum is None else min(fld.maximum, high)
@@ -523,12 +526,23 @@ def _create_field(fld: Field) -> SchemaFieldView:
     elif fld.has_default and fld.default is not None:
         default = py_value(_typed_default(fld))
     elif fld.null_allowed:
-        annotation += " | None"
+        annotation = _or_null(annotation, fld)
         default = "None"
     else:
         annotation, args = _non_null_optional(annotation, args)
         default = "None"
     return SchemaFieldView(attr_of(fld), annotation, default, ", ".join(args))
+
+
+# text with a format: a value that may be null may also come as "" (JSON Schema holds a
+# format as an annotation only), which is stored as no value
+_FORMATTED_TEXT = ("date", "datetime", "time", "url", "email", "uuid")
+
+
+def _or_null(annotation: str, fld: Field) -> str:
+    if fld.type in _FORMATTED_TEXT and not fld.primary_key:
+        return f"Annotated[{annotation} | None, EmptyIsNull]"
+    return f"{annotation} | None"
 
 
 def _non_null_optional(annotation: str, args: list[str]) -> tuple[str, list[str]]:
@@ -553,7 +567,7 @@ def _update_field(fld: Field) -> SchemaFieldView:
     args = _field_args(fld)
     if fld.nullable and fld.null_allowed:
         return SchemaFieldView(
-            attr_of(fld), _annotation(fld, schema=True) + " | None", "None", ", ".join(args)
+            attr_of(fld), _or_null(_annotation(fld, schema=True), fld), "None", ", ".join(args)
         )
     annotation, args = _non_null_optional(_annotation(fld, schema=True), args)
     return SchemaFieldView(attr_of(fld), annotation, "None", ", ".join(args))
@@ -839,6 +853,16 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         update_fields.insert(
             0, SchemaFieldView(checked.attr, checked.annotation, checked.default, args)
         )
+    elif key_fld is not None and entity.key_read_only and model.source_format == "openapi":
+        # a read-only id (JSON Schema: a server ignores or refuses it): an update body may
+        # name its row with it (checked against its type and bounds, never used); a create
+        # body has no row to name: refused
+        checked = _update_field(with_changes(key_fld, read_only=False, ignored_in_body=False))
+        args = ", ".join(a for a in (checked.field_args, "exclude=True") if a)
+        update_fields.insert(
+            0, SchemaFieldView(checked.attr, checked.annotation, checked.default, args)
+        )
+        create_fields.insert(0, SchemaFieldView("id", "ReadOnlyMember", "", "None, exclude=True"))
     readable = [
         f
         for f in entity.fields

@@ -3,6 +3,7 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -13,6 +14,23 @@ from app.core.config import settings
 from app.core.errors import install_error_handlers
 from app.db import engine, run_migrations
 from app.schemas.common import ErrorBody
+
+# pydantic writes bounds it checks after another validator (JSON types kept apart) under
+# its own names: in the served contract they are JSON Schema's
+_BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
+
+
+def _json_schema_bounds(node: Any) -> None:
+    if isinstance(node, dict):
+        if node.get("type") in ("integer", "number"):
+            for name, keyword in _BOUNDS.items():
+                if name in node and keyword not in node:
+                    node[keyword] = node.pop(name)
+        for value in node.values():
+            _json_schema_bounds(value)
+    elif isinstance(node, list):
+        for value in node:
+            _json_schema_bounds(value)
 
 
 @asynccontextmanager
@@ -48,6 +66,14 @@ def create_app() -> FastAPI:
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
+    describe = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            _json_schema_bounds(describe())  # cached by FastAPI: fixed once
+        return app.openapi_schema or describe()
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

@@ -48,7 +48,7 @@ CREATE TABLE books (
 	language VARCHAR(2), 
 	published_on DATE, 
 	pages INTEGER, 
-	price NUMERIC(12, 2), 
+	price FLOAT, 
 	created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, 
 	updated_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, 
 	deleted_at DATETIME, 

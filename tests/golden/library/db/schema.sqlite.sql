@@ -48,7 +48,7 @@ CREATE TABLE books (
 	language VARCHAR(2), 
 	published_on DATE, 
 	pages INTEGER, 
-	price NUMERIC(12, 2), 
+	price FLOAT, 
 	created_at DATETIME DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	updated_at DATETIME DEFAULT CURRENT_TIMESTAMP NOT NULL, 
 	deleted_at DATETIME, 

@@ -14,8 +14,8 @@ INSERT INTO genres (name, created_at, updated_at) VALUES ('Carol Cedar-3', '2026
 
 -- Book
 INSERT INTO books (title, isbn, author_id, genre_id, language, published_on, pages, price, created_at, updated_at) VALUES ('A Wizard of Earthsea', '5550100000', 1, 1, 'en', '2026-01-01', 10, 12.5, '2026-01-01 12:00:00', '2026-01-01 12:00:00');
-INSERT INTO books (title, isbn, author_id, genre_id, language, published_on, pages, price, created_at, updated_at) VALUES ('Beacon title 2', '5550101000', 2, 2, 'fr', '2026-01-02', 11, 20.99, '2026-01-02 12:00:00', '2026-01-02 12:00:00');
-INSERT INTO books (title, isbn, author_id, genre_id, language, published_on, pages, price, created_at, updated_at) VALUES ('Cedar title 3', '5550102000', 3, 3, 'de', '2026-01-03', 12, 21.99, '2026-01-03 12:00:00', '2026-01-03 12:00:00');
+INSERT INTO books (title, isbn, author_id, genre_id, language, published_on, pages, price, created_at, updated_at) VALUES ('Beacon title 2', '5550101000', 2, 2, 'fr', '2026-01-02', 11, 5.5, '2026-01-02 12:00:00', '2026-01-02 12:00:00');
+INSERT INTO books (title, isbn, author_id, genre_id, language, published_on, pages, price, created_at, updated_at) VALUES ('Cedar title 3', '5550102000', 3, 3, 'de', '2026-01-03', 12, 6.5, '2026-01-03 12:00:00', '2026-01-03 12:00:00');
 
 -- Copy
 INSERT INTO copies (book_id, barcode, condition_, shelf, created_at, updated_at) VALUES (1, 'Aurora barcode 1', 'new', 'Aurora shelf 1', '2026-01-01 12:00:00', '2026-01-01 12:00:00');

@@ -29,7 +29,7 @@ async def test_create_book(
     assert body["title"] == payload["title"]
     assert body["language"] == payload["language"]
     assert body["pages"] == payload["pages"]
-    assert body["price"] == payload["price"]
+    assert body["price"] == pytest.approx(payload["price"])
 
 
 async def test_create_book_without_required_field_is_422(
@@ -181,7 +181,7 @@ async def test_replace_book(
     assert response.json()["title"] == payload["title"]
     assert response.json()["language"] == payload["language"]
     assert response.json()["pages"] == payload["pages"]
-    assert response.json()["price"] == payload["price"]
+    assert response.json()["price"] == pytest.approx(payload["price"])
 
 
 async def test_delete_book(

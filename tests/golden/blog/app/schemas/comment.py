@@ -10,14 +10,14 @@ from app.schemas.common import BodySchema, JsonInt, ReadSchema, UpdateSchema, Ut
 
 
 class CommentCreate(BodySchema):
-    parent_id: JsonInt | None = Field(None, ge=-2147483648, le=2147483647)
+    parent_id: JsonInt | None = None
     body: StrictStr = Field(min_length=1)
 
 
 class CommentUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["body"])
 
-    parent_id: JsonInt | None = Field(None, ge=-2147483648, le=2147483647)
+    parent_id: JsonInt | None = None
     body: Annotated[StrictStr, Field(min_length=1)] | SkipJsonSchema[None] = None
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models.post import Post
 from app.models.tag import Tag
 from app.schemas.post import PostCreate, PostUpdate
-from app.services.base import alive, commit, get_or_404, load_many, paginate, remove
+from app.services.base import alive, commit, equals, get_or_404, load_many, paginate, remove
 
 
 async def get_post(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> Post:
@@ -32,9 +32,9 @@ async def list_posts(
     if tag is not None:
         stmt = stmt.where(Post.tags.any(Tag.name == tag))
     if author_id is not None:
-        stmt = stmt.where(Post.author_id == author_id)
+        stmt = stmt.where(equals(Post.author_id, author_id))
     if status is not None:
-        stmt = stmt.where(Post.status == status)
+        stmt = stmt.where(equals(Post.status, status))
     return await paginate(session, stmt.order_by(Post.id), page=page, limit=limit, offset=offset)
 
 

@@ -12,7 +12,7 @@ from app.schemas.common import BodySchema, JsonInt, ReadSchema, UpdateSchema, Ut
 class CategoryCreate(BodySchema):
     name: StrictStr = Field(max_length=80)
     slug: StrictStr = Field(max_length=80, pattern="^[a-z0-9-]+$")
-    parent_id: JsonInt | None = Field(None, ge=-2147483648, le=2147483647)
+    parent_id: JsonInt | None = None
 
 
 class CategoryUpdate(UpdateSchema):
@@ -22,7 +22,7 @@ class CategoryUpdate(UpdateSchema):
     slug: (
         Annotated[StrictStr, Field(max_length=80, pattern="^[a-z0-9-]+$")] | SkipJsonSchema[None]
     ) = None
-    parent_id: JsonInt | None = Field(None, ge=-2147483648, le=2147483647)
+    parent_id: JsonInt | None = None
 
 
 class CategoryRead(ReadSchema):

@@ -19,7 +19,7 @@ from app.schemas.common import (
 
 
 class OrderItemCreate(BodySchema):
-    product_id: JsonInt = Field(ge=-2147483648, le=2147483647)
+    product_id: JsonInt
     quantity: JsonInt = Field(ge=1, le=100)
     unit_price: Annotated[
         DecimalNumber,
@@ -31,9 +31,7 @@ class OrderItemCreate(BodySchema):
 class OrderItemUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["product_id", "quantity", "unit_price"])
 
-    product_id: Annotated[JsonInt, Field(ge=-2147483648, le=2147483647)] | SkipJsonSchema[None] = (
-        None
-    )
+    product_id: JsonInt | SkipJsonSchema[None] = None
     quantity: Annotated[JsonInt, Field(ge=1, le=100)] | SkipJsonSchema[None] = None
     unit_price: (
         Annotated[

@@ -29,7 +29,7 @@ class ProductCreate(BodySchema):
     ] = Field(ge=0, lt=100000000)
     stock: JsonInt = Field(0, ge=0, le=2147483647)
     status: Literal["draft", "active", "archived"] = "draft"
-    category_id: JsonInt = Field(ge=-2147483648, le=2147483647)
+    category_id: JsonInt
 
 
 class ProductUpdate(UpdateSchema):
@@ -53,9 +53,7 @@ class ProductUpdate(UpdateSchema):
     ) = None
     stock: Annotated[JsonInt, Field(ge=0, le=2147483647)] | SkipJsonSchema[None] = None
     status: Literal["draft", "active", "archived"] | SkipJsonSchema[None] = None
-    category_id: Annotated[JsonInt, Field(ge=-2147483648, le=2147483647)] | SkipJsonSchema[None] = (
-        None
-    )
+    category_id: JsonInt | SkipJsonSchema[None] = None
 
 
 class ProductRead(ReadSchema):

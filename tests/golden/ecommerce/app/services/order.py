@@ -12,7 +12,7 @@ from app.models.order_item import OrderItem
 from app.models.product import Product
 from app.schemas.order import OrderCreate
 from app.schemas.order_item import OrderItemCreate
-from app.services.base import alive, commit, ensure_exists, get_or_404, paginate, remove
+from app.services.base import alive, commit, ensure_exists, equals, get_or_404, paginate, remove
 
 
 async def get_order(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> Order:
@@ -30,7 +30,7 @@ async def list_orders(
 ) -> tuple[Sequence[Order], int]:
     stmt = select(Order).where(alive(Order))
     if status is not None:
-        stmt = stmt.where(Order.status == status)
+        stmt = stmt.where(equals(Order.status, status))
     return await paginate(session, stmt.order_by(Order.id), page=page, limit=limit, offset=offset)
 
 

@@ -12,8 +12,10 @@ from app.models.product import Product
 from app.schemas.product import ProductCreate, ProductUpdate
 from app.services.base import (
     alive,
+    clamp,
     commit,
     ensure_exists,
+    equals,
     get_or_404,
     like_pattern,
     paginate,
@@ -42,9 +44,9 @@ async def list_products(
 ) -> tuple[Sequence[Product], int]:
     stmt = select(Product).where(alive(Product))
     if category_id is not None:
-        stmt = stmt.where(Product.category_id == category_id)
+        stmt = stmt.where(equals(Product.category_id, category_id))
     if status is not None:
-        stmt = stmt.where(Product.status == status)
+        stmt = stmt.where(equals(Product.status, status))
     if q:
         pattern = like_pattern(q)
         stmt = stmt.where(
@@ -55,9 +57,9 @@ async def list_products(
             )
         )
     if min_price is not None:
-        stmt = stmt.where(Product.price >= min_price)
+        stmt = stmt.where(Product.price >= clamp(Product.price, min_price))
     if max_price is not None:
-        stmt = stmt.where(Product.price <= max_price)
+        stmt = stmt.where(Product.price <= clamp(Product.price, max_price))
     return await paginate(session, stmt.order_by(Product.id), page=page, limit=limit, offset=offset)
 
 

@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, Enum, ForeignKey, Integer, Numeric, String
+from sqlalchemy import Date, Enum, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, SoftDeleteMixin, TimestampMixin
@@ -45,6 +44,6 @@ class Book(SoftDeleteMixin, TimestampMixin, Base):
     )
     published_on: Mapped[dt.date | None] = mapped_column(Date())
     pages: Mapped[int | None] = mapped_column(Integer())
-    price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    price: Mapped[float | None] = mapped_column(Float())
     author: Mapped[Author] = relationship(foreign_keys="Book.author_id", lazy="raise")
     genre: Mapped[Genre] = relationship(foreign_keys="Book.genre_id", lazy="raise")

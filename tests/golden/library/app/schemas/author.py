@@ -6,21 +6,34 @@ from typing import Annotated, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import BodySchema, JsonInt, ReadSchema, UpdateSchema, UrlStr, UtcDateTime
+from app.schemas.common import (
+    BodySchema,
+    EmptyIsNull,
+    JsonInt,
+    ReadOnlyMember,
+    ReadSchema,
+    UpdateSchema,
+    UrlStr,
+    UtcDateTime,
+)
 
 
 class AuthorCreate(BodySchema):
+    id: ReadOnlyMember = Field(None, exclude=True)
     name: StrictStr = Field(max_length=150)
     born: JsonInt | None = Field(None, ge=0, le=2100)
-    website: UrlStr | None = None
+    website: Annotated[UrlStr | None, EmptyIsNull] = None
 
 
 class AuthorUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["name"])
 
+    id: Annotated[JsonInt, Field(ge=-2147483648, le=2147483647)] | SkipJsonSchema[None] = Field(
+        None, exclude=True
+    )
     name: Annotated[StrictStr, Field(max_length=150)] | SkipJsonSchema[None] = None
     born: JsonInt | None = Field(None, ge=0, le=2100)
-    website: UrlStr | None = None
+    website: Annotated[UrlStr | None, EmptyIsNull] = None
 
 
 class AuthorRead(ReadSchema):

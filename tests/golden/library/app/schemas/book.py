@@ -4,43 +4,33 @@
 import datetime as dt
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictStr, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictStr
 from pydantic.json_schema import SkipJsonSchema
 
 from app.schemas.common import (
     BodySchema,
-    DecimalNumber,
+    EmptyIsNull,
     JsonInt,
-    Money,
+    ReadOnlyMember,
     ReadSchema,
     TextDate,
     UpdateSchema,
     UtcDateTime,
-    rounded_to,
 )
 
 
 class BookCreate(BodySchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["language", "price"])
 
+    id: ReadOnlyMember = Field(None, exclude=True)
     title: StrictStr = Field(max_length=200)
     isbn: StrictStr = Field(max_length=17, min_length=10, pattern="^[0-9-]+$")
-    author_id: JsonInt = Field(ge=-2147483648, le=2147483647)
-    genre_id: JsonInt = Field(ge=-2147483648, le=2147483647)
+    author_id: JsonInt
+    genre_id: JsonInt
     language: Literal["en", "fr", "de", "es", "ja"] | SkipJsonSchema[None] = None
-    published_on: TextDate | None = None
+    published_on: Annotated[TextDate | None, EmptyIsNull] = None
     pages: JsonInt | None = Field(None, ge=1, le=5000)
-    price: (
-        Annotated[
-            Annotated[
-                DecimalNumber,
-                AfterValidator(rounded_to(2)),
-                WithJsonSchema({"type": "number", "minimum": 0.0, "exclusiveMaximum": 10000000000}),
-            ],
-            Field(ge=0.0, lt=10000000000),
-        ]
-        | SkipJsonSchema[None]
-    ) = None
+    price: Annotated[StrictFloat, Field(ge=0.0)] | SkipJsonSchema[None] = None
 
 
 class BookUpdate(UpdateSchema):
@@ -48,29 +38,20 @@ class BookUpdate(UpdateSchema):
         ["title", "isbn", "author_id", "genre_id", "language", "price"]
     )
 
+    id: Annotated[JsonInt, Field(ge=-2147483648, le=2147483647)] | SkipJsonSchema[None] = Field(
+        None, exclude=True
+    )
     title: Annotated[StrictStr, Field(max_length=200)] | SkipJsonSchema[None] = None
     isbn: (
         Annotated[StrictStr, Field(max_length=17, min_length=10, pattern="^[0-9-]+$")]
         | SkipJsonSchema[None]
     ) = None
-    author_id: Annotated[JsonInt, Field(ge=-2147483648, le=2147483647)] | SkipJsonSchema[None] = (
-        None
-    )
-    genre_id: Annotated[JsonInt, Field(ge=-2147483648, le=2147483647)] | SkipJsonSchema[None] = None
+    author_id: JsonInt | SkipJsonSchema[None] = None
+    genre_id: JsonInt | SkipJsonSchema[None] = None
     language: Literal["en", "fr", "de", "es", "ja"] | SkipJsonSchema[None] = None
-    published_on: TextDate | None = None
+    published_on: Annotated[TextDate | None, EmptyIsNull] = None
     pages: JsonInt | None = Field(None, ge=1, le=5000)
-    price: (
-        Annotated[
-            Annotated[
-                DecimalNumber,
-                AfterValidator(rounded_to(2)),
-                WithJsonSchema({"type": "number", "minimum": 0.0, "exclusiveMaximum": 10000000000}),
-            ],
-            Field(ge=0.0, lt=10000000000),
-        ]
-        | SkipJsonSchema[None]
-    ) = None
+    price: Annotated[StrictFloat, Field(ge=0.0)] | SkipJsonSchema[None] = None
 
 
 class BookRead(ReadSchema):
@@ -86,7 +67,7 @@ class BookRead(ReadSchema):
     language: str | None = None
     published_on: dt.date | None = None
     pages: int | None = None
-    price: Money | None = None
+    price: float | None = None
     created_at: UtcDateTime
     updated_at: UtcDateTime
 

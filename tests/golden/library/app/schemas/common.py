@@ -23,6 +23,7 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 T = TypeVar("T")
 
@@ -176,6 +177,23 @@ class ErrorBody(BaseModel):
 
     detail: str | list[ErrorItem]
     code: str
+
+
+def _empty_is_null(value: Any) -> Any:
+    return None if value == "" else value
+
+
+# A formatted text member that may be null, sent as "": no value (JSON Schema holds a
+# format as an annotation, so "" is a valid value of such a member).
+EmptyIsNull = BeforeValidator(_empty_is_null)
+
+
+def _read_only(value: Any) -> Any:
+    raise ValueError("read-only: the server sets it")
+
+
+# A member the contract marks readOnly, sent in a body that makes a row: refused.
+ReadOnlyMember = Annotated[SkipJsonSchema[Any], BeforeValidator(_read_only)]
 
 
 class BodySchema(BaseModel):

@@ -6,12 +6,20 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import BodySchema, ReadSchema, UpdateSchema, UtcDateTime
+from app.schemas.common import (
+    BodySchema,
+    JsonInt,
+    ReadOnlyMember,
+    ReadSchema,
+    UpdateSchema,
+    UtcDateTime,
+)
 
 
 class CopyCreate(BodySchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["condition"])
 
+    id: ReadOnlyMember = Field(None, exclude=True)
     barcode: StrictStr = Field(max_length=32)
     condition: Literal["new", "good", "worn", "damaged"] | SkipJsonSchema[None] = None
     shelf: StrictStr | None = Field(None, max_length=20)
@@ -20,6 +28,9 @@ class CopyCreate(BodySchema):
 class CopyUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["barcode", "condition"])
 
+    id: Annotated[JsonInt, Field(ge=-2147483648, le=2147483647)] | SkipJsonSchema[None] = Field(
+        None, exclude=True
+    )
     barcode: Annotated[StrictStr, Field(max_length=32)] | SkipJsonSchema[None] = None
     condition: Literal["new", "good", "worn", "damaged"] | SkipJsonSchema[None] = None
     shelf: StrictStr | None = Field(None, max_length=20)

@@ -6,16 +6,27 @@ from typing import Annotated, ClassVar
 from pydantic import Field, StrictStr
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import BodySchema, ReadSchema, UpdateSchema, UtcDateTime
+from app.schemas.common import (
+    BodySchema,
+    JsonInt,
+    ReadOnlyMember,
+    ReadSchema,
+    UpdateSchema,
+    UtcDateTime,
+)
 
 
 class GenreCreate(BodySchema):
+    id: ReadOnlyMember = Field(None, exclude=True)
     name: StrictStr = Field(max_length=60)
 
 
 class GenreUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["name"])
 
+    id: Annotated[JsonInt, Field(ge=-2147483648, le=2147483647)] | SkipJsonSchema[None] = Field(
+        None, exclude=True
+    )
     name: Annotated[StrictStr, Field(max_length=60)] | SkipJsonSchema[None] = None
 
 

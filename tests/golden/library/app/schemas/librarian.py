@@ -6,10 +6,19 @@ from typing import Annotated, ClassVar
 from pydantic import Field, StrictStr
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import BodySchema, EmailText, ReadSchema, UpdateSchema, UtcDateTime
+from app.schemas.common import (
+    BodySchema,
+    EmailText,
+    JsonInt,
+    ReadOnlyMember,
+    ReadSchema,
+    UpdateSchema,
+    UtcDateTime,
+)
 
 
 class LibrarianCreate(BodySchema):
+    id: ReadOnlyMember = Field(None, exclude=True)
     email: EmailText
     full_name: StrictStr = Field(max_length=120)
     password: str = Field(min_length=8)
@@ -18,6 +27,9 @@ class LibrarianCreate(BodySchema):
 class LibrarianUpdate(UpdateSchema):
     non_nullable: ClassVar[frozenset[str]] = frozenset(["email", "full_name", "password"])
 
+    id: Annotated[JsonInt, Field(ge=-2147483648, le=2147483647)] | SkipJsonSchema[None] = Field(
+        None, exclude=True
+    )
     email: EmailText | SkipJsonSchema[None] = None
     full_name: Annotated[StrictStr, Field(max_length=120)] | SkipJsonSchema[None] = None
     password: Annotated[str, Field(min_length=8)] | SkipJsonSchema[None] = None

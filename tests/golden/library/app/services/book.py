@@ -14,8 +14,10 @@ from app.models.genre import Genre
 from app.schemas.book import BookCreate, BookUpdate
 from app.services.base import (
     alive,
+    clamp,
     commit,
     ensure_exists,
+    equals,
     get_or_404,
     like_pattern,
     paginate,
@@ -42,13 +44,13 @@ async def list_books(
 ) -> tuple[Sequence[Book], int]:
     stmt = select(Book).where(alive(Book))
     if genre_id is not None:
-        stmt = stmt.where(Book.genre_id == genre_id)
+        stmt = stmt.where(equals(Book.genre_id, genre_id))
     if author_id is not None:
-        stmt = stmt.where(Book.author_id == author_id)
+        stmt = stmt.where(equals(Book.author_id, author_id))
     if language is not None:
-        stmt = stmt.where(Book.language == language)
+        stmt = stmt.where(equals(Book.language, language))
     if published_from is not None:
-        stmt = stmt.where(Book.published_on >= published_from)
+        stmt = stmt.where(Book.published_on >= clamp(Book.published_on, published_from))
     if q:
         pattern = like_pattern(q)
         stmt = stmt.where(

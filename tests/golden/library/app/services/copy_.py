@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.copy_ import Copy
 from app.schemas.copy_ import CopyCreate
-from app.services.base import alive, commit, get_or_404, paginate
+from app.services.base import alive, commit, equals, get_or_404, paginate
 
 
 async def get_copy_(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> Copy:
@@ -29,7 +29,7 @@ async def list_book_copies(
     stmt = select(Copy).where(alive(Copy))
     stmt = stmt.where(Copy.book_id == book_id)
     if condition is not None:
-        stmt = stmt.where(Copy.condition == condition)
+        stmt = stmt.where(equals(Copy.condition, condition))
     return await paginate(session, stmt.order_by(Copy.id), page=page, limit=limit, offset=offset)
 
 

@@ -106,7 +106,7 @@ def upgrade() -> None:
         ),
         sa.Column("published_on", sa.Date(), nullable=True),
         sa.Column("pages", sa.Integer(), nullable=True),
-        sa.Column("price", sa.Numeric(precision=12, scale=2), nullable=True),
+        sa.Column("price", sa.Float(), nullable=True),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),

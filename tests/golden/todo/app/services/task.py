@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.task import Task
 from app.schemas.task import TaskCreate, TaskUpdate
-from app.services.base import alive, commit, get_or_404, like_pattern, paginate, remove
+from app.services.base import alive, commit, equals, get_or_404, like_pattern, paginate, remove
 
 
 async def get_task(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> Task:
@@ -28,7 +28,7 @@ async def list_tasks(
 ) -> tuple[Sequence[Task], int]:
     stmt = select(Task).where(alive(Task))
     if completed is not None:
-        stmt = stmt.where(Task.completed == completed)
+        stmt = stmt.where(equals(Task.completed, completed))
     if q:
         pattern = like_pattern(q)
         stmt = stmt.where(

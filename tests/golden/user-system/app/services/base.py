@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, Table, func, select, update
+from sqlalchemy import Select, Table, false, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +28,43 @@ def alive(model: type[Base]) -> Any:
 
 
 _INT_RANGES = {"SmallInteger": 2**15, "Integer": 2**31, "BigInteger": 2**63}
+
+
+def _int_bound(column: Any) -> int | None:
+    """The bound of an integer column (values lie in [-bound, bound)); None for others."""
+    try:
+        if column.type.python_type is not int:
+            return None
+    except NotImplementedError:
+        return None
+    return _INT_RANGES.get(type(column.type).__name__, 2**63)
+
+
+def fits(column: Any, value: Any) -> bool:
+    """Whether `value` can be in `column`: an integer beyond the column's range cannot (no
+    row holds it, and the database would refuse it as a parameter)."""
+    bound = _int_bound(column)
+    if bound is None or not isinstance(value, int) or isinstance(value, bool):
+        return True
+    return -bound <= value < bound
+
+
+def equals(column: Any, value: Any) -> Any:
+    """`column = value` (false where the value cannot be in the column)."""
+    return column == value if fits(column, value) else false()
+
+
+def within(column: Any, values: Iterable[Any]) -> Any:
+    """`column IN values`, leaving out values that cannot be in the column."""
+    return column.in_([value for value in values if fits(column, value)])
+
+
+def clamp(column: Any, value: Any) -> Any:
+    """A bound compared with an integer column, brought within the column's range."""
+    bound = _int_bound(column)
+    if bound is None or not isinstance(value, int) or isinstance(value, bool):
+        return value
+    return min(max(value, -bound), bound - 1)
 
 
 def key_value(model: type[Base], field: str, value: Any) -> Any:
@@ -88,6 +125,8 @@ async def ensure_exists(session: AsyncSession, model: type[Base], value: Any, fi
     """409 when a reference in the request points at no (live) row."""
     if value is None:
         return
+    if not fits(model.id, value):  # type: ignore[attr-defined]
+        raise BadReference(f"'{field}' refers to a {model.__name__} that does not exist: {value}")
     stmt = select(func.count()).select_from(model).where(model.id == value, alive(model))  # type: ignore[attr-defined]
     if (await session.execute(stmt)).scalar_one() == 0:
         raise BadReference(f"'{field}' refers to a {model.__name__} that does not exist: {value}")
@@ -100,6 +139,9 @@ async def load_many(
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
+    beyond = [value for value in wanted if not fits(model.id, value)]  # type: ignore[attr-defined]
+    if beyond:
+        raise BadReference(f"'{field}' refers to missing {model.__name__} ids: {beyond}")
     stmt = select(model).where(model.id.in_(wanted), alive(model))  # type: ignore[attr-defined]
     rows = list((await session.execute(stmt)).scalars().all())
     missing = set(wanted) - {row.id for row in rows}  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.security import hash_password
 from app.models.user import User
 from app.schemas.user import UserCreate, UserUpdate
-from app.services.base import alive, commit, get_or_404, like_pattern, paginate
+from app.services.base import alive, commit, equals, get_or_404, like_pattern, paginate
 
 
 async def get_user(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> User:
@@ -39,9 +39,9 @@ async def list_users(
             )
         )
     if role is not None:
-        stmt = stmt.where(User.role == role)
+        stmt = stmt.where(equals(User.role, role))
     if is_active is not None:
-        stmt = stmt.where(User.is_active == is_active)
+        stmt = stmt.where(equals(User.is_active, is_active))
     return await paginate(session, stmt.order_by(User.id), page=page, limit=limit, offset=offset)
 
 
