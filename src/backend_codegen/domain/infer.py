@@ -758,6 +758,12 @@ class _Inference:
             example=schema.example,
             reasons=reasons + ([money_note] if money_note else []),
         )
+        fld.empty_is_null = (
+            self.spec.source_format == "openapi"
+            and schema.nullable
+            and schema.type == "string"
+            and fld.type in ("date", "datetime", "time", "url", "email", "uuid")
+        )
         if fld.type == "json" and self.spec.source_format == "openapi":
             # an object or an array as declared: a body sending text there is refused
             fld.json_kind = (

@@ -142,6 +142,9 @@ class Field:
     # a member of a JSON object: the read-only key its contract requires in responses (the
     # object is a copy of a row, which the server must name: `orbit.planet.id`)
     row_key: bool = False
+    # a formatted text member the contract lets be null (`type: [string, "null"], format:
+    # date`): "" is a valid value too (a format is an annotation), stored as no value
+    empty_is_null: bool = False
     reasons: list[str] = field(default_factory=list)
 
 

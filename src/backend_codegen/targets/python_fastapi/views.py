@@ -534,13 +534,9 @@ def _create_field(fld: Field) -> SchemaFieldView:
     return SchemaFieldView(attr_of(fld), annotation, default, ", ".join(args))
 
 
-# text with a format: a value that may be null may also come as "" (JSON Schema holds a
-# format as an annotation only), which is stored as no value
-_FORMATTED_TEXT = ("date", "datetime", "time", "url", "email", "uuid")
-
-
 def _or_null(annotation: str, fld: Field) -> str:
-    if fld.type in _FORMATTED_TEXT and not fld.primary_key:
+    """A member that may be null; "" too where it is formatted text (see Field.empty_is_null)."""
+    if fld.empty_is_null and not fld.primary_key:
         return f"Annotated[{annotation} | None, EmptyIsNull]"
     return f"{annotation} | None"
 

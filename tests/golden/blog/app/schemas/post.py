@@ -6,14 +6,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, StrictStr
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import (
-    BodySchema,
-    EmptyIsNull,
-    ReadSchema,
-    TextDateTime,
-    UpdateSchema,
-    UtcDateTime,
-)
+from app.schemas.common import BodySchema, ReadSchema, TextDateTime, UpdateSchema, UtcDateTime
 
 
 class PostCreate(BodySchema):
@@ -21,7 +14,7 @@ class PostCreate(BodySchema):
     slug: StrictStr = Field(max_length=220)
     body: StrictStr
     status: Literal["draft", "published"] = "draft"
-    published_at: Annotated[TextDateTime | None, EmptyIsNull] = None
+    published_at: TextDateTime | None = None
     tag_ids: list[int] = Field(default_factory=list)
 
 
@@ -32,7 +25,7 @@ class PostUpdate(UpdateSchema):
     slug: Annotated[StrictStr, Field(max_length=220)] | SkipJsonSchema[None] = None
     body: StrictStr | SkipJsonSchema[None] = None
     status: Literal["draft", "published"] | SkipJsonSchema[None] = None
-    published_at: Annotated[TextDateTime | None, EmptyIsNull] = None
+    published_at: TextDateTime | None = None
     tag_ids: list[int] | None = None
 
 

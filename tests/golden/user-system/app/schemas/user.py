@@ -6,15 +6,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import Field, StrictBool, StrictStr
 from pydantic.json_schema import SkipJsonSchema
 
-from app.schemas.common import (
-    BodySchema,
-    EmailText,
-    EmptyIsNull,
-    ReadSchema,
-    UpdateSchema,
-    UrlStr,
-    UtcDateTime,
-)
+from app.schemas.common import BodySchema, EmailText, ReadSchema, UpdateSchema, UrlStr, UtcDateTime
 
 
 class UserCreate(BodySchema):
@@ -23,7 +15,7 @@ class UserCreate(BodySchema):
     role: Literal["member", "admin"] | None = None
     is_active: StrictBool | None = None
     bio: StrictStr | None = None
-    avatar_url: Annotated[UrlStr | None, EmptyIsNull] = None
+    avatar_url: UrlStr | None = None
     password: str = Field(min_length=8, max_length=128)
 
 
@@ -37,7 +29,7 @@ class UserUpdate(UpdateSchema):
     role: Literal["member", "admin"] | None = None
     is_active: StrictBool | None = None
     bio: StrictStr | None = None
-    avatar_url: Annotated[UrlStr | None, EmptyIsNull] = None
+    avatar_url: UrlStr | None = None
     password: Annotated[str, Field(min_length=8, max_length=128)] | SkipJsonSchema[None] = None
 
 
