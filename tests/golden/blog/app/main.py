@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.api.routes import routers
 from app.core.config import settings
-from app.core.errors import install_error_handlers
+from app.core.errors import BodyLimit, install_error_handlers
 from app.db import engine, run_migrations
 from app.schemas.common import ErrorBody
 
@@ -55,6 +55,7 @@ def create_app() -> FastAPI:
         allow_methods=settings.cors_methods,
         allow_headers=settings.cors_headers,
     )
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     install_error_handlers(app)
     for router in routers:
         # Every operation may answer with an error body (404, 409, 422, ...): documented once.

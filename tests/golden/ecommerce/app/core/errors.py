@@ -55,6 +55,59 @@ class NotImplementedYet(AppError):
     code = "not_implemented"
 
 
+class PayloadTooLarge(AppError):
+    status_code = 413
+    code = "payload_too_large"
+
+
+class BodyLimit:
+    """Refuses request bodies larger than `limit` bytes with 413: by their Content-Length
+    before anything is read; a body sent without one is read up to the limit first (nothing
+    larger is ever held in memory), then handed on."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None:
+            if length.isdigit() and int(length) > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size, more = 0, True
+        while more:
+            message = await receive()
+            if message.get("type") != "http.request":
+                break  # the client went away: the app sees what came
+            size += len(message.get("body", b""))
+            if size > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        replayed = False
+
+        async def replay() -> Any:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    async def _refuse(self, scope: Any, receive: Any, send: Any) -> None:
+        message = f"the request body is larger than {self.limit} bytes"
+        response = error_response(Request(scope), 413, message, PayloadTooLarge.code)
+        await response(scope, receive, send)
+
+
 # Body templates per status, from the contract: {"$": slot} marks what is filled in.
 ERROR_SHAPES: dict[str, tuple[Any, str]] = {}
 # Response statuses each operation declares (by route name); others are mapped to these.

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     cors_headers: list[str] = ["Authorization", "Content-Type"]
     default_page_size: int = 20
     max_page_size: int = 100
+    # request bodies larger than this are refused with 413 (before they are read whole)
+    max_body_bytes: int = 1_048_576
     secret_key: str = ""
     access_token_expire_minutes: int = 60
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
