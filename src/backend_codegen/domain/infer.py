@@ -529,6 +529,7 @@ class _Inference:
         assert branch.name is not None
         name = self._canonical(branch.name)
         why = f"one of the kinds {item.op.key} creates ({branch.name})"
+        self._body_closure(name, branch)
         if name not in self.entities:
             self._entity(name, branch.location, why)
             for prop_name, sub in branch.properties.items():
@@ -546,10 +547,8 @@ class _Inference:
                     self.props[name][prop_name].required_in_response = True
             if _closed(branch):
                 self.entities[name].closed_members = sorted(branch.properties)
-            self._body_closure(name, branch)
             self._build_entity_fields(name)
             return
-        self._body_closure(name, branch)
         entity = self.entities[name]
         entity.reasons.append(why)
         if entity.owned_by is None:

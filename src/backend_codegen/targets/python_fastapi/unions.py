@@ -7,7 +7,7 @@ from typing import Any
 
 from backend_codegen.domain.model import Binding
 from backend_codegen.naming import Name
-from backend_codegen.targets.python_fastapi.views import EntityView, RouteView, module_of
+from backend_codegen.targets.python_fastapi.views import EntityView, RouteView, attr_of, module_of
 
 
 @dataclass
@@ -17,7 +17,7 @@ class KindView:
     view: EntityView
     schema: str  # the branch's schema name in the contract (the pydantic tag)
     tags: list[str]  # discriminator values naming it
-    closed: list[str] | None  # the members its schema allows, where it allows no others
+    closed: list[str] | None  # the members its request schema allows, where it allows no others
     read_only: list[str]  # members its schema answers only: a body carrying one is no such kind
 
     @property
@@ -53,13 +53,12 @@ class UnionView:
     def discriminator_attr(self) -> str | None:
         """The attribute of each kind's row holding the discriminator value."""
         name = self.binding.discriminator
-        if name is None:
-            return None
-        for kind in self.kinds:
-            fld = next((f for f in kind.view.entity.fields if f.api_name == name), None)
-            if fld is None:
-                return None
-        return Name.parse(name).snake
+        found = [
+            next((f for f in kind.view.entity.fields if f.api_name == name), None)
+            for kind in self.kinds
+        ]
+        attrs = {attr_of(f) for f in found if f is not None}
+        return attrs.pop() if len(attrs) == 1 and None not in found else None
 
     def pick_args(self) -> dict[str, str]:
         """The arguments of `pick_kind` in the generated schema module, as Python source."""
@@ -109,7 +108,7 @@ def build_union(route: RouteView, views: dict[str, EntityView]) -> UnionView:
                 view,
                 variant.schema,
                 list(variant.tags),
-                view.entity.closed_members,
+                view.entity.closed_body,
                 list(variant.read_only),
             )
         )
