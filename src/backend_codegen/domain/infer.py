@@ -36,6 +36,7 @@ from backend_codegen.domain.model import (
     Relation,
     Variant,
 )
+from backend_codegen.domain.ownership import infer_ownership
 from backend_codegen.domain.paths import (
     LOGIN_WORDS,
     ME_WORDS,
@@ -2157,6 +2158,15 @@ def infer(
         )
     state.finish(soft)
     bindings = state.bind()
+    infer_ownership(
+        spec,
+        state.entities,
+        bindings,
+        state.auth.account if state.auth.enabled else None,
+        warnings,
+        state._canonical,
+        state.entity_locations,
+    )
     if spec.source_format == "openapi":
         _unbounded_text(state.entities.values())
     _check_names(state.entities, state.entity_locations)

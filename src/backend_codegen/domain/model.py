@@ -75,6 +75,13 @@ RESOURCE_ACTIONS: frozenset[str] = frozenset(
 AUTH_ACTIONS: frozenset[str] = frozenset({"register", "login", "me", "me_update"})
 AuthMode = Literal["none", "required", "optional"]
 FilterOp = Literal["eq", "in", "search", "gte", "lte", "has", "has_any", "ref"]
+OwnershipPolicy = Literal["private", "owner_writes", "shared"]
+OWNERSHIP_HINTS: dict[str, OwnershipPolicy] = {
+    "private": "private",
+    "owner-writes": "owner_writes",
+    "owner_writes": "owner_writes",
+    "shared": "shared",
+}
 
 
 @dataclass
@@ -210,6 +217,31 @@ class Relation:
 
 
 @dataclass
+class Ownership:
+    """Whose rows an entity's are, and what that allows.
+
+    private: only the owner sees, changes or deletes a row; to anyone else it does not exist
+        (404), lists show the caller's rows only, and references in bodies must name the
+        caller's rows.
+    owner_writes: whoever may read sees every row; only the owner changes or deletes one
+        (403 for anyone else).
+    shared: the owner is recorded when a row is created; nothing else is restricted.
+    path: the foreign keys from the entity to the account: `["user_id"]` directly, or
+        `["project_id", "user_id"]` through the project it belongs to.
+    via: the entities the path passes through (`["Project"]`), one fewer than the keys.
+    """
+
+    policy: OwnershipPolicy
+    path: list[str]
+    via: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def inherited(self) -> bool:
+        return bool(self.via)
+
+
+@dataclass
 class Entity:
     name: str  # PascalCase singular
     table: str  # snake_case plural, sanitised
@@ -234,6 +266,12 @@ class Entity:
     closed_body: list[str] | None = None
     key_read_only: bool = False  # the contract marks the id readOnly (objects naming a row
     # in another body may then leave it out)
+    ownership: Ownership | None = None  # who may see and change its rows (see Ownership)
+    # what the documents say about it (x-ownership / x-owner, or a requirements rule):
+    # the policy, the owner field, and where it was said
+    ownership_hint: OwnershipPolicy | None = None
+    owner_hint: str | None = None
+    hint_source: str = ""
 
     @property
     def id_length(self) -> int | None:

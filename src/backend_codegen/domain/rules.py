@@ -9,6 +9,12 @@ Understood forms (documented in templates/requirements-template.md):
   A.field is unique / A field must be unique                             -> unique
   [A.]slug is generated / made / derived from [the] title                -> slug from title
   users can favorite articles / users follow other users                -> link actions
+  Task is private / only the owner can see a Task / users only see their own tasks
+                                                        -> ownership: private
+  only the author can edit or delete a Post / only the comment's author may delete it
+                                                        -> ownership: owner writes (403)
+  Tag is shared / anyone can edit any Tag                                -> ownership: shared
+  Task.created_by is the owner                                           -> the owner field
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from backend_codegen.domain.model import Entity, Field, OnDelete, Relation
+from backend_codegen.domain.model import Entity, Field, OnDelete, OwnershipPolicy, Relation
 from backend_codegen.domain.relations import add_many_to_many
 from backend_codegen.domain.social import agent
 from backend_codegen.errors import Location, SpecError, Warnings
@@ -61,6 +67,35 @@ DERIVED = re.compile(
     re.I,
 )
 LINKS = re.compile(rf"^{_W}\s+(?:can\s+|may\s+)?{_W}\s+(?:other\s+)?{_W}$", re.I)
+_ART = r"(?:(?:an?|the|any|every|their|its|his|her|own)\s+)*"
+_WHO = r"(?:owner|author|creator)s?"
+_SEE = re.compile(r"\b(?:see|sees|read|reads|view|views|access|list|lists|get)\b", re.I)
+_CHANGE = re.compile(
+    r"\b(?:edit|change|update|modify|delete|remove|replace|complete|manage)\b", re.I
+)
+PRIVATE_IS = re.compile(rf"^{_ART}{_W}\s+(?:is|are)\s+(?:private|personal)\b", re.I)
+SHARED_IS = re.compile(rf"^{_ART}{_W}\s+(?:is|are)\s+shared\b", re.I)
+# only the owner can see, change or delete a Task / only the author may edit their posts
+ONLY_OWNER = re.compile(
+    rf"^only\s+(?:the|its|their)\s+{_WHO}\s+(?:can|may)\s+(?P<verbs>.+?)\s+{_ART}{_W}$", re.I
+)
+# only the comment's author may delete it
+ONLY_OWNER_OF = re.compile(
+    rf"^only\s+(?:the|an?)\s+{_W}'s\s+{_WHO}\s+(?:can|may)\s+(?P<verbs>.+?)\s+(?:it|them)$",
+    re.I,
+)
+# users only see their own tasks / users can only see their own tasks
+OWN_ONLY = re.compile(
+    rf"^{_W}\s+(?:can\s+|may\s+)?only\s+(?P<verbs>.+?)\s+their\s+own\s+{_W}$", re.I
+)
+ANYONE = re.compile(
+    rf"^any(?:one|body|\s+user)\s+(?:signed\s+in\s+|logged\s+in\s+)?(?:can|may)\s+"
+    rf"(?P<verbs>.+?)\s+{_ART}{_W}$",
+    re.I,
+)
+OWNER_FIELD = re.compile(
+    rf"^{_W}\.{_W}\s+(?:is|holds|names)\s+(?:the|its)\s+(?:owner|author|creator)\b", re.I
+)
 UNIQUE = re.compile(rf"^{_W}\.{_W}\s+(?:is|must\s+be|should\s+be)\s+unique", re.I)
 
 
@@ -211,6 +246,40 @@ class _Rules:
         rel.reasons.append(f"stated by the rule: {where}")
         return True
 
+    def ownership(
+        self, word: str, policy: OwnershipPolicy, where: str, location: Location | None
+    ) -> None:
+        entity = self.lookup(word, location)
+        entity.ownership_hint, entity.hint_source = policy, f"rule: {where}"
+
+    def owner_field(self, word: str, name: str, where: str, location: Location | None) -> None:
+        entity = self.lookup(word, location)
+        entity.owner_hint, entity.hint_source = Name.parse(name).snake, f"rule: {where}"
+
+    def ownership_rule(self, clean: str, where: str, location: Location | None) -> bool:
+        """The rules that say who may see or change an entity's rows."""
+        if m := PRIVATE_IS.match(clean):
+            self.ownership(m.group(1), "private", where, location)
+        elif m := SHARED_IS.match(clean):
+            self.ownership(m.group(1), "shared", where, location)
+        elif (m := ONLY_OWNER.match(clean)) or (m := ONLY_OWNER_OF.match(clean)):
+            verbs = m.group("verbs")
+            if _SEE.search(verbs):
+                self.ownership(m.group(1), "private", where, location)
+            elif _CHANGE.search(verbs):
+                self.ownership(m.group(1), "owner_writes", where, location)
+            else:
+                return False
+        elif (m := OWN_ONLY.match(clean)) and _SEE.search(m.group("verbs")):
+            self.ownership(m.group(3), "private", where, location)
+        elif (m := ANYONE.match(clean)) and _CHANGE.search(m.group("verbs")):
+            self.ownership(m.group(2), "shared", where, location)
+        elif m := OWNER_FIELD.match(clean):
+            self.owner_field(m.group(1), m.group(2), where, location)
+        else:
+            return False
+        return True
+
     def apply(self, text: str, location: Location | None) -> None:
         clean = re.sub(r"[*`]", "", text).strip().rstrip(".")
         where = f"{clean} ({location})" if location else clean
@@ -249,6 +318,8 @@ class _Rules:
             return
         if m := DERIVED.match(clean):
             self.derived(m.group(1), m.group(2), m.group(4), where, location)
+            return
+        if self.ownership_rule(clean, where, location):
             return
         if (m := LINKS.match(clean)) and self.links(m.group(1), m.group(2), m.group(3), where):
             return

@@ -313,7 +313,7 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
     grand_annotation = "int"
     if b.grand_param and b.grand_param in b.param_types:
         grand_annotation = declared[b.param_types[b.grand_param]]
-    return RouteView(
+    route = RouteView(
         binding=b,
         grand_param=names.get(b.grand_param or ""),
         grand_annotation=grand_annotation,
@@ -357,6 +357,86 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
             else ""
         ),
     )
+    _access(route, b, entity, model)
+    return route
+
+
+def _ownership_views(model: DomainModel) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The private entities (with the SQL condition selecting an account's rows) and the
+    owner-writes ones (with their owner column), for app/services/access.py and the docs."""
+    private: list[dict[str, Any]] = []
+    authored: list[dict[str, Any]] = []
+    for entity in model.entities:
+        own = entity.ownership
+        if own is None or own.policy == "shared":
+            continue
+        chain = [entity] + [model.entity(name) for name in own.via]
+        attrs = []
+        for ent, key in zip(chain, own.path, strict=True):
+            fld = ent.field(key)
+            assert fld is not None
+            attrs.append(attr_of(fld))
+        clause = f"{Name.parse(chain[-1].name).pascal}.{attrs[-1]} == account_id"
+        for ent, attr, nxt in reversed(list(zip(chain[:-1], attrs[:-1], chain[1:], strict=True))):
+            inner = Name.parse(nxt.name).pascal
+            clause = f"{Name.parse(ent.name).pascal}.{attr}.in_(select({inner}.id).where({clause}))"
+        cls = Name.parse(entity.name).pascal
+        if own.policy == "private":
+            describe = (
+                f"its own rows (`{attrs[0]}`)"
+                if not own.via
+                else "the rows of its own "
+                + " of its own ".join(own.via)
+                + f" (`{attrs[0]}` → "
+                + " → ".join(f"{n}.{a}" for n, a in zip(own.via, attrs[1:], strict=True))
+                + ")"
+            )
+            private.append(
+                {
+                    "cls": cls,
+                    "module": module_of(entity.name),
+                    "clause": clause,
+                    "via": list(own.via),
+                    "describe": describe,
+                    "attr": attrs[0],
+                }
+            )
+        elif not own.via:
+            authored.append({"cls": cls, "module": module_of(entity.name), "attr": attrs[0]})
+    return private, authored
+
+
+def _private(entity: Entity | None) -> bool:
+    return (
+        entity is not None and entity.ownership is not None and entity.ownership.policy == "private"
+    )
+
+
+def _access(route: RouteView, b: Binding, entity: Entity | None, model: DomainModel) -> None:
+    """What the route keeps to the caller's own rows (see domain/ownership.py)."""
+    if entity is None or b.auth == "none" or not model.auth.enabled:
+        return
+    writes_refs = b.action in ("create", "sub_create", "replace", "patch")
+    route.scoped = _private(entity) and b.action not in ("create", "sub_create")
+    route.parent_scoped = _private(model.find(b.parent or ""))
+    route.refs_scoped = writes_refs and any(
+        _private(model.find(r.target))
+        for r in entity.relations
+        if r.kind in ("many_to_one", "many_to_many")
+    )
+    own = entity.ownership
+    route.check_owner = (
+        own is not None
+        and own.policy == "owner_writes"
+        and b.auth == "required"
+        and b.action in ("replace", "patch", "delete", "set_field")
+    )
+    if route.scoped or route.parent_scoped or route.refs_scoped:
+        route.viewer = (
+            "current_user.id"
+            if b.auth == "required"
+            else "current_user.id if current_user else NOBODY"
+        )
 
 
 def _path_field_view(
@@ -611,7 +691,19 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     passwords = model.auth.enabled or any(v.has_password for v in views.values())
     metadata = build_metadata(model)
     upgrade, downgrade = render_ops(metadata)
+    private, authored = _ownership_views(model)
     ctx: dict[str, Any] = {
+        "passwords": passwords,
+        "private": private,
+        "authored": authored,
+        "access_imports": sorted(
+            {
+                f"from app.models.{module_of(name)} import {Name.parse(name).pascal}"
+                for e in model.entities
+                if e.ownership is not None and e.ownership.policy != "shared"
+                for name in (e.name, *e.ownership.via)
+            }
+        ),
         "model": model,
         "views": list(views.values()),
         "account": account,
@@ -739,6 +831,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     if model.auth.enabled and account is not None:
         for path in (
             "app/schemas/auth.py",
+            "app/services/access.py",
             "app/api/routes/auth.py",
             "tests/test_auth.py",
             "tests/issue_token.py",

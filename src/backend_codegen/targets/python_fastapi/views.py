@@ -125,6 +125,13 @@ class RouteView:
     set_value: str
     summary: str
     owner_attr: str | None  # attribute filled from the current user
+    # ownership (see domain/ownership.py): the expression naming the caller whose rows the
+    # route may see ("" when nothing it touches is private), and what it applies to
+    viewer: str = ""
+    scoped: bool = False  # the row (or list) is private: only the caller's are found
+    parent_scoped: bool = False  # the parent in the path is private
+    refs_scoped: bool = False  # the body references private rows: only the caller's count
+    check_owner: bool = False  # owner-writes: only the row's owner may change it (403)
     test_url: str = ""  # full path with {id} / {parent} placeholders for the tests
     set_api: str = ""  # JSON name of the field a set_field action changes
     missing_value: str = "999999999"  # a path value that addresses no row
@@ -135,6 +142,11 @@ class RouteView:
     paging: list[dict[str, str]] | None = None
     path_field: dict[str, str] | None = None  # see plan._path_field_view
     int_params: list[str] = field(default_factory=list)  # path params the contract types integer
+
+    @property
+    def anonymous(self) -> bool:
+        """An anonymous caller may use the route yet sees no private row (NOBODY)."""
+        return "NOBODY" in self.viewer
 
     @property
     def sample_url(self) -> str:
@@ -226,14 +238,16 @@ class EntityView:
     prefix: str = ""
     tag: str = ""
     owner_attr: str | None = None
+    owner_api: str | None = None  # its JSON name
+    policy: str | None = None  # ownership: private / owner_writes / shared (None: nobody's)
     login_attr: str | None = None
     login_api: str | None = None
     has_password: bool = False
     password_args: str = ""  # Field(...) bounds of the password a client sends
     test_fields: list[TestField] = field(default_factory=list)
     factory_fields: list[TestField] = field(default_factory=list)
-    factory_parents: list[dict[str, str]] = field(default_factory=list)
-    payload_parents: list[dict[str, str]] = field(default_factory=list)
+    factory_parents: list[dict[str, Any]] = field(default_factory=list)
+    payload_parents: list[dict[str, Any]] = field(default_factory=list)
     child_payloads: list[dict[str, Any]] = field(default_factory=list)
     imports_models: list[str] = field(default_factory=list)
     dump_exclude: str = "None"  # fields of Create/Update handled apart from plain columns
@@ -907,6 +921,8 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
             {x for f in readable if not f.null_allowed for x in (attr_of(f), f.api_name)}
         ),
         owner_attr=attr_of(owner) if owner else None,
+        owner_api=owner.api_name if owner else None,
+        policy=entity.ownership.policy if entity.ownership else None,
         login_attr=attr_of(login) if login else None,
         login_api=login.api_name if login else None,
         has_password=entity.password_field is not None,
@@ -1260,6 +1276,7 @@ def _test_data(model: DomainModel, entity: Entity, view: EntityView) -> None:
         needed = not fld.nullable
         parent = {
             "attr": attr_of(fld),
+            "owner": fld.from_current_user,  # made for the tests' default owner (factories)
             "factory": f"make_{module_of(fld.foreign_key)}",
             "api": fld.api_name,
             # an object reference is sent as the row's object: its members and its id

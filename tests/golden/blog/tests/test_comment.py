@@ -9,7 +9,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.comment import Comment
-from tests.factories import comment_payload, json_id, make_comment, make_post
+from app.models.user import User
+from tests.factories import (
+    BAD_TOKENS,
+    bad_token_header,
+    comment_payload,
+    json_id,
+    make_comment,
+    make_post,
+    make_user,
+    owned_by,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -62,11 +72,37 @@ async def test_list_post_comments(
     assert missing.status_code == 404
 
 
-async def test_create_post_comment_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("POST", f"/api/posts/{1}/comments")
-    assert response.status_code == 401
+async def test_comment_of_another_account_cannot_be_changed(
+    client: AsyncClient, session: AsyncSession, headers: dict[str, str]
+) -> None:
+    stranger = await make_user(session)
+    with owned_by(stranger.id):
+        row = await make_comment(session)
+    response = await client.delete(f"/api/comments/{json_id(row.id)}", headers=headers)
+    assert response.status_code == 403, response.text
+    stored = (
+        await session.execute(
+            select(Comment).where(Comment.id == row.id).execution_options(populate_existing=True)
+        )
+    ).scalar_one_or_none()
+    assert stored is not None and stored.deleted_at is None  # untouched
 
 
-async def test_delete_comment_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("DELETE", f"/api/comments/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_create_post_comment_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "POST", f"/api/posts/{1}/comments", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
+
+
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_delete_comment_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "DELETE", f"/api/comments/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text

@@ -9,7 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.post import Post
-from tests.factories import assert_error_code, json_id, make_post, make_tag, make_user, post_payload
+from app.models.user import User
+from tests.factories import (
+    BAD_TOKENS,
+    assert_error_code,
+    bad_token_header,
+    json_id,
+    make_post,
+    make_tag,
+    make_user,
+    owned_by,
+    post_payload,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -206,16 +217,66 @@ async def test_list_user_posts(
     assert missing.status_code == 404
 
 
-async def test_create_post_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("POST", "/api/posts".format())
-    assert response.status_code == 401
+async def test_post_of_another_account_cannot_be_changed(
+    client: AsyncClient, session: AsyncSession, headers: dict[str, str]
+) -> None:
+    stranger = await make_user(session)
+    with owned_by(stranger.id):
+        row = await make_post(session)
+    response = await client.put(
+        f"/api/posts/{json_id(row.id)}", json=await post_payload(session), headers=headers
+    )
+    assert response.status_code == 403, response.text
+    response = await client.delete(f"/api/posts/{json_id(row.id)}", headers=headers)
+    assert response.status_code == 403, response.text
+    stored = (
+        await session.execute(
+            select(Post).where(Post.id == row.id).execution_options(populate_existing=True)
+        )
+    ).scalar_one_or_none()
+    assert stored is not None and stored.deleted_at is None  # untouched
 
 
-async def test_replace_post_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("PUT", f"/api/posts/{1}")
-    assert response.status_code == 401
+async def test_create_post_is_owned_by_the_caller(
+    client: AsyncClient, session: AsyncSession, account: User, headers: dict[str, str]
+) -> None:
+    stranger = await make_user(session)
+    payload = await post_payload(session)
+    payload["author_id"] = json_id(stranger.id)  # a body naming someone else
+    response = await client.post("/api/posts", json=payload, headers=headers)
+    assert response.status_code == 422, response.text  # the owner is not the client's to give
+    del payload["author_id"]
+    response = await client.post("/api/posts", json=payload, headers=headers)
+    assert response.status_code == 201, response.text
+    created = await session.get(Post, response.json()["id"])
+    assert created is not None and created.author_id == account.id
 
 
-async def test_delete_post_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("DELETE", f"/api/posts/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_create_post_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "POST", "/api/posts".format(), headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
+
+
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_replace_post_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "PUT", f"/api/posts/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
+
+
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_delete_post_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "DELETE", f"/api/posts/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text

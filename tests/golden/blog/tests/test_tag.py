@@ -9,7 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.tag import Tag
-from tests.factories import assert_error_code, json_id, make_tag, tag_payload
+from app.models.user import User
+from tests.factories import (
+    BAD_TOKENS,
+    assert_error_code,
+    bad_token_header,
+    json_id,
+    make_tag,
+    tag_payload,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -105,11 +113,21 @@ async def test_delete_tag(
     assert stored is not None and stored.deleted_at is not None  # soft delete keeps the row
 
 
-async def test_create_tag_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("POST", "/api/tags".format())
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_create_tag_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "POST", "/api/tags".format(), headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
 
 
-async def test_delete_tag_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("DELETE", f"/api/tags/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_delete_tag_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "DELETE", f"/api/tags/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text

@@ -9,8 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.category import Category
+from app.models.user import User
 from tests.factories import (
+    BAD_TOKENS,
     assert_error_code,
+    bad_token_header,
     category_payload,
     json_id,
     make_category,
@@ -153,16 +156,31 @@ async def test_delete_category_referenced_by_product_is_409(
     assert response.status_code == 409, response.text
 
 
-async def test_create_category_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("POST", "/api/categories".format())
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_create_category_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "POST", "/api/categories".format(), headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
 
 
-async def test_replace_category_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("PUT", f"/api/categories/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_replace_category_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "PUT", f"/api/categories/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
 
 
-async def test_delete_category_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("DELETE", f"/api/categories/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_delete_category_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "DELETE", f"/api/categories/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text

@@ -9,12 +9,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.order import Order
+from app.models.user import User
 from tests.factories import (
+    BAD_TOKENS,
     assert_error_code,
+    bad_token_header,
     json_id,
     make_order,
+    make_user,
     order_item_payload,
     order_payload,
+    owned_by,
 )
 
 pytestmark = pytest.mark.anyio
@@ -170,26 +175,91 @@ async def test_update_order_status(
     assert invalid.status_code == 422
 
 
-async def test_list_orders_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("GET", "/api/orders".format())
-    assert response.status_code == 401
+async def test_order_of_another_account_is_not_found(
+    client: AsyncClient, session: AsyncSession, headers: dict[str, str]
+) -> None:
+    stranger = await make_user(session)
+    with owned_by(stranger.id):
+        row = await make_order(session)
+    mine = await make_order(session)
+    response = await client.get(f"/api/orders/{json_id(row.id)}", headers=headers)
+    assert response.status_code == 404, response.text  # GET /api/orders/{order_id}
+    response = await client.request(
+        "PATCH", f"/api/orders/{json_id(row.id)}/status", json={"status": "paid"}, headers=headers
+    )
+    assert response.status_code == 404, response.text  # PATCH /api/orders/{order_id}/status
+    response = await client.delete(f"/api/orders/{json_id(row.id)}", headers=headers)
+    assert response.status_code == 404, response.text  # DELETE /api/orders/{order_id}
+    listed = (await client.get("/api/orders", params={"limit": 100}, headers=headers)).json()
+    assert [item["id"] for item in items_of(listed)] == [json_id(mine.id)]  # the caller's rows only
+    stored = (
+        await session.execute(
+            select(Order).where(Order.id == row.id).execution_options(populate_existing=True)
+        )
+    ).scalar_one_or_none()
+    assert stored is not None and stored.deleted_at is None  # untouched
 
 
-async def test_create_order_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("POST", "/api/orders".format())
-    assert response.status_code == 401
+async def test_create_order_is_owned_by_the_caller(
+    client: AsyncClient, session: AsyncSession, account: User, headers: dict[str, str]
+) -> None:
+    stranger = await make_user(session)
+    payload = await order_payload(session)
+    payload["user_id"] = json_id(stranger.id)  # a body naming someone else
+    response = await client.post("/api/orders", json=payload, headers=headers)
+    assert response.status_code == 422, response.text  # the owner is not the client's to give
+    del payload["user_id"]
+    response = await client.post("/api/orders", json=payload, headers=headers)
+    assert response.status_code == 201, response.text
+    created = await session.get(Order, response.json()["id"])
+    assert created is not None and created.user_id == account.id
 
 
-async def test_get_order_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("GET", f"/api/orders/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_list_orders_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "GET", "/api/orders".format(), headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
 
 
-async def test_update_order_status_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("PATCH", f"/api/orders/{1}/status")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_create_order_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "POST", "/api/orders".format(), headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
 
 
-async def test_delete_order_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("DELETE", f"/api/orders/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_get_order_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "GET", f"/api/orders/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
+
+
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_update_order_status_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "PATCH", f"/api/orders/{1}/status", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
+
+
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_delete_order_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "DELETE", f"/api/orders/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text

@@ -9,8 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.product import Product
+from app.models.user import User
 from tests.factories import (
+    BAD_TOKENS,
     assert_error_code,
+    bad_token_header,
     json_id,
     make_order_item,
     make_product,
@@ -231,16 +234,31 @@ async def test_delete_product_referenced_by_order_item_is_409(
     assert response.status_code == 409, response.text
 
 
-async def test_create_product_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("POST", "/api/products".format())
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_create_product_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "POST", "/api/products".format(), headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
 
 
-async def test_update_product_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("PATCH", f"/api/products/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_update_product_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "PATCH", f"/api/products/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
 
 
-async def test_delete_product_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("DELETE", f"/api/products/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_delete_product_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "DELETE", f"/api/products/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text

@@ -19,7 +19,7 @@ os.environ["DATABASE_URL"] = TEST_DATABASE_URL
 os.environ["AUTO_MIGRATE"] = "false"
 os.environ.setdefault("ENVIRONMENT", "test")
 
-from httpx import ASGITransport, AsyncClient  # noqa: E402
+from httpx import ASGITransport, AsyncClient, Response  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
@@ -28,7 +28,7 @@ from app.db import get_session, make_engine  # noqa: E402
 from app.main import app  # noqa: E402
 from app.models import Base  # noqa: E402
 from app.models.librarian import Librarian  # noqa: E402
-from tests.factories import auth_header, make_librarian  # noqa: E402
+from tests.factories import auth_header, make_librarian, owned_by  # noqa: E402
 
 engine = make_engine(TEST_DATABASE_URL, poolclass=NullPool)
 TestSession = async_sessionmaker(engine, expire_on_commit=False)
@@ -64,16 +64,28 @@ async def session() -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def _no_password_hashes(response: Response) -> None:
+    """No response of the API ever carries a password hash (checked on every request the
+    tests make)."""
+    await response.aread()
+    assert "$argon2" not in response.text, f"a password hash leaked: {response.request.url}"
+
+
 @pytest.fixture
 async def client() -> AsyncIterator[AsyncClient]:
     transport = ASGITransport(app=app, raise_app_exceptions=False)
-    async with AsyncClient(transport=transport, base_url="http://test") as client:
+    async with AsyncClient(
+        transport=transport, base_url="http://test", event_hooks={"response": [_no_password_hashes]}
+    ) as client:
         yield client
 
 
 @pytest.fixture
-async def account(session: AsyncSession) -> Librarian:
-    return await make_librarian(session)
+async def account(session: AsyncSession) -> AsyncIterator[Librarian]:
+    """The signed-in account of a test: the rows the test makes belong to it."""
+    row = await make_librarian(session)
+    with owned_by(row.id):
+        yield row
 
 
 @pytest.fixture

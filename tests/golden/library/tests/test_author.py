@@ -9,9 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.author import Author
+from app.models.librarian import Librarian
 from tests.factories import (
+    BAD_TOKENS,
     assert_error_code,
     author_payload,
+    bad_token_header,
     json_id,
     make_author,
     make_book,
@@ -151,16 +154,31 @@ async def test_delete_author_referenced_by_book_is_409(
     assert response.status_code == 409, response.text
 
 
-async def test_create_author_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("POST", "/api/authors".format())
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_create_author_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: Librarian, token: str
+) -> None:
+    response = await client.request(
+        "POST", "/api/authors".format(), headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
 
 
-async def test_update_author_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("PATCH", f"/api/authors/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_update_author_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: Librarian, token: str
+) -> None:
+    response = await client.request(
+        "PATCH", f"/api/authors/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
 
 
-async def test_delete_author_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("DELETE", f"/api/authors/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_delete_author_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: Librarian, token: str
+) -> None:
+    response = await client.request(
+        "DELETE", f"/api/authors/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text

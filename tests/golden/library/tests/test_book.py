@@ -9,7 +9,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.book import Book
-from tests.factories import assert_error_code, book_payload, json_id, make_book, unique_text
+from app.models.librarian import Librarian
+from tests.factories import (
+    BAD_TOKENS,
+    assert_error_code,
+    bad_token_header,
+    book_payload,
+    json_id,
+    make_book,
+    unique_text,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -203,16 +212,31 @@ async def test_delete_book(
     assert stored is not None and stored.deleted_at is not None  # soft delete keeps the row
 
 
-async def test_create_book_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("POST", "/api/books".format())
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_create_book_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: Librarian, token: str
+) -> None:
+    response = await client.request(
+        "POST", "/api/books".format(), headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
 
 
-async def test_replace_book_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("PUT", f"/api/books/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_replace_book_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: Librarian, token: str
+) -> None:
+    response = await client.request(
+        "PUT", f"/api/books/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
 
 
-async def test_delete_book_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("DELETE", f"/api/books/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_delete_book_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: Librarian, token: str
+) -> None:
+    response = await client.request(
+        "DELETE", f"/api/books/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text

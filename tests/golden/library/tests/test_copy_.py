@@ -8,7 +8,15 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.copy_ import Copy
-from tests.factories import copy__payload, json_id, make_book, make_copy_
+from app.models.librarian import Librarian
+from tests.factories import (
+    BAD_TOKENS,
+    bad_token_header,
+    copy__payload,
+    json_id,
+    make_book,
+    make_copy_,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -45,6 +53,11 @@ async def test_list_book_copies(
     assert missing.status_code == 404
 
 
-async def test_create_book_copy_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("POST", f"/api/books/{1}/copies")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_create_book_copy_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: Librarian, token: str
+) -> None:
+    response = await client.request(
+        "POST", f"/api/books/{1}/copies", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text

@@ -7,7 +7,15 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import assert_error_code, genre_payload, json_id, make_genre
+from app.models.librarian import Librarian
+from tests.factories import (
+    BAD_TOKENS,
+    assert_error_code,
+    bad_token_header,
+    genre_payload,
+    json_id,
+    make_genre,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -72,6 +80,11 @@ async def test_list_genres_paginates(
     assert len(items_of(response.json())) >= 3
 
 
-async def test_create_genre_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("POST", "/api/genres".format())
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_create_genre_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: Librarian, token: str
+) -> None:
+    response = await client.request(
+        "POST", "/api/genres".format(), headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text

@@ -9,7 +9,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.task import Task
-from tests.factories import assert_error_code, json_id, make_task, task_payload, unique_text
+from app.models.user import User
+from tests.factories import (
+    BAD_TOKENS,
+    assert_error_code,
+    bad_token_header,
+    json_id,
+    make_task,
+    make_user,
+    owned_by,
+    task_payload,
+    unique_text,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -159,31 +170,105 @@ async def test_complete_task(
     assert response.json()["completed"] is True
 
 
-async def test_list_tasks_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("GET", "/api/tasks".format())
-    assert response.status_code == 401
+async def test_task_of_another_account_is_not_found(
+    client: AsyncClient, session: AsyncSession, headers: dict[str, str]
+) -> None:
+    stranger = await make_user(session)
+    with owned_by(stranger.id):
+        row = await make_task(session)
+    mine = await make_task(session)
+    response = await client.get(f"/api/tasks/{json_id(row.id)}", headers=headers)
+    assert response.status_code == 404, response.text  # GET /api/tasks/{task_id}
+    response = await client.put(
+        f"/api/tasks/{json_id(row.id)}", json=await task_payload(session), headers=headers
+    )
+    assert response.status_code == 404, response.text  # PUT /api/tasks/{task_id}
+    response = await client.delete(f"/api/tasks/{json_id(row.id)}", headers=headers)
+    assert response.status_code == 404, response.text  # DELETE /api/tasks/{task_id}
+    response = await client.request(
+        "PATCH", f"/api/tasks/{json_id(row.id)}/complete", headers=headers
+    )
+    assert response.status_code == 404, response.text  # PATCH /api/tasks/{task_id}/complete
+    listed = (await client.get("/api/tasks", params={"limit": 100}, headers=headers)).json()
+    assert [item["id"] for item in items_of(listed)] == [json_id(mine.id)]  # the caller's rows only
+    stored = (
+        await session.execute(
+            select(Task).where(Task.id == row.id).execution_options(populate_existing=True)
+        )
+    ).scalar_one_or_none()
+    assert stored is not None  # untouched
 
 
-async def test_create_task_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("POST", "/api/tasks".format())
-    assert response.status_code == 401
+async def test_create_task_is_owned_by_the_caller(
+    client: AsyncClient, session: AsyncSession, account: User, headers: dict[str, str]
+) -> None:
+    stranger = await make_user(session)
+    payload = await task_payload(session)
+    payload["user_id"] = json_id(stranger.id)  # a body naming someone else
+    response = await client.post("/api/tasks", json=payload, headers=headers)
+    assert response.status_code == 422, response.text  # the owner is not the client's to give
+    del payload["user_id"]
+    response = await client.post("/api/tasks", json=payload, headers=headers)
+    assert response.status_code == 201, response.text
+    created = await session.get(Task, response.json()["id"])
+    assert created is not None and created.user_id == account.id
 
 
-async def test_get_task_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("GET", f"/api/tasks/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_list_tasks_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "GET", "/api/tasks".format(), headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
 
 
-async def test_replace_task_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("PUT", f"/api/tasks/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_create_task_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "POST", "/api/tasks".format(), headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
 
 
-async def test_delete_task_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("DELETE", f"/api/tasks/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_get_task_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "GET", f"/api/tasks/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
 
 
-async def test_complete_task_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("PATCH", f"/api/tasks/{1}/complete")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_replace_task_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "PUT", f"/api/tasks/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
+
+
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_delete_task_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "DELETE", f"/api/tasks/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
+
+
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_complete_task_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "PATCH", f"/api/tasks/{1}/complete", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text

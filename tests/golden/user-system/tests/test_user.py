@@ -7,7 +7,15 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.factories import assert_error_code, json_id, make_user, unique_text
+from app.models.user import User
+from tests.factories import (
+    BAD_TOKENS,
+    assert_error_code,
+    bad_token_header,
+    json_id,
+    make_user,
+    unique_text,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -117,16 +125,31 @@ async def test_patch_missing_user_is_404(client: AsyncClient, headers: dict[str,
     assert response.status_code == 404
 
 
-async def test_list_users_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("GET", "/api/admin/users".format())
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_list_users_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "GET", "/api/admin/users".format(), headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
 
 
-async def test_get_user_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("GET", f"/api/admin/users/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_get_user_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "GET", f"/api/admin/users/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text
 
 
-async def test_update_user_requires_a_token(client: AsyncClient) -> None:
-    response = await client.request("PATCH", f"/api/admin/users/{1}")
-    assert response.status_code == 401
+@pytest.mark.parametrize("token", BAD_TOKENS)
+async def test_update_user_refuses_a_missing_or_bad_token(
+    client: AsyncClient, account: User, token: str
+) -> None:
+    response = await client.request(
+        "PATCH", f"/api/admin/users/{1}", headers=bad_token_header(token, account.id)
+    )
+    assert response.status_code == 401, response.text

@@ -9,28 +9,40 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.comment import Comment
 from app.schemas.comment import CommentCreate
-from app.services.base import alive, commit, ensure_exists, get_or_404, paginate, remove
+from app.services.base import alive, commit, ensure_exists, get_or_404, paginate, remove, visible
 
 
 async def get_comment(
-    session: AsyncSession, value: Any, field: str = "id", **scope: Any
+    session: AsyncSession, value: Any, field: str = "id", *, visible_to: Any = None, **scope: Any
 ) -> Comment:
-    """The live Comment whose `field` equals `value` (within `scope`); 404 otherwise."""
-    return await get_or_404(session, Comment, value, field, **scope)
+    """The live Comment whose `field` equals `value` (within `scope`), among the rows the
+    account `visible_to` may see; 404 otherwise."""
+    return await get_or_404(session, Comment, value, field, visible_to=visible_to, **scope)
 
 
 async def list_post_comments(
-    session: AsyncSession, post_id: int, *, page: int = 1, limit: int, offset: int | None = None
+    session: AsyncSession,
+    post_id: int,
+    *,
+    page: int = 1,
+    limit: int,
+    offset: int | None = None,
+    visible_to: Any = None,
 ) -> tuple[Sequence[Comment], int]:
-    stmt = select(Comment).where(alive(Comment))
+    stmt = select(Comment).where(alive(Comment), *visible(Comment, visible_to))
     stmt = stmt.where(Comment.post_id == post_id)
     return await paginate(session, stmt.order_by(Comment.id), page=page, limit=limit, offset=offset)
 
 
-async def create_comment(session: AsyncSession, data: CommentCreate, **fixed: Any) -> Comment:
-    """Insert one Comment; `fixed` holds values the server sets (path, current user)."""
+async def create_comment(
+    session: AsyncSession, data: CommentCreate, *, visible_to: Any = None, **fixed: Any
+) -> Comment:
+    """Insert one Comment; `fixed` holds values the server sets (path, current user);
+    references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump() | fixed
-    await ensure_exists(session, Comment, values.get("parent_id"), "parent_id")
+    await ensure_exists(
+        session, Comment, values.get("parent_id"), "parent_id", visible_to=visible_to
+    )
     row = Comment(**values)
     session.add(row)
     await commit(session)

@@ -10,12 +10,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models.post import Post
 from app.models.tag import Tag
 from app.schemas.post import PostCreate, PostUpdate
-from app.services.base import alive, commit, equals, get_or_404, load_many, paginate, remove
+from app.services.base import (
+    alive,
+    commit,
+    equals,
+    get_or_404,
+    load_many,
+    paginate,
+    remove,
+    visible,
+)
 
 
-async def get_post(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> Post:
-    """The live Post whose `field` equals `value` (within `scope`); 404 otherwise."""
-    return await get_or_404(session, Post, value, field, **scope)
+async def get_post(
+    session: AsyncSession, value: Any, field: str = "id", *, visible_to: Any = None, **scope: Any
+) -> Post:
+    """The live Post whose `field` equals `value` (within `scope`), among the rows the
+    account `visible_to` may see; 404 otherwise."""
+    return await get_or_404(session, Post, value, field, visible_to=visible_to, **scope)
 
 
 async def list_posts(
@@ -27,8 +39,9 @@ async def list_posts(
     tag: str | None = None,
     author_id: int | None = None,
     status: Literal["draft", "published"] | None = None,
+    visible_to: Any = None,
 ) -> tuple[Sequence[Post], int]:
-    stmt = select(Post).where(alive(Post))
+    stmt = select(Post).where(alive(Post), *visible(Post, visible_to))
     if tag is not None:
         stmt = stmt.where(Post.tags.any(Tag.name == tag))
     if author_id is not None:
@@ -39,25 +52,39 @@ async def list_posts(
 
 
 async def list_user_posts(
-    session: AsyncSession, user_id: int, *, page: int = 1, limit: int, offset: int | None = None
+    session: AsyncSession,
+    user_id: int,
+    *,
+    page: int = 1,
+    limit: int,
+    offset: int | None = None,
+    visible_to: Any = None,
 ) -> tuple[Sequence[Post], int]:
-    stmt = select(Post).where(alive(Post))
+    stmt = select(Post).where(alive(Post), *visible(Post, visible_to))
     stmt = stmt.where(Post.author_id == user_id)
     return await paginate(session, stmt.order_by(Post.id), page=page, limit=limit, offset=offset)
 
 
-async def create_post(session: AsyncSession, data: PostCreate, **fixed: Any) -> Post:
-    """Insert one Post; `fixed` holds values the server sets (path, current user)."""
+async def create_post(
+    session: AsyncSession, data: PostCreate, *, visible_to: Any = None, **fixed: Any
+) -> Post:
+    """Insert one Post; `fixed` holds values the server sets (path, current user);
+    references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump(exclude={"tag_ids"}) | fixed
     row = Post(**values)
-    row.tags = await load_many(session, Tag, data.tag_ids, "tag_ids")
+    row.tags = await load_many(session, Tag, data.tag_ids, "tag_ids", visible_to=visible_to)
     session.add(row)
     await commit(session)
     return row
 
 
 async def update_post(
-    session: AsyncSession, row: Post, data: PostCreate | PostUpdate, *, partial: bool
+    session: AsyncSession,
+    row: Post,
+    data: PostCreate | PostUpdate,
+    *,
+    partial: bool,
+    visible_to: Any = None,
 ) -> Post:
     """Replace (partial=False) or patch (partial=True) one Post."""
     sent = (
@@ -70,7 +97,7 @@ async def update_post(
     for key, value in values.items():
         setattr(row, key, value)
     if "tag_ids" in sent and data.tag_ids is not None:
-        row.tags = await load_many(session, Tag, data.tag_ids, "tag_ids")
+        row.tags = await load_many(session, Tag, data.tag_ids, "tag_ids", visible_to=visible_to)
     await commit(session)
     return row
 

@@ -9,23 +9,34 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.tag import Tag
 from app.schemas.tag import TagCreate
-from app.services.base import alive, commit, get_or_404, paginate, remove
+from app.services.base import alive, commit, get_or_404, paginate, remove, visible
 
 
-async def get_tag(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> Tag:
-    """The live Tag whose `field` equals `value` (within `scope`); 404 otherwise."""
-    return await get_or_404(session, Tag, value, field, **scope)
+async def get_tag(
+    session: AsyncSession, value: Any, field: str = "id", *, visible_to: Any = None, **scope: Any
+) -> Tag:
+    """The live Tag whose `field` equals `value` (within `scope`), among the rows the
+    account `visible_to` may see; 404 otherwise."""
+    return await get_or_404(session, Tag, value, field, visible_to=visible_to, **scope)
 
 
 async def list_tags(
-    session: AsyncSession, *, page: int = 1, limit: int, offset: int | None = None
+    session: AsyncSession,
+    *,
+    page: int = 1,
+    limit: int,
+    offset: int | None = None,
+    visible_to: Any = None,
 ) -> tuple[Sequence[Tag], int]:
-    stmt = select(Tag).where(alive(Tag))
+    stmt = select(Tag).where(alive(Tag), *visible(Tag, visible_to))
     return await paginate(session, stmt.order_by(Tag.id), page=page, limit=limit, offset=offset)
 
 
-async def create_tag(session: AsyncSession, data: TagCreate, **fixed: Any) -> Tag:
-    """Insert one Tag; `fixed` holds values the server sets (path, current user)."""
+async def create_tag(
+    session: AsyncSession, data: TagCreate, *, visible_to: Any = None, **fixed: Any
+) -> Tag:
+    """Insert one Tag; `fixed` holds values the server sets (path, current user);
+    references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump() | fixed
     row = Tag(**values)
     session.add(row)

@@ -11,13 +11,19 @@ from app.schemas.user import UserCreate
 from app.services.base import commit, get_or_404
 
 
-async def get_user(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> User:
-    """The live User whose `field` equals `value` (within `scope`); 404 otherwise."""
-    return await get_or_404(session, User, value, field, **scope)
+async def get_user(
+    session: AsyncSession, value: Any, field: str = "id", *, visible_to: Any = None, **scope: Any
+) -> User:
+    """The live User whose `field` equals `value` (within `scope`), among the rows the
+    account `visible_to` may see; 404 otherwise."""
+    return await get_or_404(session, User, value, field, visible_to=visible_to, **scope)
 
 
-async def create_user(session: AsyncSession, data: UserCreate, **fixed: Any) -> User:
-    """Insert one User; `fixed` holds values the server sets (path, current user)."""
+async def create_user(
+    session: AsyncSession, data: UserCreate, *, visible_to: Any = None, **fixed: Any
+) -> User:
+    """Insert one User; `fixed` holds values the server sets (path, current user);
+    references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump(exclude={"password"}) | fixed
     row = User(**values)
     row.password_hash = hash_password(data.password)

@@ -9,29 +9,40 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.category import Category
 from app.schemas.category import CategoryCreate, CategoryUpdate
-from app.services.base import alive, commit, ensure_exists, get_or_404, paginate, remove
+from app.services.base import alive, commit, ensure_exists, get_or_404, paginate, remove, visible
 
 
 async def get_category(
-    session: AsyncSession, value: Any, field: str = "id", **scope: Any
+    session: AsyncSession, value: Any, field: str = "id", *, visible_to: Any = None, **scope: Any
 ) -> Category:
-    """The live Category whose `field` equals `value` (within `scope`); 404 otherwise."""
-    return await get_or_404(session, Category, value, field, **scope)
+    """The live Category whose `field` equals `value` (within `scope`), among the rows the
+    account `visible_to` may see; 404 otherwise."""
+    return await get_or_404(session, Category, value, field, visible_to=visible_to, **scope)
 
 
 async def list_categories(
-    session: AsyncSession, *, page: int = 1, limit: int, offset: int | None = None
+    session: AsyncSession,
+    *,
+    page: int = 1,
+    limit: int,
+    offset: int | None = None,
+    visible_to: Any = None,
 ) -> tuple[Sequence[Category], int]:
-    stmt = select(Category).where(alive(Category))
+    stmt = select(Category).where(alive(Category), *visible(Category, visible_to))
     return await paginate(
         session, stmt.order_by(Category.id), page=page, limit=limit, offset=offset
     )
 
 
-async def create_category(session: AsyncSession, data: CategoryCreate, **fixed: Any) -> Category:
-    """Insert one Category; `fixed` holds values the server sets (path, current user)."""
+async def create_category(
+    session: AsyncSession, data: CategoryCreate, *, visible_to: Any = None, **fixed: Any
+) -> Category:
+    """Insert one Category; `fixed` holds values the server sets (path, current user);
+    references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump() | fixed
-    await ensure_exists(session, Category, values.get("parent_id"), "parent_id")
+    await ensure_exists(
+        session, Category, values.get("parent_id"), "parent_id", visible_to=visible_to
+    )
     row = Category(**values)
     session.add(row)
     await commit(session)
@@ -39,13 +50,20 @@ async def create_category(session: AsyncSession, data: CategoryCreate, **fixed: 
 
 
 async def update_category(
-    session: AsyncSession, row: Category, data: CategoryCreate | CategoryUpdate, *, partial: bool
+    session: AsyncSession,
+    row: Category,
+    data: CategoryCreate | CategoryUpdate,
+    *,
+    partial: bool,
+    visible_to: Any = None,
 ) -> Category:
     """Replace (partial=False) or patch (partial=True) one Category."""
     values = data.model_dump(exclude_unset=partial)
     values.pop("id", None)  # the key of a row never changes
     if "parent_id" in values:
-        await ensure_exists(session, Category, values["parent_id"], "parent_id")
+        await ensure_exists(
+            session, Category, values["parent_id"], "parent_id", visible_to=visible_to
+        )
     for key, value in values.items():
         setattr(row, key, value)
     await commit(session)

@@ -12,12 +12,24 @@ from app.models.order_item import OrderItem
 from app.models.product import Product
 from app.schemas.order import OrderCreate
 from app.schemas.order_item import OrderItemCreate
-from app.services.base import alive, commit, ensure_exists, equals, get_or_404, paginate, remove
+from app.services.base import (
+    alive,
+    commit,
+    ensure_exists,
+    equals,
+    get_or_404,
+    paginate,
+    remove,
+    visible,
+)
 
 
-async def get_order(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> Order:
-    """The live Order whose `field` equals `value` (within `scope`); 404 otherwise."""
-    return await get_or_404(session, Order, value, field, **scope)
+async def get_order(
+    session: AsyncSession, value: Any, field: str = "id", *, visible_to: Any = None, **scope: Any
+) -> Order:
+    """The live Order whose `field` equals `value` (within `scope`), among the rows the
+    account `visible_to` may see; 404 otherwise."""
+    return await get_or_404(session, Order, value, field, visible_to=visible_to, **scope)
 
 
 async def list_orders(
@@ -27,8 +39,9 @@ async def list_orders(
     limit: int,
     offset: int | None = None,
     status: Literal["pending", "paid", "shipped", "delivered", "cancelled"] | None = None,
+    visible_to: Any = None,
 ) -> tuple[Sequence[Order], int]:
-    stmt = select(Order).where(alive(Order))
+    stmt = select(Order).where(alive(Order), *visible(Order, visible_to))
     if status is not None:
         stmt = stmt.where(equals(Order.status, status))
     return await paginate(session, stmt.order_by(Order.id), page=page, limit=limit, offset=offset)
@@ -39,8 +52,11 @@ async def _build_order_item(session: AsyncSession, data: OrderItemCreate) -> Ord
     return OrderItem(**data.model_dump())
 
 
-async def create_order(session: AsyncSession, data: OrderCreate, **fixed: Any) -> Order:
-    """Insert one Order; `fixed` holds values the server sets (path, current user)."""
+async def create_order(
+    session: AsyncSession, data: OrderCreate, *, visible_to: Any = None, **fixed: Any
+) -> Order:
+    """Insert one Order; `fixed` holds values the server sets (path, current user);
+    references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump(exclude={"items"}) | fixed
     row = Order(**values)
     row.items = [await _build_order_item(session, item) for item in data.items]

@@ -20,14 +20,16 @@ from app.services.base import (
     like_pattern,
     paginate,
     remove,
+    visible,
 )
 
 
 async def get_product(
-    session: AsyncSession, value: Any, field: str = "id", **scope: Any
+    session: AsyncSession, value: Any, field: str = "id", *, visible_to: Any = None, **scope: Any
 ) -> Product:
-    """The live Product whose `field` equals `value` (within `scope`); 404 otherwise."""
-    return await get_or_404(session, Product, value, field, **scope)
+    """The live Product whose `field` equals `value` (within `scope`), among the rows the
+    account `visible_to` may see; 404 otherwise."""
+    return await get_or_404(session, Product, value, field, visible_to=visible_to, **scope)
 
 
 async def list_products(
@@ -41,8 +43,9 @@ async def list_products(
     q: str | None = None,
     min_price: float | None = None,
     max_price: float | None = None,
+    visible_to: Any = None,
 ) -> tuple[Sequence[Product], int]:
-    stmt = select(Product).where(alive(Product))
+    stmt = select(Product).where(alive(Product), *visible(Product, visible_to))
     if category_id is not None:
         stmt = stmt.where(equals(Product.category_id, category_id))
     if status is not None:
@@ -63,10 +66,15 @@ async def list_products(
     return await paginate(session, stmt.order_by(Product.id), page=page, limit=limit, offset=offset)
 
 
-async def create_product(session: AsyncSession, data: ProductCreate, **fixed: Any) -> Product:
-    """Insert one Product; `fixed` holds values the server sets (path, current user)."""
+async def create_product(
+    session: AsyncSession, data: ProductCreate, *, visible_to: Any = None, **fixed: Any
+) -> Product:
+    """Insert one Product; `fixed` holds values the server sets (path, current user);
+    references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump() | fixed
-    await ensure_exists(session, Category, values.get("category_id"), "category_id")
+    await ensure_exists(
+        session, Category, values.get("category_id"), "category_id", visible_to=visible_to
+    )
     row = Product(**values)
     session.add(row)
     await commit(session)
@@ -74,13 +82,20 @@ async def create_product(session: AsyncSession, data: ProductCreate, **fixed: An
 
 
 async def update_product(
-    session: AsyncSession, row: Product, data: ProductCreate | ProductUpdate, *, partial: bool
+    session: AsyncSession,
+    row: Product,
+    data: ProductCreate | ProductUpdate,
+    *,
+    partial: bool,
+    visible_to: Any = None,
 ) -> Product:
     """Replace (partial=False) or patch (partial=True) one Product."""
     values = data.model_dump(exclude_unset=partial)
     values.pop("id", None)  # the key of a row never changes
     if "category_id" in values:
-        await ensure_exists(session, Category, values["category_id"], "category_id")
+        await ensure_exists(
+            session, Category, values["category_id"], "category_id", visible_to=visible_to
+        )
     for key, value in values.items():
         setattr(row, key, value)
     await commit(session)

@@ -9,12 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.author import Author
 from app.schemas.author import AuthorCreate, AuthorUpdate
-from app.services.base import alive, commit, get_or_404, like_pattern, paginate, remove
+from app.services.base import alive, commit, get_or_404, like_pattern, paginate, remove, visible
 
 
-async def get_author(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> Author:
-    """The live Author whose `field` equals `value` (within `scope`); 404 otherwise."""
-    return await get_or_404(session, Author, value, field, **scope)
+async def get_author(
+    session: AsyncSession, value: Any, field: str = "id", *, visible_to: Any = None, **scope: Any
+) -> Author:
+    """The live Author whose `field` equals `value` (within `scope`), among the rows the
+    account `visible_to` may see; 404 otherwise."""
+    return await get_or_404(session, Author, value, field, visible_to=visible_to, **scope)
 
 
 async def list_authors(
@@ -24,16 +27,20 @@ async def list_authors(
     limit: int,
     offset: int | None = None,
     q: str | None = None,
+    visible_to: Any = None,
 ) -> tuple[Sequence[Author], int]:
-    stmt = select(Author).where(alive(Author))
+    stmt = select(Author).where(alive(Author), *visible(Author, visible_to))
     if q:
         pattern = like_pattern(q)
         stmt = stmt.where(or_(Author.name.ilike(pattern, escape="\\")))
     return await paginate(session, stmt.order_by(Author.id), page=page, limit=limit, offset=offset)
 
 
-async def create_author(session: AsyncSession, data: AuthorCreate, **fixed: Any) -> Author:
-    """Insert one Author; `fixed` holds values the server sets (path, current user)."""
+async def create_author(
+    session: AsyncSession, data: AuthorCreate, *, visible_to: Any = None, **fixed: Any
+) -> Author:
+    """Insert one Author; `fixed` holds values the server sets (path, current user);
+    references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump() | fixed
     row = Author(**values)
     session.add(row)
@@ -42,7 +49,12 @@ async def create_author(session: AsyncSession, data: AuthorCreate, **fixed: Any)
 
 
 async def update_author(
-    session: AsyncSession, row: Author, data: AuthorCreate | AuthorUpdate, *, partial: bool
+    session: AsyncSession,
+    row: Author,
+    data: AuthorCreate | AuthorUpdate,
+    *,
+    partial: bool,
+    visible_to: Any = None,
 ) -> Author:
     """Replace (partial=False) or patch (partial=True) one Author."""
     values = data.model_dump(exclude_unset=partial)

@@ -22,12 +22,16 @@ from app.services.base import (
     like_pattern,
     paginate,
     remove,
+    visible,
 )
 
 
-async def get_book(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> Book:
-    """The live Book whose `field` equals `value` (within `scope`); 404 otherwise."""
-    return await get_or_404(session, Book, value, field, **scope)
+async def get_book(
+    session: AsyncSession, value: Any, field: str = "id", *, visible_to: Any = None, **scope: Any
+) -> Book:
+    """The live Book whose `field` equals `value` (within `scope`), among the rows the
+    account `visible_to` may see; 404 otherwise."""
+    return await get_or_404(session, Book, value, field, visible_to=visible_to, **scope)
 
 
 async def list_books(
@@ -41,8 +45,9 @@ async def list_books(
     language: Literal["en", "fr", "de", "es", "ja"] | None = None,
     published_from: dt.date | None = None,
     q: str | None = None,
+    visible_to: Any = None,
 ) -> tuple[Sequence[Book], int]:
-    stmt = select(Book).where(alive(Book))
+    stmt = select(Book).where(alive(Book), *visible(Book, visible_to))
     if genre_id is not None:
         stmt = stmt.where(equals(Book.genre_id, genre_id))
     if author_id is not None:
@@ -59,11 +64,16 @@ async def list_books(
     return await paginate(session, stmt.order_by(Book.id), page=page, limit=limit, offset=offset)
 
 
-async def create_book(session: AsyncSession, data: BookCreate, **fixed: Any) -> Book:
-    """Insert one Book; `fixed` holds values the server sets (path, current user)."""
+async def create_book(
+    session: AsyncSession, data: BookCreate, *, visible_to: Any = None, **fixed: Any
+) -> Book:
+    """Insert one Book; `fixed` holds values the server sets (path, current user);
+    references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump() | fixed
-    await ensure_exists(session, Author, values.get("author_id"), "author_id")
-    await ensure_exists(session, Genre, values.get("genre_id"), "genre_id")
+    await ensure_exists(
+        session, Author, values.get("author_id"), "author_id", visible_to=visible_to
+    )
+    await ensure_exists(session, Genre, values.get("genre_id"), "genre_id", visible_to=visible_to)
     row = Book(**values)
     session.add(row)
     await commit(session)
@@ -71,15 +81,22 @@ async def create_book(session: AsyncSession, data: BookCreate, **fixed: Any) -> 
 
 
 async def update_book(
-    session: AsyncSession, row: Book, data: BookCreate | BookUpdate, *, partial: bool
+    session: AsyncSession,
+    row: Book,
+    data: BookCreate | BookUpdate,
+    *,
+    partial: bool,
+    visible_to: Any = None,
 ) -> Book:
     """Replace (partial=False) or patch (partial=True) one Book."""
     values = data.model_dump(exclude_unset=partial)
     values.pop("id", None)  # the key of a row never changes
     if "author_id" in values:
-        await ensure_exists(session, Author, values["author_id"], "author_id")
+        await ensure_exists(
+            session, Author, values["author_id"], "author_id", visible_to=visible_to
+        )
     if "genre_id" in values:
-        await ensure_exists(session, Genre, values["genre_id"], "genre_id")
+        await ensure_exists(session, Genre, values["genre_id"], "genre_id", visible_to=visible_to)
     for key, value in values.items():
         setattr(row, key, value)
     await commit(session)

@@ -9,12 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.copy_ import Copy
 from app.schemas.copy_ import CopyCreate
-from app.services.base import alive, commit, equals, get_or_404, paginate
+from app.services.base import alive, commit, equals, get_or_404, paginate, visible
 
 
-async def get_copy_(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> Copy:
-    """The live Copy whose `field` equals `value` (within `scope`); 404 otherwise."""
-    return await get_or_404(session, Copy, value, field, **scope)
+async def get_copy_(
+    session: AsyncSession, value: Any, field: str = "id", *, visible_to: Any = None, **scope: Any
+) -> Copy:
+    """The live Copy whose `field` equals `value` (within `scope`), among the rows the
+    account `visible_to` may see; 404 otherwise."""
+    return await get_or_404(session, Copy, value, field, visible_to=visible_to, **scope)
 
 
 async def list_book_copies(
@@ -25,16 +28,20 @@ async def list_book_copies(
     limit: int,
     offset: int | None = None,
     condition: Literal["new", "good", "worn", "damaged"] | None = None,
+    visible_to: Any = None,
 ) -> tuple[Sequence[Copy], int]:
-    stmt = select(Copy).where(alive(Copy))
+    stmt = select(Copy).where(alive(Copy), *visible(Copy, visible_to))
     stmt = stmt.where(Copy.book_id == book_id)
     if condition is not None:
         stmt = stmt.where(equals(Copy.condition, condition))
     return await paginate(session, stmt.order_by(Copy.id), page=page, limit=limit, offset=offset)
 
 
-async def create_copy_(session: AsyncSession, data: CopyCreate, **fixed: Any) -> Copy:
-    """Insert one Copy; `fixed` holds values the server sets (path, current user)."""
+async def create_copy_(
+    session: AsyncSession, data: CopyCreate, *, visible_to: Any = None, **fixed: Any
+) -> Copy:
+    """Insert one Copy; `fixed` holds values the server sets (path, current user);
+    references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump() | fixed
     row = Copy(**values)
     session.add(row)

@@ -9,23 +9,34 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.genre import Genre
 from app.schemas.genre import GenreCreate
-from app.services.base import alive, commit, get_or_404, paginate
+from app.services.base import alive, commit, get_or_404, paginate, visible
 
 
-async def get_genre(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> Genre:
-    """The live Genre whose `field` equals `value` (within `scope`); 404 otherwise."""
-    return await get_or_404(session, Genre, value, field, **scope)
+async def get_genre(
+    session: AsyncSession, value: Any, field: str = "id", *, visible_to: Any = None, **scope: Any
+) -> Genre:
+    """The live Genre whose `field` equals `value` (within `scope`), among the rows the
+    account `visible_to` may see; 404 otherwise."""
+    return await get_or_404(session, Genre, value, field, visible_to=visible_to, **scope)
 
 
 async def list_genres(
-    session: AsyncSession, *, page: int = 1, limit: int, offset: int | None = None
+    session: AsyncSession,
+    *,
+    page: int = 1,
+    limit: int,
+    offset: int | None = None,
+    visible_to: Any = None,
 ) -> tuple[Sequence[Genre], int]:
-    stmt = select(Genre).where(alive(Genre))
+    stmt = select(Genre).where(alive(Genre), *visible(Genre, visible_to))
     return await paginate(session, stmt.order_by(Genre.id), page=page, limit=limit, offset=offset)
 
 
-async def create_genre(session: AsyncSession, data: GenreCreate, **fixed: Any) -> Genre:
-    """Insert one Genre; `fixed` holds values the server sets (path, current user)."""
+async def create_genre(
+    session: AsyncSession, data: GenreCreate, *, visible_to: Any = None, **fixed: Any
+) -> Genre:
+    """Insert one Genre; `fixed` holds values the server sets (path, current user);
+    references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump() | fixed
     row = Genre(**values)
     session.add(row)

@@ -12,14 +12,18 @@ from app.services.base import commit, get_or_404
 
 
 async def get_librarian(
-    session: AsyncSession, value: Any, field: str = "id", **scope: Any
+    session: AsyncSession, value: Any, field: str = "id", *, visible_to: Any = None, **scope: Any
 ) -> Librarian:
-    """The live Librarian whose `field` equals `value` (within `scope`); 404 otherwise."""
-    return await get_or_404(session, Librarian, value, field, **scope)
+    """The live Librarian whose `field` equals `value` (within `scope`), among the rows the
+    account `visible_to` may see; 404 otherwise."""
+    return await get_or_404(session, Librarian, value, field, visible_to=visible_to, **scope)
 
 
-async def create_librarian(session: AsyncSession, data: LibrarianCreate, **fixed: Any) -> Librarian:
-    """Insert one Librarian; `fixed` holds values the server sets (path, current user)."""
+async def create_librarian(
+    session: AsyncSession, data: LibrarianCreate, *, visible_to: Any = None, **fixed: Any
+) -> Librarian:
+    """Insert one Librarian; `fixed` holds values the server sets (path, current user);
+    references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump(exclude={"password"}) | fixed
     row = Librarian(**values)
     row.password_hash = hash_password(data.password)

@@ -50,6 +50,13 @@ class Unauthorized(AppError):
     code = "unauthorized"
 
 
+class Forbidden(AppError):
+    """The caller is known but may not do this (another account's row)."""
+
+    status_code = 403
+    code = "forbidden"
+
+
 class NotImplementedYet(AppError):
     status_code = 501
     code = "not_implemented"

@@ -9,12 +9,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.task import Task
 from app.schemas.task import TaskCreate, TaskUpdate
-from app.services.base import alive, commit, equals, get_or_404, like_pattern, paginate, remove
+from app.services.base import (
+    alive,
+    commit,
+    equals,
+    get_or_404,
+    like_pattern,
+    paginate,
+    remove,
+    visible,
+)
 
 
-async def get_task(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> Task:
-    """The live Task whose `field` equals `value` (within `scope`); 404 otherwise."""
-    return await get_or_404(session, Task, value, field, **scope)
+async def get_task(
+    session: AsyncSession, value: Any, field: str = "id", *, visible_to: Any = None, **scope: Any
+) -> Task:
+    """The live Task whose `field` equals `value` (within `scope`), among the rows the
+    account `visible_to` may see; 404 otherwise."""
+    return await get_or_404(session, Task, value, field, visible_to=visible_to, **scope)
 
 
 async def list_tasks(
@@ -25,8 +37,9 @@ async def list_tasks(
     offset: int | None = None,
     completed: bool | None = None,
     q: str | None = None,
+    visible_to: Any = None,
 ) -> tuple[Sequence[Task], int]:
-    stmt = select(Task).where(alive(Task))
+    stmt = select(Task).where(alive(Task), *visible(Task, visible_to))
     if completed is not None:
         stmt = stmt.where(equals(Task.completed, completed))
     if q:
@@ -39,8 +52,11 @@ async def list_tasks(
     return await paginate(session, stmt.order_by(Task.id), page=page, limit=limit, offset=offset)
 
 
-async def create_task(session: AsyncSession, data: TaskCreate, **fixed: Any) -> Task:
-    """Insert one Task; `fixed` holds values the server sets (path, current user)."""
+async def create_task(
+    session: AsyncSession, data: TaskCreate, *, visible_to: Any = None, **fixed: Any
+) -> Task:
+    """Insert one Task; `fixed` holds values the server sets (path, current user);
+    references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump() | fixed
     row = Task(**values)
     session.add(row)
@@ -49,7 +65,12 @@ async def create_task(session: AsyncSession, data: TaskCreate, **fixed: Any) -> 
 
 
 async def update_task(
-    session: AsyncSession, row: Task, data: TaskCreate | TaskUpdate, *, partial: bool
+    session: AsyncSession,
+    row: Task,
+    data: TaskCreate | TaskUpdate,
+    *,
+    partial: bool,
+    visible_to: Any = None,
 ) -> Task:
     """Replace (partial=False) or patch (partial=True) one Task."""
     values = data.model_dump(exclude_unset=partial)

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadReference, Conflict, NotFound
 from app.models.base import Base
+from app.services.access import visible
 
 M = TypeVar("M", bound=Base)
 MAX_OFFSET = 2**63 - 1
@@ -91,12 +92,21 @@ def key_value(model: type[Base], field: str, value: Any) -> Any:
 
 
 async def get_or_404(
-    session: AsyncSession, model: type[M], value: Any, field: str = "id", **scope: Any
+    session: AsyncSession,
+    model: type[M],
+    value: Any,
+    field: str = "id",
+    *,
+    visible_to: Any = None,
+    **scope: Any,
 ) -> M:
     """The live row whose `field` equals `value` (and whose `scope` columns match, for rows
-    addressed under a parent in the path); 404 otherwise."""
+    addressed under a parent in the path), among the rows `visible_to` may see (all when
+    None); 404 otherwise: another account's private row does not exist for the caller."""
     value = key_value(model, field, value)
-    stmt = select(model).where(getattr(model, field) == value, alive(model))
+    stmt = select(model).where(
+        getattr(model, field) == value, alive(model), *visible(model, visible_to)
+    )
     for column, expected in scope.items():
         stmt = stmt.where(getattr(model, column) == key_value(model, column, expected))
     row = (await session.execute(stmt)).scalar_one_or_none()
@@ -121,28 +131,36 @@ async def paginate(
     return rows, total
 
 
-async def ensure_exists(session: AsyncSession, model: type[Base], value: Any, field: str) -> None:
-    """409 when a reference in the request points at no (live) row."""
+async def ensure_exists(
+    session: AsyncSession, model: type[Base], value: Any, field: str, visible_to: Any = None
+) -> None:
+    """409 when a reference in the request points at no (live) row, or at a private row of
+    another account than `visible_to` (answered alike: its existence is not revealed)."""
     if value is None:
         return
     if not fits(model.id, value):  # type: ignore[attr-defined]
         raise BadReference(f"'{field}' refers to a {model.__name__} that does not exist: {value}")
-    stmt = select(func.count()).select_from(model).where(model.id == value, alive(model))  # type: ignore[attr-defined]
+    stmt = (
+        select(func.count())
+        .select_from(model)
+        .where(model.id == value, alive(model), *visible(model, visible_to))
+    )  # type: ignore[attr-defined]
     if (await session.execute(stmt)).scalar_one() == 0:
         raise BadReference(f"'{field}' refers to a {model.__name__} that does not exist: {value}")
 
 
 async def load_many(
-    session: AsyncSession, model: type[M], ids: Iterable[Any], field: str
+    session: AsyncSession, model: type[M], ids: Iterable[Any], field: str, visible_to: Any = None
 ) -> list[M]:
-    """The rows for a list of ids (many-to-many writes); 409 if any is missing."""
+    """The rows for a list of ids (many-to-many writes); 409 if any is missing (or a private
+    row of another account than `visible_to`)."""
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
     beyond = [value for value in wanted if not fits(model.id, value)]  # type: ignore[attr-defined]
     if beyond:
         raise BadReference(f"'{field}' refers to missing {model.__name__} ids: {beyond}")
-    stmt = select(model).where(model.id.in_(wanted), alive(model))  # type: ignore[attr-defined]
+    stmt = select(model).where(model.id.in_(wanted), alive(model), *visible(model, visible_to))  # type: ignore[attr-defined]
     rows = list((await session.execute(stmt)).scalars().all())
     missing = set(wanted) - {row.id for row in rows}  # type: ignore[attr-defined]
     if missing:
@@ -151,7 +169,12 @@ async def load_many(
 
 
 async def load_refs(
-    session: AsyncSession, model: type[M], refs: Iterable[Any], field: str, key: str
+    session: AsyncSession,
+    model: type[M],
+    refs: Iterable[Any],
+    field: str,
+    key: str,
+    visible_to: Any = None,
 ) -> list[M]:
     """The rows objects in a body name: by `id` where it is given (the contract lets it be
     left out), else by `key` (`{"name": "radiology"}`); 409 if one names no live row."""
@@ -160,7 +183,12 @@ async def load_refs(
         by_id = ref.id is not None
         column = model.id if by_id else getattr(model, key)  # type: ignore[attr-defined]
         value = ref.id if by_id else getattr(ref, key)
-        stmt = select(model).where(column == value, alive(model)).order_by(model.id).limit(1)  # type: ignore[attr-defined]
+        stmt = (
+            select(model)
+            .where(column == value, alive(model), *visible(model, visible_to))
+            .order_by(model.id)
+            .limit(1)
+        )  # type: ignore[attr-defined]
         row = (await session.execute(stmt)).scalars().first()
         if row is None:
             raise BadReference(

@@ -10,12 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.security import hash_password
 from app.models.user import User
 from app.schemas.user import UserCreate, UserUpdate
-from app.services.base import alive, commit, equals, get_or_404, like_pattern, paginate
+from app.services.base import alive, commit, equals, get_or_404, like_pattern, paginate, visible
 
 
-async def get_user(session: AsyncSession, value: Any, field: str = "id", **scope: Any) -> User:
-    """The live User whose `field` equals `value` (within `scope`); 404 otherwise."""
-    return await get_or_404(session, User, value, field, **scope)
+async def get_user(
+    session: AsyncSession, value: Any, field: str = "id", *, visible_to: Any = None, **scope: Any
+) -> User:
+    """The live User whose `field` equals `value` (within `scope`), among the rows the
+    account `visible_to` may see; 404 otherwise."""
+    return await get_or_404(session, User, value, field, visible_to=visible_to, **scope)
 
 
 async def list_users(
@@ -27,8 +30,9 @@ async def list_users(
     q: str | None = None,
     role: Literal["member", "admin"] | None = None,
     is_active: bool | None = None,
+    visible_to: Any = None,
 ) -> tuple[Sequence[User], int]:
-    stmt = select(User).where(alive(User))
+    stmt = select(User).where(alive(User), *visible(User, visible_to))
     if q:
         pattern = like_pattern(q)
         stmt = stmt.where(
@@ -45,8 +49,11 @@ async def list_users(
     return await paginate(session, stmt.order_by(User.id), page=page, limit=limit, offset=offset)
 
 
-async def create_user(session: AsyncSession, data: UserCreate, **fixed: Any) -> User:
-    """Insert one User; `fixed` holds values the server sets (path, current user)."""
+async def create_user(
+    session: AsyncSession, data: UserCreate, *, visible_to: Any = None, **fixed: Any
+) -> User:
+    """Insert one User; `fixed` holds values the server sets (path, current user);
+    references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump(exclude={"password"}) | fixed
     row = User(**values)
     row.password_hash = hash_password(data.password)
@@ -56,7 +63,12 @@ async def create_user(session: AsyncSession, data: UserCreate, **fixed: Any) -> 
 
 
 async def update_user(
-    session: AsyncSession, row: User, data: UserCreate | UserUpdate, *, partial: bool
+    session: AsyncSession,
+    row: User,
+    data: UserCreate | UserUpdate,
+    *,
+    partial: bool,
+    visible_to: Any = None,
 ) -> User:
     """Replace (partial=False) or patch (partial=True) one User."""
     sent = (

@@ -5,19 +5,13 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from app.api.deps import (
-    CurrentUser,
-    LimitParam,
-    PageParam,
-    SessionDep,
-    get_current_user,
-    single_valued,
-)
+from app.api.deps import CurrentUser, LimitParam, PageParam, SessionDep, single_valued
 from app.core.config import settings
 from app.schemas.comment import CommentCreate, CommentRead
 from app.schemas.common import Page
 from app.services import comment as service
 from app.services import post as post_service
+from app.services.access import check_owner
 
 router = APIRouter(prefix="/api", tags=["Comments"])
 
@@ -58,8 +52,8 @@ async def create_post_comment(
     "/comments/{comment_id}",
     status_code=204,
     summary="Delete one\u0027s own comment and its replies",
-    dependencies=[Depends(get_current_user)],
 )
-async def delete_comment(session: SessionDep, comment_id: int) -> None:
+async def delete_comment(session: SessionDep, current_user: CurrentUser, comment_id: int) -> None:
     row = await service.get_comment(session, comment_id, "id")
+    check_owner(row, current_user.id)  # only its owner changes it
     await service.delete_comment(session, row)

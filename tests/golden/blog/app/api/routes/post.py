@@ -5,20 +5,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import (
-    CurrentUser,
-    LimitParam,
-    PageParam,
-    QueryInt,
-    SessionDep,
-    get_current_user,
-    single_valued,
-)
+from app.api.deps import CurrentUser, LimitParam, PageParam, QueryInt, SessionDep, single_valued
 from app.core.config import settings
 from app.schemas.common import Page
 from app.schemas.post import PostCreate, PostRead
 from app.services import post as service
 from app.services import user as user_service
+from app.services.access import check_owner
 
 router = APIRouter(prefix="/api", tags=["Posts"])
 
@@ -56,25 +49,19 @@ async def create_post(session: SessionDep, payload: PostCreate, current_user: Cu
     return await service.create_post(session, payload, author_id=current_user.id)
 
 
-@router.put(
-    "/posts/{post_id}",
-    response_model=PostRead,
-    summary="Replace a post (author only)",
-    dependencies=[Depends(get_current_user)],
-)
-async def replace_post(session: SessionDep, post_id: int, payload: PostCreate) -> Any:
+@router.put("/posts/{post_id}", response_model=PostRead, summary="Replace a post (author only)")
+async def replace_post(
+    session: SessionDep, current_user: CurrentUser, post_id: int, payload: PostCreate
+) -> Any:
     row = await service.get_post(session, post_id, "id")
+    check_owner(row, current_user.id)  # only its owner changes it
     return await service.update_post(session, row, payload, partial=False)
 
 
-@router.delete(
-    "/posts/{post_id}",
-    status_code=204,
-    summary="Delete a post and its comments",
-    dependencies=[Depends(get_current_user)],
-)
-async def delete_post(session: SessionDep, post_id: int) -> None:
+@router.delete("/posts/{post_id}", status_code=204, summary="Delete a post and its comments")
+async def delete_post(session: SessionDep, current_user: CurrentUser, post_id: int) -> None:
     row = await service.get_post(session, post_id, "id")
+    check_owner(row, current_user.id)  # only its owner changes it
     await service.delete_post(session, row)
 
 

@@ -5,14 +5,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import (
-    CurrentUser,
-    LimitParam,
-    PageParam,
-    SessionDep,
-    get_current_user,
-    single_valued,
-)
+from app.api.deps import CurrentUser, LimitParam, PageParam, SessionDep, single_valued
 from app.core.config import settings
 from app.schemas.common import Page
 from app.schemas.order import OrderCreate, OrderRead, OrderStatusChange
@@ -25,10 +18,11 @@ router = APIRouter(prefix="/api/orders", tags=["Orders"])
     "",
     response_model=Page[OrderRead],
     summary="Orders of the signed-in user",
-    dependencies=[Depends(get_current_user), Depends(single_valued("status", "page", "limit"))],
+    dependencies=[Depends(single_valued("status", "page", "limit"))],
 )
 async def list_orders(
     session: SessionDep,
+    current_user: CurrentUser,
     page: PageParam = 1,
     limit: LimitParam = None,
     status: Annotated[
@@ -36,7 +30,9 @@ async def list_orders(
     ] = None,
 ) -> Page[OrderRead]:
     size = limit or settings.default_page_size
-    rows, total = await service.list_orders(session, page=page, limit=size, status=status)
+    rows, total = await service.list_orders(
+        session, page=page, limit=size, status=status, visible_to=current_user.id
+    )
     return Page[OrderRead].build([OrderRead.model_validate(row) for row in rows], total, page, size)
 
 
@@ -45,35 +41,22 @@ async def create_order(session: SessionDep, payload: OrderCreate, current_user: 
     return await service.create_order(session, payload, user_id=current_user.id)
 
 
-@router.get(
-    "/{order_id}",
-    response_model=OrderRead,
-    summary="One order with its items",
-    dependencies=[Depends(get_current_user)],
-)
-async def get_order(session: SessionDep, order_id: int) -> Any:
-    return await service.get_order(session, order_id, "id")
+@router.get("/{order_id}", response_model=OrderRead, summary="One order with its items")
+async def get_order(session: SessionDep, current_user: CurrentUser, order_id: int) -> Any:
+    return await service.get_order(session, order_id, "id", visible_to=current_user.id)
 
 
 @router.patch(
-    "/{order_id}/status",
-    response_model=OrderRead,
-    summary="Change the status of an order",
-    dependencies=[Depends(get_current_user)],
+    "/{order_id}/status", response_model=OrderRead, summary="Change the status of an order"
 )
 async def update_order_status(
-    session: SessionDep, order_id: int, payload: OrderStatusChange
+    session: SessionDep, current_user: CurrentUser, order_id: int, payload: OrderStatusChange
 ) -> Any:
-    row = await service.get_order(session, order_id, "id")
+    row = await service.get_order(session, order_id, "id", visible_to=current_user.id)
     return await service.update_order_status(session, row, payload.status)
 
 
-@router.delete(
-    "/{order_id}",
-    status_code=204,
-    summary="Cancel a pending order",
-    dependencies=[Depends(get_current_user)],
-)
-async def delete_order(session: SessionDep, order_id: int) -> None:
-    row = await service.get_order(session, order_id, "id")
+@router.delete("/{order_id}", status_code=204, summary="Cancel a pending order")
+async def delete_order(session: SessionDep, current_user: CurrentUser, order_id: int) -> None:
+    row = await service.get_order(session, order_id, "id", visible_to=current_user.id)
     await service.delete_order(session, row)

@@ -5,14 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import (
-    CurrentUser,
-    LimitParam,
-    OffsetParam,
-    SessionDep,
-    get_current_user,
-    single_valued,
-)
+from app.api.deps import CurrentUser, LimitParam, OffsetParam, SessionDep, single_valued
 from app.core.config import settings
 from app.schemas.common import Page
 from app.schemas.task import TaskCreate, TaskRead
@@ -25,13 +18,11 @@ router = APIRouter(prefix="/api/tasks", tags=["Tasks"])
     "",
     response_model=Page[TaskRead],
     summary="List my tasks",
-    dependencies=[
-        Depends(get_current_user),
-        Depends(single_valued("completed", "q", "offset", "limit")),
-    ],
+    dependencies=[Depends(single_valued("completed", "q", "offset", "limit"))],
 )
 async def list_tasks(
     session: SessionDep,
+    current_user: CurrentUser,
     offset: OffsetParam = 0,
     limit: LimitParam = None,
     completed: Annotated[bool | None, Query()] = None,
@@ -39,7 +30,7 @@ async def list_tasks(
 ) -> Page[TaskRead]:
     size = limit or settings.default_page_size
     rows, total = await service.list_tasks(
-        session, offset=offset, limit=size, completed=completed, q=q
+        session, offset=offset, limit=size, completed=completed, q=q, visible_to=current_user.id
     )
     return Page[TaskRead].build(
         [TaskRead.model_validate(row) for row in rows],
@@ -54,41 +45,26 @@ async def create_task(session: SessionDep, payload: TaskCreate, current_user: Cu
     return await service.create_task(session, payload, user_id=current_user.id)
 
 
-@router.get(
-    "/{task_id}",
-    response_model=TaskRead,
-    summary="One of my tasks",
-    dependencies=[Depends(get_current_user)],
-)
-async def get_task(session: SessionDep, task_id: int) -> Any:
-    return await service.get_task(session, task_id, "id")
+@router.get("/{task_id}", response_model=TaskRead, summary="One of my tasks")
+async def get_task(session: SessionDep, current_user: CurrentUser, task_id: int) -> Any:
+    return await service.get_task(session, task_id, "id", visible_to=current_user.id)
 
 
-@router.put(
-    "/{task_id}",
-    response_model=TaskRead,
-    summary="Update a task",
-    dependencies=[Depends(get_current_user)],
-)
-async def replace_task(session: SessionDep, task_id: int, payload: TaskCreate) -> Any:
-    row = await service.get_task(session, task_id, "id")
+@router.put("/{task_id}", response_model=TaskRead, summary="Update a task")
+async def replace_task(
+    session: SessionDep, current_user: CurrentUser, task_id: int, payload: TaskCreate
+) -> Any:
+    row = await service.get_task(session, task_id, "id", visible_to=current_user.id)
     return await service.update_task(session, row, payload, partial=False)
 
 
-@router.delete(
-    "/{task_id}", status_code=204, summary="Delete a task", dependencies=[Depends(get_current_user)]
-)
-async def delete_task(session: SessionDep, task_id: int) -> None:
-    row = await service.get_task(session, task_id, "id")
+@router.delete("/{task_id}", status_code=204, summary="Delete a task")
+async def delete_task(session: SessionDep, current_user: CurrentUser, task_id: int) -> None:
+    row = await service.get_task(session, task_id, "id", visible_to=current_user.id)
     await service.delete_task(session, row)
 
 
-@router.patch(
-    "/{task_id}/complete",
-    response_model=TaskRead,
-    summary="Mark a task as completed",
-    dependencies=[Depends(get_current_user)],
-)
-async def complete_task(session: SessionDep, task_id: int) -> Any:
-    row = await service.get_task(session, task_id, "id")
+@router.patch("/{task_id}/complete", response_model=TaskRead, summary="Mark a task as completed")
+async def complete_task(session: SessionDep, current_user: CurrentUser, task_id: int) -> Any:
+    row = await service.get_task(session, task_id, "id", visible_to=current_user.id)
     return await service.complete_task(session, row)
