@@ -1176,16 +1176,7 @@ class _Inference:
                     f"apiKey scheme '{scheme.name}' in header {scheme.key_name}"
                 )
                 break
-            if scheme.type == "oauth2" and not any(
-                s.type == "http" for s in spec.security_schemes.values()
-            ):
-                self.warnings.add(
-                    f"security scheme '{scheme.name}' is OAuth2 ({', '.join(scheme.flows)}); "
-                    "the generated backend issues and checks its own JWT bearer tokens instead",
-                    scheme.location,
-                    "supply your identity provider's token validation in "
-                    "app/core/security.py if tokens must come from it",
-                )
+        self._unsupported_schemes()
         if len(spec.security_schemes) > 1:  # the one scheme the generated server reads
             self.auth.scheme_name = next(
                 (
@@ -1292,6 +1283,51 @@ class _Inference:
                 in_create=True,
                 required_on_create=True,
                 sources=["auth: password"],
+            )
+
+    def _unsupported_schemes(self) -> None:
+        """Schemes the generated server cannot check as declared: their operations still
+        require a token (never left open), and the warning says what to supply."""
+        schemes = self.spec.security_schemes.values()
+        native = any(
+            (s.type == "http" and (s.scheme or "").lower() == "bearer")
+            or (s.type == "apiKey" and s.key_in == "header")
+            for s in schemes
+        )
+        used = {name for op in self.spec.operations for name in op.security}
+        for scheme in schemes:
+            if scheme.name not in used and used:
+                continue
+            what = None
+            if scheme.type == "oauth2" and not native:
+                what = f"OAuth2 ({', '.join(scheme.flows) or 'no flows'})"
+                hint = (
+                    "tokens from an external provider: validate them in app/core/security.py "
+                    "(decode_access_token) with its keys, issuer and audience"
+                )
+            elif scheme.type == "openIdConnect":
+                what = "OpenID Connect"
+                hint = (
+                    "validate the provider's ID/access tokens in app/core/security.py "
+                    "(decode_access_token) with its JWKS, issuer and audience"
+                )
+            elif scheme.type == "http" and (scheme.scheme or "").lower() != "bearer":
+                what = f"HTTP {scheme.scheme or '?'} authentication"
+                hint = "check the credentials in app/api/deps.py (get_current_user)"
+            elif scheme.type == "apiKey" and scheme.key_in != "header":
+                what = f"an API key in the {scheme.key_in or '?'} ('{scheme.key_name}')"
+                hint = "read the key where the contract puts it in app/api/deps.py (_credentials)"
+            elif scheme.type == "mutualTLS":
+                what = "mutual TLS"
+                hint = "terminate TLS with client certificates in front of the app"
+            if what is None:
+                continue
+            self.warnings.add(
+                f"security scheme '{scheme.name}' is {what}, which the generated backend does "
+                "not implement: its operations require the backend's own JWT bearer token "
+                "instead (none is left open)",
+                scheme.location,
+                f"supply {hint}",
             )
 
     # -- 5. bindings -------------------------------------------------------------------

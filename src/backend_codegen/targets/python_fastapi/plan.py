@@ -795,6 +795,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     for path in (
         "pyproject.toml",
         "README.md",
+        "SECURITY.md",
         ".env.example",
         "Dockerfile",
         ".dockerignore",

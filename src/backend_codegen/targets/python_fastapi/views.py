@@ -240,6 +240,8 @@ class EntityView:
     owner_attr: str | None = None
     owner_api: str | None = None  # its JSON name
     policy: str | None = None  # ownership: private / owner_writes / shared (None: nobody's)
+    # body references to private rows the create payload carries ({attr, api, factory})
+    private_refs: list[dict[str, Any]] = field(default_factory=list)
     login_attr: str | None = None
     login_api: str | None = None
     has_password: bool = False
@@ -1288,6 +1290,9 @@ def _test_data(model: DomainModel, entity: Entity, view: EntityView) -> None:
             view.factory_parents.append(parent)
         if _writable(fld) and (needed or fld.required):
             view.payload_parents.append(parent)
+            target = model.find(fld.foreign_key)
+            if target is not None and target.ownership and target.ownership.policy == "private":
+                view.private_refs.append(parent)
 
 
 def _fit_text(text: str, fld: Field) -> str:

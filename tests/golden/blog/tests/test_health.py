@@ -34,3 +34,28 @@ async def test_a_body_over_the_size_limit_is_refused(client: AsyncClient) -> Non
     response = await client.post("/health", content=chunks())
     assert response.status_code == 413
     assert_error_code(response, "payload_too_large")
+
+
+async def test_cors_answers_the_configured_origins_only(client: AsyncClient) -> None:
+    allowed = settings.cors_origins[0]
+    preflight = {"Access-Control-Request-Method": "GET"}
+    response = await client.options("/health", headers={"Origin": allowed, **preflight})
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == allowed
+    response = await client.options(
+        "/health", headers={"Origin": "https://evil.example", **preflight}
+    )
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_production_refuses_a_missing_or_weak_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pydantic import ValidationError
+
+    from app.core.config import DEVELOPMENT_SECRET, Settings
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    for secret in ("", "changethis", DEVELOPMENT_SECRET):
+        with pytest.raises(ValidationError):
+            Settings(environment="production", secret_key=secret, _env_file=None)
+    strong = Settings(environment="production", secret_key="s" * 48, _env_file=None)
+    assert strong.secret_key == "s" * 48

@@ -51,7 +51,8 @@ def create_app() -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
-        allow_credentials=True,
+        # credentials (cookies, Authorization) only towards listed origins, never to "*"
+        allow_credentials="*" not in settings.cors_origins,
         allow_methods=settings.cors_methods,
         allow_headers=settings.cors_headers,
     )
