@@ -69,6 +69,7 @@ DERIVED = re.compile(
 LINKS = re.compile(rf"^{_W}\s+(?:can\s+|may\s+)?{_W}\s+(?:other\s+)?{_W}$", re.I)
 _ART = r"(?:(?:an?|the|any|every|their|its|his|her|own)\s+)*"
 _WHO = r"(?:owner|author|creator)s?"
+_E = r"(?P<entity>[A-Za-z][A-Za-z0-9_]*)"
 _SEE = re.compile(r"\b(?:see|sees|read|reads|view|views|access|list|lists|get)\b", re.I)
 _CHANGE = re.compile(
     r"\b(?:edit|change|update|modify|delete|remove|replace|complete|manage)\b", re.I
@@ -77,20 +78,20 @@ PRIVATE_IS = re.compile(rf"^{_ART}{_W}\s+(?:is|are)\s+(?:private|personal)\b", r
 SHARED_IS = re.compile(rf"^{_ART}{_W}\s+(?:is|are)\s+shared\b", re.I)
 # only the owner can see, change or delete a Task / only the author may edit their posts
 ONLY_OWNER = re.compile(
-    rf"^only\s+(?:the|its|their)\s+{_WHO}\s+(?:can|may)\s+(?P<verbs>.+?)\s+{_ART}{_W}$", re.I
+    rf"^only\s+(?:the|its|their)\s+{_WHO}\s+(?:can|may)\s+(?P<verbs>.+?)\s+{_ART}{_E}$", re.I
 )
 # only the comment's author may delete it
 ONLY_OWNER_OF = re.compile(
-    rf"^only\s+(?:the|an?)\s+{_W}'s\s+{_WHO}\s+(?:can|may)\s+(?P<verbs>.+?)\s+(?:it|them)$",
+    rf"^only\s+(?:the|an?)\s+{_E}'s\s+{_WHO}\s+(?:can|may)\s+(?P<verbs>.+?)\s+(?:it|them)$",
     re.I,
 )
 # users only see their own tasks / users can only see their own tasks
 OWN_ONLY = re.compile(
-    rf"^{_W}\s+(?:can\s+|may\s+)?only\s+(?P<verbs>.+?)\s+their\s+own\s+{_W}$", re.I
+    rf"^{_W}\s+(?:can\s+|may\s+)?only\s+(?P<verbs>.+?)\s+their\s+own\s+{_E}$", re.I
 )
 ANYONE = re.compile(
     rf"^any(?:one|body|\s+user)\s+(?:signed\s+in\s+|logged\s+in\s+)?(?:can|may)\s+"
-    rf"(?P<verbs>.+?)\s+{_ART}{_W}$",
+    rf"(?P<verbs>.+?)\s+{_ART}{_E}$",
     re.I,
 )
 OWNER_FIELD = re.compile(
@@ -265,15 +266,15 @@ class _Rules:
         elif (m := ONLY_OWNER.match(clean)) or (m := ONLY_OWNER_OF.match(clean)):
             verbs = m.group("verbs")
             if _SEE.search(verbs):
-                self.ownership(m.group(1), "private", where, location)
+                self.ownership(m.group("entity"), "private", where, location)
             elif _CHANGE.search(verbs):
-                self.ownership(m.group(1), "owner_writes", where, location)
+                self.ownership(m.group("entity"), "owner_writes", where, location)
             else:
                 return False
         elif (m := OWN_ONLY.match(clean)) and _SEE.search(m.group("verbs")):
-            self.ownership(m.group(3), "private", where, location)
+            self.ownership(m.group("entity"), "private", where, location)
         elif (m := ANYONE.match(clean)) and _CHANGE.search(m.group("verbs")):
-            self.ownership(m.group(2), "shared", where, location)
+            self.ownership(m.group("entity"), "shared", where, location)
         elif m := OWNER_FIELD.match(clean):
             self.owner_field(m.group(1), m.group(2), where, location)
         else:
