@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the contract below is written one OpenAPI member per line)
 """Ownership and security of generated backends: which account's rows an entity's are, the
 hints that say so, and the generated code and tests that enforce it (domain/ownership.py)."""
 
