@@ -281,6 +281,11 @@ def test_generated_tests_cover_tokens_ownership_and_hashes(projects_backend: Pat
     factories = (projects_backend / "tests/factories.py").read_text()
     assert '"alg_none"' in factories and 'algorithm="none"' in factories
     assert "$argon2" in (projects_backend / "tests/conftest.py").read_text()
+    auth = (projects_backend / "tests/test_auth.py").read_text()
+    assert "async def test_password_form_login_for_the_docs(" in auth
+    assert "async def test_me_refuses_a_missing_or_bad_token(" not in auth  # no /me declared
+    deps = (projects_backend / "app/api/deps.py").read_text()
+    assert 'OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)' in deps
 
 
 def test_owner_writes_rows_answer_403_to_others(tmp_path: Path) -> None:

@@ -692,8 +692,15 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     metadata = build_metadata(model)
     upgrade, downgrade = render_ops(metadata)
     private, authored = _ownership_views(model)
+    oauth_token_path = ""
+    login_route = auth_by_action.get("login")
+    if login_route is not None and model.auth.scheme == "bearer":
+        taken = {b.path for b in model.bindings if b.method == "post"}
+        sibling = login_route.full_path.rsplit("/", 1)[0] + "/token"
+        oauth_token_path = sibling if sibling not in taken else login_route.full_path + "/form"
     ctx: dict[str, Any] = {
         "passwords": passwords,
+        "oauth_token_path": oauth_token_path,
         "private": private,
         "authored": authored,
         "access_imports": sorted(

@@ -43,3 +43,21 @@ async def test_login_with_wrong_password_is_401(client: AsyncClient, session: As
     )
     assert response.status_code == 401
     assert "password_hash" not in response.text
+
+
+async def test_password_form_login_for_the_docs(client: AsyncClient, session: AsyncSession) -> None:
+    account = await make_librarian(session)
+    form = {"grant_type": "password", "username": str(account.email), "password": "changeme123"}
+    response = await client.post("/api/auth/token", data=form)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["token_type"] == "bearer" and body["access_token"]
+    wrong = await client.post("/api/auth/token", data={**form, "password": "wrong-password"})
+    assert wrong.status_code == 401
+    empty = await client.post("/api/auth/token", data={"grant_type": "password"})
+    assert empty.status_code == 422
+    scheme = (await client.get("/openapi.json")).json()["components"]["securitySchemes"]
+    assert any(
+        s.get("flows", {}).get("password", {}).get("tokenUrl") == "/api/auth/token"
+        for s in scheme.values()
+    )

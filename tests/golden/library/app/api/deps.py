@@ -7,7 +7,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
 from pydantic import BaseModel, BeforeValidator, ValidationError
 
 from app.core.config import settings
@@ -125,12 +125,16 @@ def page_size(limit: int | None) -> int:
 
 
 _bearer = HTTPBearer(auto_error=False)
+# The same bearer token, also described as the OAuth2 password flow: the "Authorize" button of
+# /docs then logs in with a email and password (/api/auth/token).
+_password_flow = OAuth2PasswordBearer(tokenUrl="/api/auth/token", auto_error=False)
 
 
 async def _credentials(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    flow_token: Annotated[str | None, Depends(_password_flow)],
 ) -> str | None:
-    return credentials.credentials if credentials else None
+    return credentials.credentials if credentials else flow_token
 
 
 async def get_current_user(

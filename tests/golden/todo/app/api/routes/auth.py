@@ -2,8 +2,10 @@
 """Accounts: register, log in, current user."""
 
 from typing import Any
+from urllib.parse import parse_qs
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy import select
 
 from app.api.deps import SessionDep
@@ -17,6 +19,45 @@ from app.services import user as service
 from app.services.base import alive
 
 router = APIRouter(tags=["auth"])
+
+
+def token_for(account: User) -> Token:
+    """A fresh access token for the account."""
+    minutes = settings.access_token_expire_minutes
+    return Token(access_token=create_access_token(str(account.id)), expires_in=minutes * 60)
+
+
+async def authenticate(session: SessionDep, login: Any, password: str) -> User:
+    """The live account with this email and password; 401 otherwise (the same answer
+    whichever of the two is wrong)."""
+    stmt = select(User).where(User.email == login, alive(User))
+    account = (await session.execute(stmt)).scalar_one_or_none()
+    if account is None or not verify_password(password, account.password_hash):
+        raise Unauthorized("Incorrect email or password")
+    return account
+
+
+@router.post("/api/auth/token", response_model=Token, include_in_schema=False)
+async def log_in_with_password_form(session: SessionDep, request: Request) -> Token:
+    """The OAuth2 password flow: form fields `username` (the email) and `password`.
+    This is what the "Authorize" button of /docs sends."""
+    try:
+        form = parse_qs((await request.body()).decode(), keep_blank_values=True)
+    except UnicodeDecodeError:
+        form = {}
+    username, password = form.get("username", [""])[0], form.get("password", [""])[0]
+    if form.get("grant_type", ["password"])[0] != "password" or not username or not password:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "missing",
+                    "loc": ("body", "username"),
+                    "msg": "username and password are required",
+                    "input": None,
+                }
+            ]
+        )
+    return token_for(await authenticate(session, username, password))
 
 
 @router.post(
@@ -36,9 +77,5 @@ async def register(session: SessionDep, payload: UserCreate) -> Any:
     summary="Exchange email + password for a JWT",
 )
 async def login(session: SessionDep, payload: LoginRequest) -> Token:
-    stmt = select(User).where(User.email == payload.email, alive(User))
-    account = (await session.execute(stmt)).scalar_one_or_none()
-    if account is None or not verify_password(payload.password, account.password_hash):
-        raise Unauthorized("Incorrect email or password")
-    minutes = settings.access_token_expire_minutes
-    return Token(access_token=create_access_token(str(account.id)), expires_in=minutes * 60)
+    account = await authenticate(session, payload.email, payload.password)
+    return token_for(account)
