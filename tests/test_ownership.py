@@ -166,6 +166,18 @@ def test_requirements_rules_set_the_ownership(
     assert "rule:" in model.entity("Project").ownership.reasons[0]  # type: ignore[union-attr]
 
 
+def test_inspect_and_the_structure_document_show_the_ownership(tmp_path: Path) -> None:
+    docs = _projects(tmp_path)
+    result = run("inspect", docs)
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "ownership private (owner project_id → owner_id): it cannot exist without" in flat
+    out = tmp_path / "out"
+    run("generate", docs, "-o", out / "backend")
+    structure = next(out.rglob("backend-codegen-project-structure.md")).read_text()
+    assert "- ownership: private, owner `owner_id`: every operation reading it" in structure
+
+
 def test_a_rule_names_the_owner_field(tmp_path: Path) -> None:
     model = _model(_projects(tmp_path, "Project.owner_id is the owner", "Project is private"))
     assert model.entity("Project").ownership.path == ["owner_id"]  # type: ignore[union-attr]

@@ -121,6 +121,13 @@ def inspect(
                 "; ".join(fld.reasons),
             )
         out.print(table)
+        if entity.ownership is not None:
+            own = entity.ownership
+            out.print(
+                f"  ownership [bold]{own.policy.replace('_', ' ')}[/bold] "
+                f"(owner {' → '.join(own.path)}): {'; '.join(own.reasons)}",
+                highlight=False,
+            )
         for rel in entity.relations:
             out.print(
                 f"  {rel.kind} [bold]{rel.name}[/bold] → {rel.target} "

@@ -121,6 +121,12 @@ def structure_document(
         out += [f"### {entity.name} (`{entity.table}`)", ""]
         for reason in entity.reasons:
             out.append(f"- {reason}")
+        if entity.ownership is not None:
+            own = entity.ownership
+            out.append(
+                f"- ownership: {own.policy.replace('_', ' ')}, owner "
+                f"`{' → '.join(own.path)}`: {'; '.join(own.reasons)}"
+            )
         out += ["", "| field | JSON name | type | constraints | why |", "|---|---|---|---|---|"]
         for fld in entity.fields:
             out.append(
