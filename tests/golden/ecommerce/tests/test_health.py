@@ -59,3 +59,35 @@ def test_production_refuses_a_missing_or_weak_secret(monkeypatch: pytest.MonkeyP
             Settings(environment="production", secret_key=secret, _env_file=None)
     strong = Settings(environment="production", secret_key="s" * 48, _env_file=None)
     assert strong.secret_key == "s" * 48
+
+
+async def test_unexpected_errors_leak_no_internals() -> None:
+    """A crash or a database error answers 500 with a plain error body: no stack trace, no
+    SQL, no driver message (they go to the server log)."""
+    from fastapi import FastAPI
+    from httpx import ASGITransport
+    from sqlalchemy import text
+
+    from app.core.errors import install_error_handlers
+    from tests.conftest import TestSession
+
+    probe = FastAPI()
+    install_error_handlers(probe)
+
+    @probe.get("/crash")
+    async def crash() -> None:
+        raise RuntimeError("internal detail 7f3a")
+
+    @probe.get("/sql")
+    async def sql() -> None:
+        async with TestSession() as session:
+            await session.execute(text("SELECT secret_column FROM no_such_table_7f3a"))
+
+    transport = ASGITransport(app=probe, raise_app_exceptions=False)
+    async with AsyncClient(transport=transport, base_url="http://test") as client:
+        for path in ("/crash", "/sql"):
+            response = await client.get(path)
+            assert response.status_code == 500, response.text
+            assert_error_code(response, "internal_error")
+            for leak in ("7f3a", "Traceback", "SELECT", "RuntimeError", "secret_column"):
+                assert leak not in response.text, response.text
