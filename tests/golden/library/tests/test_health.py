@@ -91,3 +91,9 @@ async def test_unexpected_errors_leak_no_internals() -> None:
             assert_error_code(response, "internal_error")
             for leak in ("7f3a", "Traceback", "SELECT", "RuntimeError", "secret_column"):
                 assert leak not in response.text, response.text
+
+
+def test_database_errors_and_logs_hide_the_values_sent() -> None:
+    from app.db import engine
+
+    assert engine.sync_engine.hide_parameters  # no password hash or personal data in a log

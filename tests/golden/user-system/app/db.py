@@ -20,7 +20,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    engine = create_async_engine(url, echo=settings.echo_sql, pool_pre_ping=True, **kwargs)
+    # hide_parameters: errors and SQL logs never show the values sent (passwords hashes,
+    # personal data); ECHO_SQL shows the statements only
+    engine = create_async_engine(
+        url, echo=settings.echo_sql, pool_pre_ping=True, hide_parameters=True, **kwargs
+    )
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine.sync_engine, "connect")
