@@ -417,3 +417,21 @@ def test_form_encoded_bodies_are_read_as_the_contract_types_them(tmp_path: Path)
     assert "Depends(read_body(NoteCreate, optional=False))" in routes
     deps = (project / "app" / "api" / "deps.py").read_text()
     assert "parse_qs(" in deps and "def _form_value(" in deps
+
+
+PETCLINIC = AZURE.parent / "petclinic-rest.yaml"
+
+
+@pytest.mark.skipif(not PETCLINIC.exists(), reason="shared corpus not available")
+def test_an_id_the_operations_schema_does_not_declare_is_an_extra_member(
+    tmp_path: Path,
+) -> None:
+    """`PUT /visits/{visitId}` takes `VisitFields`, which has no `id`: an `id` sent there is an
+    undeclared member (ignored, whatever its value), while `Visit`'s read-only id stays refused
+    in the bodies whose schema declares it."""
+    project = api.generate([PETCLINIC], tmp_path / "backend").project_dir
+    schemas = (project / "app" / "schemas" / "visit.py").read_text()
+    variant = schemas.split("class VisitFieldsBody(VisitCreate):")[1].split("\nclass ")[0]
+    assert "id: SkipJsonSchema[Any] = Field(None, exclude=True)" in variant
+    create = schemas.split("class VisitCreate(BodySchema):")[1].split("\nclass ")[0]
+    assert "id: ReadOnlyMember = Field(None, exclude=True)" in create

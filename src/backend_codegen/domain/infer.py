@@ -1495,6 +1495,7 @@ class _Inference:
             ):
                 # read-only members are not part of a request (nor required in it)
                 b.body_members = [n for n, p in item.body.properties.items() if not p.read_only]
+                b.body_read_only = [n for n, p in item.body.properties.items() if p.read_only]
                 b.body_required = [n for n in item.body.required if n in b.body_members]
                 b.body_schema = item.body.name
             if b.action == "create_union" and item.union is not None:

@@ -411,6 +411,7 @@ class Binding:
     # contract; None: not known, the entity's), those it requires, and its schema's name
     body_members: list[str] | None = None
     body_required: list[str] = field(default_factory=list)
+    body_read_only: list[str] = field(default_factory=list)  # read-only members it declares
     body_schema: str | None = None
     # create_union: the body is one of these kinds of rows (`oneOf`: exactly one branch
     # matches; `anyOf`: the first that does), told apart by the `discriminator` member

@@ -1063,6 +1063,12 @@ def _body_variants(
             sf = _create_field(checked)
             args = ", ".join(a for a in (sf.field_args, "exclude=True") if a)
             overrides.append(SchemaFieldView(sf.attr, sf.annotation, sf.default, args))
+        refused_id = any(
+            cf.attr == "id" and cf.annotation == "ReadOnlyMember" for cf in view.create_fields
+        )
+        if refused_id and "id" not in members and "id" not in b.body_read_only:
+            # the operation's schema declares no id: one sent is an extra member, ignored
+            overrides.append(_absent_member("id"))
         for m in view.m2m + view.owned:
             attr = m.get("api_attr", m["attr"])
             if m["api"] not in members:
