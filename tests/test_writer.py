@@ -12,7 +12,14 @@ import pytest
 
 from backend_codegen.errors import SpecError
 from backend_codegen.output import writer
-from backend_codegen.output.writer import MANIFEST, digest, write_text_atomic, write_tree
+from backend_codegen.output.writer import (
+    BASE_DIR,
+    MANIFEST,
+    digest,
+    plan_tree,
+    write_text_atomic,
+    write_tree,
+)
 from backend_codegen.targets.base import GeneratedFile
 
 V1 = [
@@ -91,7 +98,7 @@ def test_failure_before_the_swap_leaves_the_old_tree(
     write_tree(V1, root, force=False, meta=META)
     before = tree(root)
 
-    def boom(staging: Path, target: Path) -> None:
+    def boom(*args: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(writer, "_swap", boom)
@@ -107,6 +114,95 @@ def test_conflicting_paths_fail_without_leftovers(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         write_tree(files, root, force=False, meta=META)
     assert list(tmp_path.iterdir()) == []
+
+
+MODULE_V1 = "import os\n\n\ndef one():\n    return 1\n\n\ndef two():\n    return 2\n"
+MODULE_V2 = "import os\n\n\ndef one():\n    return 1\n\n\ndef two():\n    return 22\n"
+
+
+def test_regenerating_updates_untouched_files_and_merges_edited_ones(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    write_tree([GeneratedFile("app/m.py", MODULE_V1), *V1[:2]], root, force=False, meta=META)
+    edited = MODULE_V1.replace("return 1\n", "return 1  # mine\n")
+    (root / "app/m.py").write_text(edited)
+    report = write_tree(
+        [GeneratedFile("app/m.py", MODULE_V2), *V2[:1]], root, force=False, meta=META
+    )
+    assert report.merged == ["app/m.py"]
+    assert (root / "app/m.py").read_text() == edited.replace("return 2\n", "return 22\n")
+    assert report.of("update") == ["app/main.py"] and report.removed == ["app/old.py"]
+    assert not (root / "app/old.py").exists()
+    # the base of the next merge is the new output, and the file still counts as edited
+    assert (root / BASE_DIR / "app/m.py").read_text() == MODULE_V2
+    again = write_tree([GeneratedFile("app/m.py", MODULE_V2)], root, force=False, meta=META)
+    assert again.merged == ["app/m.py"] and (root / "app/m.py").read_text().count("# mine") == 1
+
+
+def test_a_conflict_keeps_the_users_file_and_writes_the_new_one_beside_it(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "proj"
+    write_tree([GeneratedFile("app/m.py", MODULE_V1)], root, force=False, meta=META)
+    mine = MODULE_V1.replace("return 2", "return 'mine'")
+    (root / "app/m.py").write_text(mine)
+    report = write_tree([GeneratedFile("app/m.py", MODULE_V2)], root, force=False, meta=META)
+    assert report.conflicts == ["app/m.py"]
+    assert (root / "app/m.py").read_text() == mine
+    assert (root / "app/m.py.new").read_text() == MODULE_V2
+    # the old output stays the base: once the user takes the new line, the merge is clean
+    assert (root / BASE_DIR / "app/m.py").read_text() == MODULE_V1
+    (root / "app/m.py").write_text(MODULE_V2.replace("import os", "import os  # mine"))
+    report = write_tree([GeneratedFile("app/m.py", MODULE_V2)], root, force=False, meta=META)
+    assert report.merged == ["app/m.py"]
+
+
+def test_an_edited_file_no_longer_generated_is_kept(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    write_tree(V1, root, force=False, meta=META)
+    (root / "app/old.py").write_text("old = 'mine'\n")
+    report = write_tree(V2, root, force=False, meta=META)
+    assert report.orphans == ["app/old.py"]
+    assert (root / "app/old.py").read_text() == "old = 'mine'\n"
+
+
+def test_the_plan_writes_nothing_and_shows_diffs(tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    write_tree(V1, root, force=False, meta=META)
+    before = tree(root)
+    report = plan_tree(V2, root, force=False)
+    assert tree(root) == before
+    kinds = {c.path: c.kind for c in report.changes}
+    assert kinds == {
+        "app/main.py": "update",
+        "README.md": "keep",
+        "app/new.py": "create",
+        "app/old.py": "remove",
+    }
+    main = next(c for c in report.changes if c.path == "app/main.py")
+    assert "-print('v1')" in main.diff and "+print('v2')" in main.diff
+
+
+def test_an_interrupted_swap_puts_every_file_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "proj"
+    write_tree(V1, root, force=False, meta=META)
+    before = tree(root)
+    real = os.replace
+    calls = {"n": 0}
+
+    def interrupted(source: object, target: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 5:  # mid-way through the files
+            raise KeyboardInterrupt
+        real(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_tree(V2, root, force=False, meta=META)
+    monkeypatch.undo()
+    assert tree(root) == before
+    assert leftovers(tmp_path) == []
 
 
 def test_non_empty_directory_without_force_is_an_error(tmp_path: Path) -> None:
@@ -141,7 +237,9 @@ def test_force_replaces_generated_files_and_keeps_unmanaged_ones(tmp_path: Path)
     report = write_tree(V2, root, force=True, meta=META)
 
     assert report.overwritten_edits == ["app/main.py"]  # README.md and old.py untouched
-    assert sorted(report.written) == sorted(f.path for f in V2)
+    assert sorted(report.written) == ["app/main.py", "app/new.py"]
+    assert report.kept == ["README.md"]  # a user file is never rewritten
+    assert (root / "README.md").read_text() == "# v1\n"
     assert (root / "app/main.py").read_text() == "print('v2')\n"
     assert (root / "app/new.py").read_text() == "new = 2\n"
     assert not (root / "app/old.py").exists()  # no longer generated
@@ -149,6 +247,7 @@ def test_force_replaces_generated_files_and_keeps_unmanaged_ones(tmp_path: Path)
     assert (root / ".venv/pyvenv.cfg").is_file()
     manifest = json.loads((root / MANIFEST).read_text())
     assert manifest["files"] == {f.path: digest(f.content) for f in V2}
+    assert (root / BASE_DIR / "app/main.py").read_text() == "print('v2')\n"
     assert leftovers(tmp_path) == []
 
 

@@ -12,7 +12,14 @@ from backend_codegen.domain.stack import StackOverrides, resolve_stack
 from backend_codegen.errors import Warnings
 from backend_codegen.output.docs import structure_document
 from backend_codegen.output.worklog import WorkLog
-from backend_codegen.output.writer import WriteReport, write_text_atomic, write_tree
+from backend_codegen.output.writer import (
+    FileChange,
+    WriteReport,
+    plan_tree,
+    stale_files,
+    write_text_atomic,
+    write_tree,
+)
 from backend_codegen.spec.loader import load_spec
 from backend_codegen.targets import GeneratedFile, TargetOptions, get_target
 from backend_codegen.verify.conformance import ConformanceResult
@@ -130,6 +137,12 @@ def generate(
     log("write", f"{len(report.written)} files in {project_dir}")
     for path in report.overwritten_edits:
         log("write", f"replaced a file edited by hand (--force): {path}")
+    for path in report.merged:
+        log("write", f"merged your edits with the new output: {path}")
+    for path in report.conflicts:
+        log("write", f"conflict: kept your {path}; the new version is {path}.new")
+    for path in report.orphans:
+        log("write", f"no longer generated, kept because it was edited: {path}")
     doc = structure_document(model, files, _display(project_dir), warnings)
     docs_path = docs_dir / DOC_NAME
     write_text_atomic(docs_path, doc)
@@ -138,6 +151,39 @@ def generate(
         log("warn", w.render("warning").replace("\n", " "))
     log.flush()
     return GenerateResult(model, files, project_dir, docs_path, log_path, warnings, report)
+
+
+def plan(
+    inputs: list[Path],
+    output: Path | None = None,
+    *,
+    force: bool = False,
+    options: Options | None = None,
+) -> GenerateResult:
+    """What `generate` would do to each file (`--dry-run`): nothing is written, no log."""
+    project_dir = (output or Path("backend")).resolve()
+    inspection = inspect(inputs, options)
+    files = render(inspection.model)
+    report = plan_tree(files, project_dir, force=force)
+    return GenerateResult(
+        inspection.model,
+        files,
+        project_dir,
+        Path(),
+        Path(),
+        inspection.warnings,
+        report,
+    )
+
+
+def check(
+    inputs: list[Path], output: Path | None = None, *, options: Options | None = None
+) -> list[FileChange]:
+    """The generated files that are out of date with the inputs (`--check`), as changes from
+    what was generated last time; empty when the project is up to date. Writes nothing."""
+    project_dir = (output or Path("backend")).resolve()
+    files = render(inspect(inputs, options).model)
+    return stale_files(files, project_dir)
 
 
 def verify(

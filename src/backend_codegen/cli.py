@@ -156,7 +156,24 @@ def generate(
         Path | None, typer.Option("-o", "--output", help="Project directory (default ./backend).")
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace a non-empty output directory.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace files edited by hand (instead of merging them), or write into a "
+            "non-empty directory the generator did not make.",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show what would change, file by file; write nothing."),
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Exit 1 and print a diff when the project is out of date with its inputs "
+            "(for CI); write nothing.",
+        ),
     ] = False,
     stack: StackOpt = None,
     db: DbOpt = None,
@@ -173,13 +190,44 @@ def generate(
         bool, typer.Option("--verify", help="Run the test gate after generating.")
     ] = False,
 ) -> None:
-    """Generate a complete backend project."""
+    """Generate a complete backend project, or bring one up to date with its documents
+    (your edits are merged; see --dry-run and --check)."""
+    options = api.Options(stack, db, orm, soft_delete)
+    if check or dry_run:
+        try:
+            if check:
+                stale = api.check(inputs, output, options=options)
+            else:
+                planned = api.plan(inputs, output, force=force, options=options)
+        except SpecError as exc:
+            _fail(exc)
+            return
+        if check:
+            for change in stale:
+                out.print(change.diff, end="", highlight=False, markup=False, soft_wrap=True)
+            if stale:
+                err.print(
+                    f"{len(stale)} generated files are out of date: "
+                    + ", ".join(c.path for c in stale),
+                    markup=False,
+                )
+                raise typer.Exit(1)
+            out.print("up to date", highlight=False)
+            return
+        _warn(planned.warnings)
+        for change in planned.report.changes:
+            if change.kind != "unchanged":
+                out.print(f"{change.kind:<9} {change.path}", highlight=False, markup=False)
+        for change in planned.report.changed:
+            out.print(change.diff, end="", highlight=False, markup=False, soft_wrap=True)
+        out.print(f"dry run: {len(planned.report.changed)} files would change; nothing written")
+        return
     try:
         result = api.generate(
             inputs,
             output,
             force=force,
-            options=api.Options(stack, db, orm, soft_delete),
+            options=options,
             docs_dir=docs_dir,
         )
     except SpecError as exc:
@@ -200,6 +248,22 @@ def generate(
             style="yellow",
             markup=False,
         )
+    report = result.report
+    for path in report.merged:
+        err.print(f"merged your edits into {path}", style="cyan", markup=False)
+    for path in report.conflicts:
+        err.print(
+            f"conflict: your {path} is kept as it is; the new version is {path}.new "
+            "(merge it by hand, then delete it)",
+            style="yellow",
+            markup=False,
+        )
+    for path in report.orphans:
+        err.print(
+            f"kept {path}: no longer generated, but edited by hand", style="yellow", markup=False
+        )
+    for path in report.removed:
+        err.print(f"removed {path}: no longer generated", markup=False)
     out.print(f"[green]generated[/green] {len(result.files)} files in {result.project_dir}")
     out.print(f"docs: {result.docs_path}\nlog:  {result.log_path}")
     out.print(

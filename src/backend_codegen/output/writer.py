@@ -1,7 +1,24 @@
-"""Writing a generated tree: atomically, with a manifest, never silently over user edits."""
+"""Writing a generated tree: atomically, with a manifest, never silently over user edits.
+
+A project remembers what the generator wrote (`.backend-codegen/manifest.json`: path, content
+hash, owner; `.backend-codegen/base/`: the files as generated, the base of three-way merges).
+Generating again into it:
+
+- a file the user did not touch is replaced by the new output;
+- a generated file the user edited is merged three-way (base: what was generated last time,
+  ours: the user's file, theirs: the new output): a clean merge is written; a conflict leaves
+  the user's file untouched and writes the new version beside it (`<file>.new`);
+- a *user* file (created once, e.g. extension hooks) is never rewritten once it exists;
+- a file no longer generated is removed unless the user edited it (then it is kept);
+- `force` replaces edited generated files with the new output (and says so).
+
+The changes are applied together: new files are staged in a sibling directory, each replaced
+file is moved aside first, and an error or Ctrl-C restores every file it had replaced.
+"""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
@@ -9,11 +26,29 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
+
+from merge3 import Merge3
 
 from backend_codegen.errors import Location, SpecError
 from backend_codegen.targets.base import GeneratedFile
 
-MANIFEST = ".backend-codegen/manifest.json"
+STATE_DIR = ".backend-codegen"
+MANIFEST = f"{STATE_DIR}/manifest.json"
+BASE_DIR = f"{STATE_DIR}/base"
+BESIDE = ".new"  # a conflicting new version is written next to the user's file with this suffix
+
+ChangeKind = Literal[
+    "create",  # a new file
+    "update",  # replaced: the user had not changed it
+    "merge",  # the user's edits and the new output, merged cleanly
+    "conflict",  # the user's file kept; the new version written beside it
+    "overwrite",  # an edited file replaced (force)
+    "keep",  # a user file, never rewritten
+    "remove",  # no longer generated, not edited
+    "orphan",  # no longer generated, edited: kept
+    "unchanged",
+]
 
 
 def _umask() -> int:
@@ -27,94 +62,258 @@ def digest(text: str) -> str:
 
 
 @dataclass
+class FileChange:
+    path: str
+    kind: ChangeKind
+    before: str | None = None  # the file on disk
+    after: str | None = None  # what the path will hold (None: removed or left as it is)
+
+    @property
+    def diff(self) -> str:
+        """The change to the file on disk, as a unified diff."""
+        if self.kind in ("keep", "orphan", "unchanged"):
+            return ""
+        if self.kind == "conflict":
+            return _diff(None, self.after, self.path + BESIDE)
+        return _diff(self.before, self.after, self.path)
+
+
+def _diff(before: str | None, after: str | None, path: str) -> str:
+    lines = difflib.unified_diff(
+        (before or "").splitlines(keepends=True),
+        (after or "").splitlines(keepends=True),
+        fromfile=f"a/{path}" if before is not None else "/dev/null",
+        tofile=f"b/{path}" if after is not None else "/dev/null",
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+@dataclass
 class WriteReport:
-    written: list[str] = field(default_factory=list)
-    overwritten_edits: list[str] = field(default_factory=list)  # user-edited, replaced (--force)
+    changes: list[FileChange] = field(default_factory=list)
+
+    def of(self, *kinds: ChangeKind) -> list[str]:
+        return [c.path for c in self.changes if c.kind in kinds]
+
+    @property
+    def written(self) -> list[str]:
+        return self.of("create", "update", "merge", "overwrite", "unchanged")
+
+    @property
+    def overwritten_edits(self) -> list[str]:  # user-edited, replaced (force)
+        return self.of("overwrite")
+
+    @property
+    def merged(self) -> list[str]:
+        return self.of("merge")
+
+    @property
+    def conflicts(self) -> list[str]:
+        return self.of("conflict")
+
+    @property
+    def kept(self) -> list[str]:
+        return self.of("keep")
+
+    @property
+    def orphans(self) -> list[str]:
+        return self.of("orphan")
+
+    @property
+    def removed(self) -> list[str]:
+        return self.of("remove")
+
+    @property
+    def changed(self) -> list[FileChange]:
+        """The changes that touch the tree."""
+        return [c for c in self.changes if c.kind not in ("unchanged", "keep", "orphan")]
 
 
-def _edited_files(root: Path) -> list[str]:
-    """Files a user changed since the last generation (hash differs from the manifest)."""
-    manifest = root / MANIFEST
-    if not manifest.is_file():
-        return []
+@dataclass
+class _Previous:
+    """What the last generation recorded (empty for a directory it never wrote)."""
+
+    hashes: dict[str, str] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+    readable: bool = False
+
+    def base(self, root: Path, path: str) -> str | None:
+        """The file as generated last time, if it was kept and still matches the manifest."""
+        try:
+            text = (root / BASE_DIR / path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        return text if digest(text) == self.hashes.get(path) else None
+
+
+def _previous(root: Path) -> _Previous:
     try:
-        recorded: dict[str, str] = json.loads(manifest.read_text())["files"]
-    except (ValueError, KeyError, TypeError):
-        return []
-    edited = []
-    for path, sha in sorted(recorded.items()):
-        current = root / path
-        if current.is_file() and digest(current.read_text(errors="replace")) != sha:
-            edited.append(path)
-    return edited
+        data = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        hashes, owners = data["files"], data.get("owners", {})
+        if not isinstance(hashes, dict) or not isinstance(owners, dict):
+            return _Previous()
+        return _Previous(dict(hashes), dict(owners), True)
+    except (OSError, ValueError, KeyError, TypeError):
+        return _Previous()
 
 
-def write_tree(
-    files: list[GeneratedFile], root: Path, *, force: bool, meta: dict[str, object]
-) -> WriteReport:
-    """Write `files` under `root` all at once: built in a sibling temporary directory and
-    swapped in by rename, so an error or interruption leaves the previous tree intact."""
-    report = WriteReport()
+def _read(path: Path) -> str | None:
+    """The file's text (None when there is none); bytes that are not UTF-8 are replaced."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        return path.read_text(encoding="utf-8", errors="replace")
+
+
+def plan_tree(files: list[GeneratedFile], root: Path, *, force: bool) -> WriteReport:
+    """What writing `files` under `root` would do to each path (nothing is written)."""
     if root.exists() and not root.is_dir():
         raise SpecError(
             f"{root} exists and is not a directory",
             Location(str(root)),
             "choose another output path with -o",
         )
-    if root.exists() and any(root.iterdir()):
-        if not force:
-            raise SpecError(
-                f"{root} is not empty",
-                Location(str(root)),
-                "pass --force to replace it, or choose another directory with -o",
-            )
-        report.overwritten_edits = _edited_files(root)
+    previous = _previous(root) if root.exists() else _Previous()
+    if root.exists() and any(root.iterdir()) and not previous.readable and not force:
+        raise SpecError(
+            f"{root} is not empty and was not generated by backend-codegen (no {MANIFEST})",
+            Location(str(root)),
+            "pass --force to replace the files it would generate, or choose another directory "
+            "with -o",
+        )
+    report = WriteReport()
+    for f in files:
+        report.changes.append(_change(f, root, previous, force))
+    wanted = {f.path for f in files}
+    for path in sorted(set(previous.hashes) - wanted):
+        current = _read(root / path)
+        if current is None:
+            continue
+        edited = digest(current) != previous.hashes[path]
+        kind: ChangeKind = "orphan" if edited and not force else "remove"
+        report.changes.append(FileChange(path, kind, before=current))
+    return report
+
+
+def _change(f: GeneratedFile, root: Path, previous: _Previous, force: bool) -> FileChange:
+    current = _read(root / f.path)
+    if current is None:
+        return FileChange(f.path, "create", after=f.content)
+    if f.owner == "user":
+        return FileChange(f.path, "keep", before=current)
+    if current == f.content:
+        return FileChange(f.path, "unchanged", before=current, after=f.content)
+    recorded = previous.hashes.get(f.path)
+    if recorded is not None and digest(current) == recorded:
+        return FileChange(f.path, "update", before=current, after=f.content)
+    if force:
+        # a file the user edited (or one the generator never wrote) is replaced
+        kind: ChangeKind = "overwrite" if recorded is not None else "update"
+        return FileChange(f.path, kind, before=current, after=f.content)
+    base = previous.base(root, f.path) if recorded is not None else None
+    if base is not None:
+        merged = Merge3(
+            base.splitlines(keepends=True),
+            current.splitlines(keepends=True),
+            f.content.splitlines(keepends=True),
+        )
+        if not any(region[0] == "conflict" for region in merged.merge_regions()):
+            text = "".join(merged.merge_lines())
+            return FileChange(f.path, "merge", before=current, after=text)
+    return FileChange(f.path, "conflict", before=current, after=f.content)
+
+
+def write_tree(
+    files: list[GeneratedFile], root: Path, *, force: bool, meta: dict[str, object]
+) -> WriteReport:
+    """Write `files` under `root` as `plan_tree` says, all at once (see the module's doc)."""
+    report = plan_tree(files, root, force=force)
+    previous = _previous(root) if root.exists() else _Previous()
     root.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.new-", dir=root.parent))
     staging.chmod(0o777 & ~_umask())  # mkdtemp makes 0700; a project is a normal directory
     try:
+        tree = staging / "tree"
+        puts: list[str] = []
+        for change in report.changes:
+            if change.kind in ("create", "update", "merge", "overwrite", "unchanged"):
+                _stage(tree, change.path, change.after or "")
+                puts.append(change.path)
+            elif change.kind == "conflict":
+                _stage(tree, change.path + BESIDE, change.after or "")
+                puts.append(change.path + BESIDE)
+        hashes: dict[str, str] = {}
         for f in files:
-            target = staging / f.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(f.content, encoding="utf-8")
-            report.written.append(f.path)
-        manifest = {
-            **meta,
-            "files": {f.path: digest(f.content) for f in files},
-            "owners": {f.path: f.owner for f in files},
-        }
-        (staging / MANIFEST).parent.mkdir(parents=True, exist_ok=True)
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        _swap(staging, root)
-    except BaseException:
+            kind = next(c.kind for c in report.changes if c.path == f.path)
+            if kind == "conflict" and f.path in previous.hashes:
+                # the user's file still stands on the old output: it stays the merge base
+                hashes[f.path] = previous.hashes[f.path]
+                base = previous.base(root, f.path)
+                if base is not None:
+                    _stage(tree, f"{BASE_DIR}/{f.path}", base)
+                continue
+            hashes[f.path] = digest(f.content)
+            _stage(tree, f"{BASE_DIR}/{f.path}", f.content)
+        manifest = {**meta, "files": hashes, "owners": {f.path: f.owner for f in files}}
+        _stage(tree, MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        removes = report.removed
+        if not root.exists():
+            os.replace(tree, root)
+        else:
+            _swap(staging, root, removes)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
     return report
 
 
-def _swap(staging: Path, root: Path) -> None:
-    """Put the staged tree at `root`. A new directory is renamed into place in one step; in
-    an existing one each file is replaced atomically and files the generator no longer
-    produces are removed, while files it never wrote (.venv, app.db, notes) stay."""
-    if not root.exists():
-        os.replace(staging, root)
-        return
-    previous = _recorded(root)
-    staged = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
-    for rel in staged:
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / rel, target)
-    for rel_text in previous - {str(p) for p in staged}:
-        (root / rel_text).unlink(missing_ok=True)
-    shutil.rmtree(staging, ignore_errors=True)
+def _stage(tree: Path, path: str, text: str) -> None:
+    target = tree / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
 
 
-def _recorded(root: Path) -> set[str]:
+def _swap(staging: Path, root: Path, removes: list[str]) -> None:
+    """Move the staged files into `root`, replacing and removing files as planned; files the
+    generator never wrote (.venv, app.db, notes) stay. On any error (Ctrl-C included) every
+    file already moved is put back."""
+    tree, aside = staging / "tree", staging / "aside"
+    staged = sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file())
+    done: list[tuple[str, str, bool]] = []  # (what, path, whether a previous file went aside)
     try:
-        return set(json.loads((root / MANIFEST).read_text())["files"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return set()
+        if (root / STATE_DIR).exists():  # the old manifest and base go aside whole
+            _move(root / STATE_DIR, aside / STATE_DIR)
+            done.append(("state", STATE_DIR, True))
+        for rel in removes:
+            _move(root / rel, aside / rel)
+            done.append(("remove", rel, True))
+        for rel in staged:
+            if rel.startswith(STATE_DIR + "/"):
+                continue
+            had = (root / rel).exists()
+            if had:
+                _move(root / rel, aside / rel)
+            _move(tree / rel, root / rel)
+            done.append(("put", rel, had))
+        _move(tree / STATE_DIR, root / STATE_DIR)
+        done.append(("put", STATE_DIR, False))
+    except BaseException:
+        for what, rel, had in reversed(done):
+            if what == "put":
+                target = root / rel
+                if target.is_dir():
+                    shutil.rmtree(target, ignore_errors=True)
+                else:
+                    target.unlink(missing_ok=True)
+            if had:
+                _move(aside / rel, root / rel)
+        raise
+
+
+def _move(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(source, target)
 
 
 def write_text_atomic(path: Path, text: str) -> None:
@@ -128,3 +327,27 @@ def write_text_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def stale_files(files: list[GeneratedFile], root: Path) -> list[FileChange]:
+    """How the output for the current inputs differs from what was generated last time
+    (`generate --check`): each generated file whose content changed, appeared or went away.
+    User files and the user's edits are not compared."""
+    previous = _previous(root) if root.is_dir() else _Previous()
+    if not previous.readable:
+        raise SpecError(
+            f"{root} is not a project generated by backend-codegen (no {MANIFEST})",
+            Location(str(root)),
+            "generate it first, or point -o at the project",
+        )
+    stale: list[FileChange] = []
+    for f in files:
+        if f.owner == "user" and f.path in previous.hashes:
+            continue
+        if previous.hashes.get(f.path) == digest(f.content):
+            continue
+        base = previous.base(root, f.path) if f.path in previous.hashes else None
+        stale.append(FileChange(f.path, "update" if base else "create", base, f.content))
+    for path in sorted(set(previous.hashes) - {f.path for f in files}):
+        stale.append(FileChange(path, "remove", previous.base(root, path) or "", None))
+    return stale
