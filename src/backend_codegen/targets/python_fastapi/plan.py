@@ -857,6 +857,21 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     served |= {v.entity for b in model.bindings for v in b.variants}
     if model.auth.enabled and model.auth.account:
         served.add(model.auth.account)  # the current-user dependency looks accounts up
+    hooked = [
+        v
+        for v in views.values()
+        if v.entity.name in served and (v.creates or v.updates or v.deletes)
+    ]
+    if hooked:
+        files.append(
+            GeneratedFile(
+                "app/hooks/__init__.py",
+                f"{_header(model)}\n"
+                '"""Your rules, one module per entity: created once, never rewritten."""\n',
+            )
+        )
+    for view in hooked:
+        add(f"app/hooks/{view.module}.py", "hooks.py.jinja", "user", view=view)
     for view in views.values():
         add(f"app/models/{view.module}.py", "model.py.jinja", view=view)
         add(f"app/schemas/{view.module}.py", "schema.py.jinja", view=view)

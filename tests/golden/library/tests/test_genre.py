@@ -34,6 +34,39 @@ async def test_create_genre(
     assert body["id"]
 
 
+async def test_create_genre_runs_your_hooks(
+    client: AsyncClient,
+    session: AsyncSession,
+    headers: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.core.errors import Conflict
+    from app.hooks import genre as hooks
+
+    seen: list[Any] = []
+
+    async def before(session: AsyncSession, values: dict[str, Any]) -> None:
+        seen.append("before")
+
+    async def after(session: AsyncSession, row: Any) -> None:
+        seen.append(json_id(row.id))
+
+    monkeypatch.setattr(hooks, "before_create", before)
+    monkeypatch.setattr(hooks, "after_create", after)
+    payload = await genre_payload(session)
+    response = await client.post("/api/genres", json=payload, headers=headers)
+    assert response.status_code == 201, response.text
+    assert seen == ["before", response.json()["id"]]
+
+    async def refuse(session: AsyncSession, values: dict[str, Any]) -> None:
+        raise Conflict("refused by a rule")
+
+    monkeypatch.setattr(hooks, "before_create", refuse)
+    payload = await genre_payload(session)
+    response = await client.post("/api/genres", json=payload, headers=headers)
+    assert response.status_code == 409, response.text
+
+
 async def test_create_genre_without_required_field_is_422(
     client: AsyncClient, session: AsyncSession, headers: dict[str, str]
 ) -> None:

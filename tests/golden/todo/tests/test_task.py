@@ -44,6 +44,39 @@ async def test_create_task(
     assert row is not None
 
 
+async def test_create_task_runs_your_hooks(
+    client: AsyncClient,
+    session: AsyncSession,
+    headers: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.core.errors import Conflict
+    from app.hooks import task as hooks
+
+    seen: list[Any] = []
+
+    async def before(session: AsyncSession, values: dict[str, Any]) -> None:
+        seen.append("before")
+
+    async def after(session: AsyncSession, row: Any) -> None:
+        seen.append(json_id(row.id))
+
+    monkeypatch.setattr(hooks, "before_create", before)
+    monkeypatch.setattr(hooks, "after_create", after)
+    payload = await task_payload(session)
+    response = await client.post("/api/tasks", json=payload, headers=headers)
+    assert response.status_code == 201, response.text
+    assert seen == ["before", response.json()["id"]]
+
+    async def refuse(session: AsyncSession, values: dict[str, Any]) -> None:
+        raise Conflict("refused by a rule")
+
+    monkeypatch.setattr(hooks, "before_create", refuse)
+    payload = await task_payload(session)
+    response = await client.post("/api/tasks", json=payload, headers=headers)
+    assert response.status_code == 409, response.text
+
+
 async def test_create_task_without_required_field_is_422(
     client: AsyncClient, session: AsyncSession, headers: dict[str, str]
 ) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.hooks import comment as hooks
 from app.models.comment import Comment
 from app.schemas.comment import CommentCreate
 from app.services.base import alive, commit, ensure_exists, get_or_404, paginate, remove, visible
@@ -43,11 +44,14 @@ async def create_comment(
     await ensure_exists(
         session, Comment, values.get("parent_id"), "parent_id", visible_to=visible_to
     )
+    await hooks.before_create(session, values)
     row = Comment(**values)
     session.add(row)
     await commit(session)
+    await hooks.after_create(session, row)
     return row
 
 
 async def delete_comment(session: AsyncSession, row: Comment) -> None:
+    await hooks.before_delete(session, row)
     await remove(session, row)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.hooks import post as hooks
 from app.models.post import Post
 from app.models.tag import Tag
 from app.schemas.post import PostCreate, PostUpdate
@@ -71,10 +72,12 @@ async def create_post(
     """Insert one Post; `fixed` holds values the server sets (path, current user);
     references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump(exclude={"tag_ids"}) | fixed
+    await hooks.before_create(session, values)
     row = Post(**values)
     row.tags = await load_many(session, Tag, data.tag_ids, "tag_ids", visible_to=visible_to)
     session.add(row)
     await commit(session)
+    await hooks.after_create(session, row)
     return row
 
 
@@ -94,6 +97,7 @@ async def update_post(
     )
     values = data.model_dump(exclude_unset=partial, exclude={"tag_ids"})
     values.pop("id", None)  # the key of a row never changes
+    await hooks.before_update(session, row, values)
     for key, value in values.items():
         setattr(row, key, value)
     if "tag_ids" in sent and data.tag_ids is not None:
@@ -103,4 +107,5 @@ async def update_post(
 
 
 async def delete_post(session: AsyncSession, row: Post) -> None:
+    await hooks.before_delete(session, row)
     await remove(session, row)

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.hooks import tag as hooks
 from app.models.tag import Tag
 from app.schemas.tag import TagCreate
 from app.services.base import alive, commit, get_or_404, paginate, remove, visible
@@ -38,11 +39,14 @@ async def create_tag(
     """Insert one Tag; `fixed` holds values the server sets (path, current user);
     references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump() | fixed
+    await hooks.before_create(session, values)
     row = Tag(**values)
     session.add(row)
     await commit(session)
+    await hooks.after_create(session, row)
     return row
 
 
 async def delete_tag(session: AsyncSession, row: Tag) -> None:
+    await hooks.before_delete(session, row)
     await remove(session, row)

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security import hash_password
+from app.hooks import user as hooks
 from app.models.user import User
 from app.schemas.user import UserCreate
 from app.services.base import commit, get_or_404
@@ -25,8 +26,10 @@ async def create_user(
     """Insert one User; `fixed` holds values the server sets (path, current user);
     references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump(exclude={"password"}) | fixed
+    await hooks.before_create(session, values)
     row = User(**values)
     row.password_hash = hash_password(data.password)
     session.add(row)
     await commit(session)
+    await hooks.after_create(session, row)
     return row

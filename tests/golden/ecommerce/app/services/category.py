@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.hooks import category as hooks
 from app.models.category import Category
 from app.schemas.category import CategoryCreate, CategoryUpdate
 from app.services.base import alive, commit, ensure_exists, get_or_404, paginate, remove, visible
@@ -43,9 +44,11 @@ async def create_category(
     await ensure_exists(
         session, Category, values.get("parent_id"), "parent_id", visible_to=visible_to
     )
+    await hooks.before_create(session, values)
     row = Category(**values)
     session.add(row)
     await commit(session)
+    await hooks.after_create(session, row)
     return row
 
 
@@ -64,6 +67,7 @@ async def update_category(
         await ensure_exists(
             session, Category, values["parent_id"], "parent_id", visible_to=visible_to
         )
+    await hooks.before_update(session, row, values)
     for key, value in values.items():
         setattr(row, key, value)
     await commit(session)
@@ -71,4 +75,5 @@ async def update_category(
 
 
 async def delete_category(session: AsyncSession, row: Category) -> None:
+    await hooks.before_delete(session, row)
     await remove(session, row)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.hooks import order as hooks
 from app.models.order import Order
 from app.models.order_item import OrderItem
 from app.models.product import Product
@@ -58,14 +59,17 @@ async def create_order(
     """Insert one Order; `fixed` holds values the server sets (path, current user);
     references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump(exclude={"items"}) | fixed
+    await hooks.before_create(session, values)
     row = Order(**values)
     row.items = [await _build_order_item(session, item) for item in data.items]
     session.add(row)
     await commit(session)
+    await hooks.after_create(session, row)
     return row
 
 
 async def delete_order(session: AsyncSession, row: Order) -> None:
+    await hooks.before_delete(session, row)
     await remove(session, row)
 
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.hooks import product as hooks
 from app.models.category import Category
 from app.models.product import Product
 from app.schemas.product import ProductCreate, ProductUpdate
@@ -75,9 +76,11 @@ async def create_product(
     await ensure_exists(
         session, Category, values.get("category_id"), "category_id", visible_to=visible_to
     )
+    await hooks.before_create(session, values)
     row = Product(**values)
     session.add(row)
     await commit(session)
+    await hooks.after_create(session, row)
     return row
 
 
@@ -96,6 +99,7 @@ async def update_product(
         await ensure_exists(
             session, Category, values["category_id"], "category_id", visible_to=visible_to
         )
+    await hooks.before_update(session, row, values)
     for key, value in values.items():
         setattr(row, key, value)
     await commit(session)
@@ -103,4 +107,5 @@ async def update_product(
 
 
 async def delete_product(session: AsyncSession, row: Product) -> None:
+    await hooks.before_delete(session, row)
     await remove(session, row)

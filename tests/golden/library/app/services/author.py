@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.hooks import author as hooks
 from app.models.author import Author
 from app.schemas.author import AuthorCreate, AuthorUpdate
 from app.services.base import alive, commit, get_or_404, like_pattern, paginate, remove, visible
@@ -42,9 +43,11 @@ async def create_author(
     """Insert one Author; `fixed` holds values the server sets (path, current user);
     references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump() | fixed
+    await hooks.before_create(session, values)
     row = Author(**values)
     session.add(row)
     await commit(session)
+    await hooks.after_create(session, row)
     return row
 
 
@@ -59,6 +62,7 @@ async def update_author(
     """Replace (partial=False) or patch (partial=True) one Author."""
     values = data.model_dump(exclude_unset=partial)
     values.pop("id", None)  # the key of a row never changes
+    await hooks.before_update(session, row, values)
     for key, value in values.items():
         setattr(row, key, value)
     await commit(session)
@@ -66,4 +70,5 @@ async def update_author(
 
 
 async def delete_author(session: AsyncSession, row: Author) -> None:
+    await hooks.before_delete(session, row)
     await remove(session, row)

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.hooks import book as hooks
 from app.models.author import Author
 from app.models.book import Book
 from app.models.genre import Genre
@@ -74,9 +75,11 @@ async def create_book(
         session, Author, values.get("author_id"), "author_id", visible_to=visible_to
     )
     await ensure_exists(session, Genre, values.get("genre_id"), "genre_id", visible_to=visible_to)
+    await hooks.before_create(session, values)
     row = Book(**values)
     session.add(row)
     await commit(session)
+    await hooks.after_create(session, row)
     return row
 
 
@@ -97,6 +100,7 @@ async def update_book(
         )
     if "genre_id" in values:
         await ensure_exists(session, Genre, values["genre_id"], "genre_id", visible_to=visible_to)
+    await hooks.before_update(session, row, values)
     for key, value in values.items():
         setattr(row, key, value)
     await commit(session)
@@ -104,4 +108,5 @@ async def update_book(
 
 
 async def delete_book(session: AsyncSession, row: Book) -> None:
+    await hooks.before_delete(session, row)
     await remove(session, row)

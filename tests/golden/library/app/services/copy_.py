@@ -7,6 +7,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.hooks import copy_ as hooks
 from app.models.copy_ import Copy
 from app.schemas.copy_ import CopyCreate
 from app.services.base import alive, commit, equals, get_or_404, paginate, visible
@@ -43,7 +44,9 @@ async def create_copy_(
     """Insert one Copy; `fixed` holds values the server sets (path, current user);
     references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump() | fixed
+    await hooks.before_create(session, values)
     row = Copy(**values)
     session.add(row)
     await commit(session)
+    await hooks.after_create(session, row)
     return row

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.hooks import genre as hooks
 from app.models.genre import Genre
 from app.schemas.genre import GenreCreate
 from app.services.base import alive, commit, get_or_404, paginate, visible
@@ -38,7 +39,9 @@ async def create_genre(
     """Insert one Genre; `fixed` holds values the server sets (path, current user);
     references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump() | fixed
+    await hooks.before_create(session, values)
     row = Genre(**values)
     session.add(row)
     await commit(session)
+    await hooks.after_create(session, row)
     return row

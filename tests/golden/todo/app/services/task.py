@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.hooks import task as hooks
 from app.models.task import Task
 from app.schemas.task import TaskCreate, TaskUpdate
 from app.services.base import (
@@ -58,9 +59,11 @@ async def create_task(
     """Insert one Task; `fixed` holds values the server sets (path, current user);
     references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump() | fixed
+    await hooks.before_create(session, values)
     row = Task(**values)
     session.add(row)
     await commit(session)
+    await hooks.after_create(session, row)
     return row
 
 
@@ -75,6 +78,7 @@ async def update_task(
     """Replace (partial=False) or patch (partial=True) one Task."""
     values = data.model_dump(exclude_unset=partial)
     values.pop("id", None)  # the key of a row never changes
+    await hooks.before_update(session, row, values)
     for key, value in values.items():
         setattr(row, key, value)
     await commit(session)
@@ -82,6 +86,7 @@ async def update_task(
 
 
 async def delete_task(session: AsyncSession, row: Task) -> None:
+    await hooks.before_delete(session, row)
     await remove(session, row)
 
 

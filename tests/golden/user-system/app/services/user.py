@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.security import hash_password
+from app.hooks import user as hooks
 from app.models.user import User
 from app.schemas.user import UserCreate, UserUpdate
 from app.services.base import alive, commit, equals, get_or_404, like_pattern, paginate, visible
@@ -55,10 +56,12 @@ async def create_user(
     """Insert one User; `fixed` holds values the server sets (path, current user);
     references in `data` must name rows the account `visible_to` may see."""
     values = data.model_dump(exclude={"password"}) | fixed
+    await hooks.before_create(session, values)
     row = User(**values)
     row.password_hash = hash_password(data.password)
     session.add(row)
     await commit(session)
+    await hooks.after_create(session, row)
     return row
 
 
@@ -78,6 +81,7 @@ async def update_user(
     )
     values = data.model_dump(exclude_unset=partial, exclude={"password"})
     values.pop("id", None)  # the key of a row never changes
+    await hooks.before_update(session, row, values)
     for key, value in values.items():
         setattr(row, key, value)
     if "password" in sent and data.password is not None:
