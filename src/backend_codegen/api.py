@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from backend_codegen import __version__
 from backend_codegen.domain.infer import InferOptions, infer
-from backend_codegen.domain.model import DomainModel
+from backend_codegen.domain.model import DomainModel, model_from_dict
 from backend_codegen.domain.stack import StackOverrides, resolve_stack
 from backend_codegen.errors import Warnings
 from backend_codegen.output.docs import structure_document
 from backend_codegen.output.worklog import WorkLog
 from backend_codegen.output.writer import (
+    MODEL_SNAPSHOT,
     FileChange,
     WriteReport,
     plan_tree,
+    previous_generation,
     stale_files,
     write_text_atomic,
     write_tree,
@@ -84,8 +87,35 @@ def inspect(
     return Inspection(model, warnings)
 
 
-def render(model: DomainModel) -> list[GeneratedFile]:
-    """The generated files, in memory."""
+def render(
+    model: DomainModel,
+    project_dir: Path | None = None,
+    *,
+    allow_destructive: bool = False,
+    warnings: Warnings | None = None,
+) -> list[GeneratedFile]:
+    """The generated files, in memory. For a project generated before (at `project_dir`),
+    its migration revisions are kept and a new one takes its schema to this model's."""
+    previous = previous_generation(project_dir) if project_dir is not None else None
+    previous_model = None
+    if previous is not None and previous.model is not None:
+        try:
+            previous_model = model_from_dict(previous.model)
+        except (TypeError, ValueError, KeyError) as exc:
+            if warnings is not None:
+                warnings.add(
+                    f"the model snapshot of {project_dir} cannot be read ({exc}); no migration "
+                    "was added for the changes since the last generation",
+                    None,
+                    "write the migration with `alembic revision --autogenerate`",
+                )
+    elif previous is not None and previous.revisions and warnings is not None:
+        warnings.add(
+            f"{project_dir} keeps no model snapshot; no migration was added for the changes "
+            "since the last generation",
+            None,
+            "write the migration with `alembic revision --autogenerate`",
+        )
     target = get_target("python-fastapi")
     contract_text, contract_name = None, "openapi.yaml"
     openapi = [s for s in model.sources if s.endswith((".yaml", ".yml", ".json"))]
@@ -100,6 +130,9 @@ def render(model: DomainModel) -> list[GeneratedFile]:
             sources=list(model.sources),
             contract_text=contract_text,
             contract_name=contract_name,
+            previous_model=previous_model,
+            previous_revisions=previous.revisions if previous is not None else {},
+            allow_destructive=allow_destructive,
         ),
     )
 
@@ -109,6 +142,7 @@ def generate(
     output: Path | None = None,
     *,
     force: bool = False,
+    allow_destructive: bool = False,
     options: Options | None = None,
     docs_dir: Path | None = None,
     log_file: Path | None = None,
@@ -121,7 +155,7 @@ def generate(
     log = WorkLog(log_path)
     inspection = inspect(inputs, options, log)
     model, warnings = inspection.model, inspection.warnings
-    files = render(model)
+    files = render(model, project_dir, allow_destructive=allow_destructive, warnings=warnings)
     log("render", f"{len(files)} files for python-fastapi")
     report = write_tree(
         files,
@@ -133,6 +167,7 @@ def generate(
             "stack": "python-fastapi",
             "sources": model.sources,
         },
+        state={MODEL_SNAPSHOT: json.dumps(model.to_dict(), default=str, sort_keys=True)},
     )
     log("write", f"{len(report.written)} files in {project_dir}")
     for path in report.overwritten_edits:
@@ -158,12 +193,18 @@ def plan(
     output: Path | None = None,
     *,
     force: bool = False,
+    allow_destructive: bool = False,
     options: Options | None = None,
 ) -> GenerateResult:
     """What `generate` would do to each file (`--dry-run`): nothing is written, no log."""
     project_dir = (output or Path("backend")).resolve()
     inspection = inspect(inputs, options)
-    files = render(inspection.model)
+    files = render(
+        inspection.model,
+        project_dir,
+        allow_destructive=allow_destructive,
+        warnings=inspection.warnings,
+    )
     report = plan_tree(files, project_dir, force=force)
     return GenerateResult(
         inspection.model,
@@ -182,7 +223,8 @@ def check(
     """The generated files that are out of date with the inputs (`--check`), as changes from
     what was generated last time; empty when the project is up to date. Writes nothing."""
     project_dir = (output or Path("backend")).resolve()
-    files = render(inspect(inputs, options).model)
+    # destructive changes count as out of date too: the check reports, it does not refuse
+    files = render(inspect(inputs, options).model, project_dir, allow_destructive=True)
     return stale_files(files, project_dir)
 
 

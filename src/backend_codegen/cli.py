@@ -167,6 +167,14 @@ def generate(
         bool,
         typer.Option("--dry-run", help="Show what would change, file by file; write nothing."),
     ] = False,
+    allow_destructive: Annotated[
+        bool,
+        typer.Option(
+            "--allow-destructive",
+            help="Let the new migration drop tables or columns the documents no longer have "
+            "(their data is lost).",
+        ),
+    ] = False,
     check: Annotated[
         bool,
         typer.Option(
@@ -198,7 +206,13 @@ def generate(
             if check:
                 stale = api.check(inputs, output, options=options)
             else:
-                planned = api.plan(inputs, output, force=force, options=options)
+                planned = api.plan(
+                    inputs,
+                    output,
+                    force=force,
+                    allow_destructive=allow_destructive,
+                    options=options,
+                )
         except SpecError as exc:
             _fail(exc)
             return
@@ -227,6 +241,7 @@ def generate(
             inputs,
             output,
             force=force,
+            allow_destructive=allow_destructive,
             options=options,
             docs_dir=docs_dir,
         )

@@ -496,3 +496,46 @@ class DomainModel:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def model_from_dict(data: dict[str, Any]) -> DomainModel:
+    """A DomainModel back from `DomainModel.to_dict()` (the snapshot a project keeps of the
+    model it was generated from, to compute the next migration)."""
+    return _load(DomainModel, data)  # type: ignore[no-any-return]
+
+
+def _load(tp: Any, value: Any) -> Any:
+    import dataclasses
+    import types
+    import typing
+
+    if value is None or tp is Any:
+        return value
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        if not isinstance(value, dict):
+            raise ValueError(f"{tp.__name__}: expected an object, got {value!r}")
+        hints = typing.get_type_hints(tp)
+        return tp(
+            **{
+                f.name: _load(hints[f.name], value[f.name])
+                for f in dataclasses.fields(tp)
+                if f.init and f.name in value
+            }
+        )
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is list:
+        return [_load(args[0], v) for v in value]
+    if origin is tuple:
+        kinds = [args[0]] * len(value) if args[-1:] == (...,) else list(args)
+        return tuple(_load(kind, v) for kind, v in zip(kinds, value, strict=False))
+    if origin is dict:
+        return {k: _load(args[1], v) for k, v in value.items()}
+    if origin in (typing.Union, types.UnionType):
+        for arg in args:
+            shape = typing.get_origin(arg) or arg
+            if isinstance(arg, type) and dataclasses.is_dataclass(arg) and isinstance(value, dict):
+                return _load(arg, value)
+            if shape in (list, tuple, dict) and isinstance(value, list | dict):
+                return _load(arg, value)
+        return value
+    return value

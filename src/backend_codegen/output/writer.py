@@ -36,6 +36,8 @@ from backend_codegen.targets.base import GeneratedFile
 STATE_DIR = ".backend-codegen"
 MANIFEST = f"{STATE_DIR}/manifest.json"
 BASE_DIR = f"{STATE_DIR}/base"
+MODEL_SNAPSHOT = f"{STATE_DIR}/model.json"  # the model the project was generated from
+MIGRATIONS = "migrations/versions/"
 BESIDE = ".new"  # a conflicting new version is written next to the user's file with this suffix
 
 ChangeKind = Literal[
@@ -226,9 +228,15 @@ def _change(f: GeneratedFile, root: Path, previous: _Previous, force: bool) -> F
 
 
 def write_tree(
-    files: list[GeneratedFile], root: Path, *, force: bool, meta: dict[str, object]
+    files: list[GeneratedFile],
+    root: Path,
+    *,
+    force: bool,
+    meta: dict[str, object],
+    state: dict[str, str] | None = None,
 ) -> WriteReport:
-    """Write `files` under `root` as `plan_tree` says, all at once (see the module's doc)."""
+    """Write `files` under `root` as `plan_tree` says, all at once (see the module's doc);
+    `state` holds more files for the generator's own directory (the model snapshot)."""
     report = plan_tree(files, root, force=force)
     previous = _previous(root) if root.exists() else _Previous()
     root.parent.mkdir(parents=True, exist_ok=True)
@@ -258,6 +266,8 @@ def write_tree(
             _stage(tree, f"{BASE_DIR}/{f.path}", f.content)
         manifest = {**meta, "files": hashes, "owners": {f.path: f.owner for f in files}}
         _stage(tree, MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        for path, text in (state or {}).items():
+            _stage(tree, path, text)
         removes = report.removed
         if not root.exists():
             os.replace(tree, root)
@@ -351,3 +361,31 @@ def stale_files(files: list[GeneratedFile], root: Path) -> list[FileChange]:
     for path in sorted(set(previous.hashes) - {f.path for f in files}):
         stale.append(FileChange(path, "remove", previous.base(root, path) or "", None))
     return stale
+
+
+@dataclass
+class PreviousGeneration:
+    """What a project keeps of its last generation that the next one builds on."""
+
+    model: dict[str, object] | None  # the model snapshot (None when it was lost)
+    revisions: dict[str, str]  # migration revisions as generated: path -> text
+
+
+def previous_generation(root: Path) -> PreviousGeneration | None:
+    """The last generation of the project at `root` (None when there is none)."""
+    previous = _previous(root) if root.is_dir() else _Previous()
+    if not previous.readable:
+        return None
+    revisions: dict[str, str] = {}
+    for path in sorted(previous.hashes):
+        if path.startswith(MIGRATIONS) and path.endswith(".py"):
+            text = previous.base(root, path)
+            if text is None:  # its base was lost: the file as it stands
+                text = _read(root / path)
+            if text is not None:
+                revisions[path] = text
+    try:
+        model = json.loads((root / MODEL_SNAPSHOT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        model = None
+    return PreviousGeneration(model if isinstance(model, dict) else None, revisions)

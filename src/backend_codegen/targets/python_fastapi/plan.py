@@ -14,10 +14,11 @@ from backend_codegen.domain.model import (
     Entity,
 )
 from backend_codegen.domain.samples import SEED_PASSWORD, sample_value
+from backend_codegen.errors import SpecError
 from backend_codegen.naming import Name
 from backend_codegen.sql.ddl import compile_ddl
 from backend_codegen.sql.metadata import build_metadata
-from backend_codegen.sql.migrations import render_ops
+from backend_codegen.sql.migrations import render_ops, render_revision
 from backend_codegen.sql.seed import build_seed
 from backend_codegen.targets.base import (
     GENERATED_MARK,
@@ -359,6 +360,42 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
     )
     _access(route, b, entity, model)
     return route
+
+
+REVISION_ID = re.compile(r'^revision(?::\s*str)?\s*=\s*["\'](\w+)["\']', re.M)
+
+
+def _next_revision(
+    model: DomainModel, options: TargetOptions, env: Any, ctx: dict[str, Any]
+) -> list[GeneratedFile]:
+    """The project's revisions as they were generated, plus one that takes the schema from
+    the previous model to this one (none when the schema did not change)."""
+    kept = [GeneratedFile(path, text) for path, text in sorted(options.previous_revisions.items())]
+    ids = [m.group(1) for f in kept if (m := REVISION_ID.search(f.content))]
+    if options.previous_model is None or not ids:
+        return kept
+    fields = {(e.table, f.column or f.name): f for e in model.entities for f in e.fields}
+    revision = render_revision(
+        build_metadata(options.previous_model), build_metadata(model), fields
+    )
+    if revision.empty:
+        return kept
+    if revision.destructive and not options.allow_destructive:
+        raise SpecError(
+            "the documents no longer have "
+            + "; ".join(revision.destructive)
+            + ": migrating would delete that data",
+            None,
+            "pass --allow-destructive to generate a migration that drops them, or put them "
+            "back in the documents",
+        )
+    head = max(ids, key=lambda i: (len(i), i))
+    number = f"{int(head) + 1:04d}" if head.isdigit() else f"{len(ids) + 1:04d}"
+    slug = re.sub(r"[^a-z0-9]+", "_", revision.summary[0].lower()).strip("_")[:40]
+    text = env.get_template("migrations__versions__revision.py.jinja").render(
+        **ctx, revision=revision, number=number, down=head
+    )
+    return [*kept, GeneratedFile(f"migrations/versions/{number}_{slug}.py", text)]
 
 
 def _ownership_views(model: DomainModel) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -833,7 +870,10 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         add(path, path.replace("/", "__") + ".jinja")
     if options.contract_text is not None:
         files.append(GeneratedFile(ctx["contract"], options.contract_text))
-    add("migrations/versions/0001_initial.py", "migrations__versions__initial.py.jinja")
+    if options.previous_revisions:
+        files.extend(_next_revision(model, options, env, ctx))
+    else:
+        add("migrations/versions/0001_initial.py", "migrations__versions__initial.py.jinja")
     if model.auth.enabled or any(v.has_password for v in views.values()):
         add("app/core/security.py", "app__core__security.py.jinja")
     if model.auth.enabled and account is not None:
