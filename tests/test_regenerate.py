@@ -1,0 +1,256 @@
+"""Living projects: regenerating after the documents change keeps the user's code and data
+(output/writer.py merges files; sql/migrations.py adds the revision that follows the model)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from test_cli import assert_clean_failure, run
+
+from backend_codegen.errors import SpecError
+from backend_codegen.sql.migrations import render_revision
+from backend_codegen.verify.runner import environment_for, verify
+
+ROOT = Path(__file__).resolve().parent.parent
+TODO = ROOT / "examples" / "todo"
+PG_URL = os.environ.get("BACKEND_CODEGEN_TEST_POSTGRES")
+MYSQL_URL = os.environ.get("BACKEND_CODEGEN_TEST_MYSQL")
+
+PROJECTS = """
+## Projects
+
+| Method | Path | Summary | Auth |
+|--------|------|---------|------|
+| GET | /api/projects | List my projects | 🔒 |
+| POST | /api/projects | Create a project | 🔒 |
+
+### POST /api/projects
+
+| Field | Type | Required | Notes |
+|-------|------|----------|-------|
+| name | string(80) | yes | |
+"""
+
+
+def todo_v2(directory: Path) -> Path:
+    """The todo documents, changed: a new entity (Project), a new required field
+    (Task.priority), a new relation (Task.project_id) and a longer title."""
+    shutil.copytree(TODO, directory)
+    api_list = directory / "api-list.md"
+    text = api_list.read_text(encoding="utf-8")
+    text = text.replace("| title | string | yes | max 200 |", "| title | string | yes | max 300 |")
+    text = text.replace(
+        "| completed | boolean | yes | default false |\n| user_id",
+        "| completed | boolean | yes | default false |\n| priority | int | yes | 1..5 |\n"
+        "| project_id | int | no | FK → Project |\n| user_id",
+    )
+    text = text.replace("## Data model", PROJECTS + "\n## Data model")
+    text = text.replace(
+        "### User\n",
+        "### Project\n\n| Field | Type | Required | Notes |\n|---|---|---|---|\n"
+        "| name | string(80) | yes | |\n"
+        "| user_id | int | yes | FK → User, read-only |\n\n### User\n",
+    )
+    api_list.write_text(text, encoding="utf-8")
+    return directory
+
+
+# -- the revision ---------------------------------------------------------------------------
+
+
+def _tables(*columns: sa.Column[object], extra: bool = False) -> sa.MetaData:
+    metadata = sa.MetaData()
+    sa.Table("items", metadata, sa.Column("id", sa.Integer, primary_key=True), *columns)
+    if extra:
+        sa.Table("tags", metadata, sa.Column("id", sa.Integer, primary_key=True))
+    return metadata
+
+
+def test_a_revision_adds_tables_and_columns_and_fills_required_ones() -> None:
+    before = _tables(sa.Column("name", sa.String(50), nullable=False))
+    after = _tables(
+        sa.Column("name", sa.String(80), nullable=False),
+        sa.Column("rank", sa.Integer, nullable=False),
+        sa.Column("open", sa.Boolean, nullable=False),
+        sa.Column("kind", sa.Enum("a", "b", name="kind"), nullable=False),
+        sa.Column("note", sa.Text, nullable=True),
+        extra=True,
+    )
+    revision = render_revision(before, after)
+    assert revision.summary == [
+        "add table tags",
+        "add column items.rank",
+        "add column items.open",
+        "add column items.kind",
+        "add column items.note",
+        "alter column items.name (type)",
+    ]
+    assert revision.destructive == []
+    up = revision.upgrade
+    assert 'sa.Column("rank", sa.Integer(), nullable=True)' in up.replace("'", '"')
+    assert ".values({'rank': 0})" in up and ".values({'open': False})" in up
+    assert ".values({'kind': 'a'})" in up
+    assert "note" not in up.split("op.execute")[-1]  # an optional column needs no value
+    assert up.index("op.execute") < up.rindex("nullable=False")  # filled, then NOT NULL
+    assert "existing_type=sa.String(length=50)" in up and "type_=sa.String(length=80)" in up
+    down = revision.downgrade
+    assert "drop_column('rank')" in down and "op.drop_table('tags')" in down
+    assert "type_=sa.String(length=50)" in down
+
+
+def test_dropping_is_destructive_and_nothing_is_empty() -> None:
+    before = _tables(sa.Column("name", sa.String(50)), extra=True)
+    revision = render_revision(before, _tables())
+    assert revision.destructive == [
+        "table tags and every row in it",
+        "column items.name and its values",
+    ]
+    assert render_revision(before, before).empty
+
+
+def test_a_new_required_reference_needs_a_value() -> None:
+    before = _tables(extra=True)
+    after = _tables(sa.Column("tag_id", sa.ForeignKey("tags.id"), nullable=False), extra=True)
+    with pytest.raises(SpecError, match="has no value for the rows already there"):
+        render_revision(before, after)
+
+
+# -- regenerating from the CLI --------------------------------------------------------------
+
+
+def test_regenerating_adds_one_revision_and_keeps_the_first(tmp_path: Path) -> None:
+    proj = tmp_path / "proj"
+    assert run("generate", TODO, "-o", proj).exit_code == 0
+    initial = (proj / "migrations/versions/0001_initial.py").read_text()
+    assert run("generate", TODO, "-o", proj).exit_code == 0
+    assert sorted(p.name for p in (proj / "migrations/versions").glob("*.py")) == [
+        "0001_initial.py"
+    ]  # nothing changed: no revision
+    result = run("generate", todo_v2(tmp_path / "v2"), "-o", proj)
+    assert result.exit_code == 0, result.output
+    versions = sorted(p.name for p in (proj / "migrations/versions").glob("*.py"))
+    assert versions == ["0001_initial.py", "0002_add_table_projects.py"]
+    assert (proj / "migrations/versions/0001_initial.py").read_text() == initial
+    second = (proj / "migrations/versions/0002_add_table_projects.py").read_text()
+    assert 'down_revision: str | None = "0001"' in second
+    assert "add column tasks.priority" in second.lower()
+    assert "add column tasks.project_id" in second.lower()
+
+
+def test_dropping_a_field_is_refused_without_allow_destructive(tmp_path: Path) -> None:
+    proj = tmp_path / "proj"
+    assert run("generate", TODO, "-o", proj).exit_code == 0
+    before = {p: p.read_text() for p in proj.rglob("*.py")}
+    v2 = tmp_path / "v2"
+    shutil.copytree(TODO, v2)
+    text = (v2 / "api-list.md").read_text()
+    kept = [line for line in text.splitlines(keepends=True) if "description" not in line]
+    (v2 / "api-list.md").write_text("".join(kept))
+    result = run("generate", v2, "-o", proj)
+    assert_clean_failure(result, "column tasks.description and its values", "--allow-destructive")
+    assert {p: p.read_text() for p in proj.rglob("*.py")} == before
+    result = run("generate", v2, "-o", proj, "--allow-destructive")
+    assert result.exit_code == 0, result.output
+    revision = next((proj / "migrations/versions").glob("0002_*.py")).read_text()
+    assert "drop_column('description')" in revision.replace('"', "'")
+
+
+# -- end to end: data and edits survive -------------------------------------------------------
+
+
+def _alembic(project: Path, url: str, *args: str) -> str:
+    env = {**os.environ, "PYTHONPATH": str(project), "DATABASE_URL": url}
+    done = subprocess.run(
+        [str(environment_for(project)), "-m", "alembic", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, f"alembic {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
+    return done.stdout + done.stderr
+
+
+def _databases(tmp_path: Path) -> list[str]:
+    """An empty database on SQLite and on each server this run has (CI: PostgreSQL and
+    MariaDB, which it must have there)."""
+    urls = [f"sqlite+aiosqlite:///{tmp_path}/app.db"]
+    if PG_URL or os.environ.get("CI") == "true":
+        from test_e2e import _fresh_postgres
+
+        urls.append(_fresh_postgres("bcg_regenerate")[0])
+    if MYSQL_URL or os.environ.get("CI") == "true":
+        from test_e2e import _fresh_mysql
+
+        urls.append(_fresh_mysql("bcg_regenerate")[0])
+    return urls
+
+
+def _rows(project: Path, url: str, sql: str) -> list[tuple[object, ...]]:
+    script = (
+        "import asyncio, sys\n"
+        "from sqlalchemy import text\n"
+        "from sqlalchemy.ext.asyncio import create_async_engine\n"
+        "async def main():\n"
+        "    engine = create_async_engine(sys.argv[1])\n"
+        "    async with engine.begin() as conn:\n"
+        "        for statement in sys.argv[2].split(';'):\n"
+        "            if statement.strip():\n"
+        "                result = await conn.execute(text(statement))\n"
+        "        rows = result.fetchall() if result.returns_rows else []\n"
+        "    await engine.dispose()\n"
+        "    print(repr([tuple(r) for r in rows]))\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run(
+        [str(environment_for(project)), "-c", script, url, sql],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return eval(done.stdout.strip())  # noqa: S307 (our own repr of plain values)
+
+
+@pytest.mark.e2e
+def test_data_and_edits_survive_a_change_of_the_documents(tmp_path: Path) -> None:
+    proj = tmp_path / "proj"
+    assert run("generate", TODO, "-o", proj).exit_code == 0
+    hooks = proj / "app/hooks/task.py"
+    hooks.write_text(hooks.read_text() + "\n\nMY_RULE = 'kept'\n")
+    routes = proj / "app/api/routes/task.py"
+    routes.write_text(routes.read_text().replace('"""HTTP routes for Task."""', '"""Mine."""'))
+    databases = _databases(tmp_path)
+    for url in databases:
+        _alembic(proj, url, "upgrade", "head")
+        _rows(
+            proj,
+            url,
+            "INSERT INTO users (email, password_hash, created_at, updated_at) VALUES "
+            "('a@example.com', 'x', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP);"
+            "INSERT INTO tasks (title, description, completed, user_id, created_at, updated_at) "
+            "VALUES ('kept row', '', false, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        )
+    result = run("generate", todo_v2(tmp_path / "v2"), "-o", proj)
+    assert result.exit_code == 0, result.output
+    assert "merged your edits into app/api/routes/task.py" in result.stderr
+    assert hooks.read_text().endswith("MY_RULE = 'kept'\n")
+    assert (
+        '"""Mine."""' in routes.read_text()
+        and "priority" in (proj / "app/models/task.py").read_text()
+    )
+    for url in databases:
+        _alembic(proj, url, "upgrade", "head")
+        rows = _rows(proj, url, "SELECT title, priority, project_id FROM tasks")
+        assert rows == [("kept row", 5, None)], url
+        assert "No new upgrade operations detected" in _alembic(proj, url, "check")
+        _alembic(proj, url, "downgrade", "-1")
+        assert _rows(proj, url, "SELECT title FROM tasks") == [("kept row",)]
+        _alembic(proj, url, "upgrade", "head")
+    outcome = verify(proj, pytest_args=["-m", "not conformance"])
+    assert outcome.ok, outcome.output[-4000:]
