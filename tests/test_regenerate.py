@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -193,7 +194,7 @@ def _databases(tmp_path: Path) -> list[str]:
 
 def _rows(project: Path, url: str, sql: str) -> list[tuple[object, ...]]:
     script = (
-        "import asyncio, sys\n"
+        "import asyncio, json, sys\n"
         "from sqlalchemy import text\n"
         "from sqlalchemy.ext.asyncio import create_async_engine\n"
         "async def main():\n"
@@ -204,7 +205,7 @@ def _rows(project: Path, url: str, sql: str) -> list[tuple[object, ...]]:
         "                result = await conn.execute(text(statement))\n"
         "        rows = result.fetchall() if result.returns_rows else []\n"
         "    await engine.dispose()\n"
-        "    print(repr([tuple(r) for r in rows]))\n"
+        "    print(json.dumps([list(r) for r in rows], default=str))\n"
         "asyncio.run(main())\n"
     )
     done = subprocess.run(
@@ -214,7 +215,7 @@ def _rows(project: Path, url: str, sql: str) -> list[tuple[object, ...]]:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    return eval(done.stdout.strip())  # noqa: S307 (our own repr of plain values)
+    return [tuple(row) for row in json.loads(done.stdout)]
 
 
 @pytest.mark.e2e
