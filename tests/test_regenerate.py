@@ -255,3 +255,29 @@ def test_data_and_edits_survive_a_change_of_the_documents(tmp_path: Path) -> Non
         _alembic(proj, url, "upgrade", "head")
     outcome = verify(proj, pytest_args=["-m", "not conformance"])
     assert outcome.ok, outcome.output[-4000:]
+
+
+def test_a_revision_the_user_added_is_followed(tmp_path: Path) -> None:
+    proj = tmp_path / "proj"
+    assert run("generate", TODO, "-o", proj).exit_code == 0
+    mine = proj / "migrations/versions/3f2a9c1b7d4e_seed_admin.py"
+    mine.write_text(
+        '"""Seed an admin."""\n\nrevision = "3f2a9c1b7d4e"\n'
+        "down_revision: Union[str, None] = '0001'\n\n\ndef upgrade() -> None:\n    pass\n\n\n"
+        "def downgrade() -> None:\n    pass\n"
+    )
+    assert run("generate", todo_v2(tmp_path / "v2"), "-o", proj).exit_code == 0
+    second = next((proj / "migrations/versions").glob("0002_*.py")).read_text()
+    assert 'down_revision: str | None = "3f2a9c1b7d4e"' in second
+    assert mine.is_file()  # the user's revision is theirs: untouched
+
+
+def test_two_heads_are_refused(tmp_path: Path) -> None:
+    proj = tmp_path / "proj"
+    assert run("generate", TODO, "-o", proj).exit_code == 0
+    for rev in ("aaa111", "bbb222"):
+        (proj / f"migrations/versions/{rev}_x.py").write_text(
+            f'revision = "{rev}"\ndown_revision = "0001"\n'
+        )
+    result = run("generate", todo_v2(tmp_path / "v2"), "-o", proj)
+    assert_clean_failure(result, "2 heads", "alembic merge heads")

@@ -132,6 +132,7 @@ def render(
             contract_name=contract_name,
             previous_model=previous_model,
             previous_revisions=previous.revisions if previous is not None else {},
+            user_revisions=previous.user_revisions if previous is not None else {},
             allow_destructive=allow_destructive,
         ),
     )

@@ -369,6 +369,8 @@ class PreviousGeneration:
 
     model: dict[str, object] | None  # the model snapshot (None when it was lost)
     revisions: dict[str, str]  # migration revisions as generated: path -> text
+    # revisions the user added (`alembic revision`): path -> text; the next one follows them
+    user_revisions: dict[str, str] = field(default_factory=dict)
 
 
 def previous_generation(root: Path) -> PreviousGeneration | None:
@@ -384,8 +386,13 @@ def previous_generation(root: Path) -> PreviousGeneration | None:
                 text = _read(root / path)
             if text is not None:
                 revisions[path] = text
+    user_revisions: dict[str, str] = {}
+    for file in sorted((root / MIGRATIONS).glob("*.py")):
+        path = file.relative_to(root).as_posix()
+        if path not in previous.hashes and (text := _read(file)) is not None:
+            user_revisions[path] = text
     try:
         model = json.loads((root / MODEL_SNAPSHOT).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         model = None
-    return PreviousGeneration(model if isinstance(model, dict) else None, revisions)
+    return PreviousGeneration(model if isinstance(model, dict) else None, revisions, user_revisions)

@@ -41,6 +41,7 @@ class TargetOptions:
     # to this one, and the earlier ones are kept as they are.
     previous_model: DomainModel | None = None
     previous_revisions: dict[str, str] = field(default_factory=dict)
+    user_revisions: dict[str, str] = field(default_factory=dict)  # read only: the head
     allow_destructive: bool = False  # a new revision may drop tables or columns
 
 

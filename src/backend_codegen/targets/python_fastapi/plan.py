@@ -363,6 +363,7 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
 
 
 REVISION_ID = re.compile(r'^revision(?::\s*str)?\s*=\s*["\'](\w+)["\']', re.M)
+DOWN_REVISION = re.compile(r"^down_revision(?::[^=]*)?\s*=(.*)$", re.M)  # one id, or a tuple
 
 
 def _next_revision(
@@ -371,7 +372,8 @@ def _next_revision(
     """The project's revisions as they were generated, plus one that takes the schema from
     the previous model to this one (none when the schema did not change)."""
     kept = [GeneratedFile(path, text) for path, text in sorted(options.previous_revisions.items())]
-    ids = [m.group(1) for f in kept if (m := REVISION_ID.search(f.content))]
+    texts = [f.content for f in kept] + list(options.user_revisions.values())
+    ids = [m.group(1) for text in texts if (m := REVISION_ID.search(text))]
     if options.previous_model is None or not ids:
         return kept
     fields = {(e.table, f.column or f.name): f for e in model.entities for f in e.fields}
@@ -389,8 +391,25 @@ def _next_revision(
             "pass --allow-destructive to generate a migration that drops them, or put them "
             "back in the documents",
         )
-    head = max(ids, key=lambda i: (len(i), i))
-    number = f"{int(head) + 1:04d}" if head.isdigit() else f"{len(ids) + 1:04d}"
+    downs = {
+        down
+        for text in texts
+        if (m := DOWN_REVISION.search(text))
+        for down in re.findall(r"[\"'](\w+)[\"']", m.group(1))
+    }
+    heads = [i for i in ids if i not in downs]
+    if len(heads) != 1:
+        raise SpecError(
+            f"the project's migrations have {len(heads)} heads ({', '.join(heads) or 'none'}); "
+            "the new revision needs one to follow",
+            None,
+            "join them with `alembic merge heads`, then generate again",
+        )
+    head = heads[0]
+    numbers = [int(i) for i in ids if i.isdigit()]
+    number = f"{max(numbers, default=len(ids)) + 1:04d}"
+    while number in ids:
+        number = f"{int(number) + 1:04d}"
     slug = re.sub(r"[^a-z0-9]+", "_", revision.summary[0].lower()).strip("_")[:40]
     text = env.get_template("migrations__versions__revision.py.jinja").render(
         **ctx, revision=revision, number=number, down=head
