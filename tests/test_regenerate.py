@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from test_cli import assert_clean_failure, run
 
+from backend_codegen import api
 from backend_codegen.errors import SpecError
 from backend_codegen.sql.migrations import render_revision
 from backend_codegen.verify.runner import environment_for, verify
@@ -281,3 +282,42 @@ def test_two_heads_are_refused(tmp_path: Path) -> None:
         )
     result = run("generate", todo_v2(tmp_path / "v2"), "-o", proj)
     assert_clean_failure(result, "2 heads", "alembic merge heads")
+
+
+def test_a_renamed_column_keeps_its_values(tmp_path: Path) -> None:
+    """`renamed from title` in the Notes (x-renamed-from in OpenAPI): one rename, not a drop
+    and an add, so nothing is destructive; the downgrade renames it back."""
+    proj = tmp_path / "proj"
+    assert run("generate", TODO, "-o", proj).exit_code == 0
+    v2 = tmp_path / "v2"
+    shutil.copytree(TODO, v2)
+    text = (v2 / "api-list.md").read_text()
+    for before, after in (
+        (
+            "| title | string | yes | max 200 |",
+            "| name | string | yes | max 200, renamed from title |",
+        ),
+        (
+            "| title | string | yes | max 200, must not be blank |",
+            "| name | string | yes | max 200 |",
+        ),
+        ('"title": "Buy milk"', '"name": "Buy milk"'),
+    ):
+        text = text.replace(before, after)
+    (v2 / "api-list.md").write_text(text)
+    model = api.inspect([v2]).model
+    name = model.entity("Task").field("name")
+    assert name is not None and name.renamed_from == "title"
+    result = run("generate", v2, "-o", proj)
+    assert result.exit_code == 0, result.output
+    revision = next((proj / "migrations/versions").glob("0002_*.py")).read_text()
+    up, down = (
+        " ".join(part.replace('"', "'").split()) for part in revision.split("def downgrade")
+    )
+    assert (
+        "alter_column( 'title', existing_type=sa.String(length=200), new_column_name='name'" in up
+    )
+    assert "drop_column" not in revision and "add_column" not in revision
+    assert "alter_column( 'name', existing_type=sa.String(length=200), new_column_name='title'" in (
+        down
+    )

@@ -758,6 +758,10 @@ class _Inference:
             example=schema.example,
             reasons=reasons + ([money_note] if money_note else []),
         )
+        renamed = schema.extensions.get("x-renamed-from")
+        if isinstance(renamed, str) and renamed.strip():
+            fld.renamed_from = Name.parse(renamed.strip()).snake
+            reasons.append(f"renamed from '{renamed.strip()}': a migration renames the column")
         fld.empty_is_null = (
             self.spec.source_format == "openapi"
             and schema.nullable

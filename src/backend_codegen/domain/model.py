@@ -152,6 +152,8 @@ class Field:
     # a formatted text member the contract lets be null (`type: [string, "null"], format:
     # date`): "" is a valid value too (a format is an annotation), stored as no value
     empty_is_null: bool = False
+    # the column's name before (x-renamed-from / "renamed from ..."): a migration renames it
+    renamed_from: str | None = None
     reasons: list[str] = field(default_factory=list)
 
 

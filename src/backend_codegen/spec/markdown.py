@@ -537,6 +537,7 @@ _FLAG_RES: tuple[tuple[re.Pattern[str], str], ...] = (
         "write_only",
     ),
 )
+_RENAMED_RE = re.compile(r"\b(?:was\s+)?renamed\s+from\s+`?([A-Za-z_]\w*)`?", re.I)
 _NOT_NULL_RE = re.compile(r"\b(?:not\s+null(?:able)?|non[\s-]?null(?:able)?)\b", re.I)
 _NULLABLE_RE = re.compile(
     r"\bnullable\b|\boptional\b|\bnulls?\s+allowed\b|\bcan\s+be\s+null\b|\bor\s+null\b", re.I
@@ -696,6 +697,9 @@ def apply_constraints(schema: Schema, text: str) -> bool | None:
     """
     if not text.strip():
         return None
+    if renamed := _RENAMED_RE.search(text):
+        schema.extensions = {**schema.extensions, "x-renamed-from": renamed.group(1)}
+        text = text[: renamed.start()] + text[renamed.end() :]
     text = _apply_values(schema, text)
     for regex, attribute in _FLAG_RES:
         if regex.search(text):

@@ -83,6 +83,8 @@ def render_revision(
     engine.dispose()
     upgrade_ops, downgrade_ops = script.upgrade_ops, script.downgrade_ops
     assert upgrade_ops is not None and downgrade_ops is not None
+    _renames(upgrade_ops, previous, fields)
+    _renames(downgrade_ops, current, {}, back=fields)
     revision = Revision()
     fills: list[str] = []
     tighten: list[ops.ModifyTableOps] = []
@@ -111,6 +113,45 @@ def render_revision(
     revision.upgrade = "\n".join(p for p in parts if p.strip())
     revision.downgrade = _clean(render_python_code(downgrade_ops, **opts))
     return revision
+
+
+def _renames(
+    container: ops.OpContainer,
+    before: sa.MetaData,
+    fields: dict[tuple[str, str], Field],
+    back: dict[tuple[str, str], Field] | None = None,
+) -> None:
+    """A column dropped and one added in its place that the model says was renamed from it
+    (`renamed_from`) become one rename, keeping the values. `back` reads the hints the other
+    way round, for the downgrade (the added column is the old name)."""
+    for table_ops in container.ops:
+        if not isinstance(table_ops, ops.ModifyTableOps):
+            continue
+        table = table_ops.table_name
+        drops = {o.column_name: o for o in table_ops.ops if isinstance(o, ops.DropColumnOp)}
+        for add in [o for o in table_ops.ops if isinstance(o, ops.AddColumnOp)]:
+            new = add.column.name
+            if back is None:
+                fld = fields.get((table, new))
+                old = fld.renamed_from if fld is not None else None
+            else:
+                old = next(
+                    (c for (t, c), f in back.items() if t == table and f.renamed_from == new),
+                    None,
+                )
+            if old is None or old not in drops or table not in before.tables:
+                continue
+            existing = before.tables[table].c[old]
+            rename = ops.AlterColumnOp(
+                table,
+                old,
+                existing_type=existing.type,
+                existing_nullable=existing.nullable,
+                modify_name=new,
+            )
+            index = table_ops.ops.index(add)
+            table_ops.ops[index] = rename
+            table_ops.ops.remove(drops[old])
 
 
 def _describe(op_: ops.MigrateOperation, previous: sa.MetaData, revision: Revision) -> None:
@@ -143,6 +184,7 @@ def _describe_column(
         changes = [
             what
             for what, changed in (
+                (f"renamed to {sub.modify_name}", sub.modify_name is not None),
                 ("type", sub.modify_type is not None),
                 ("nullability", sub.modify_nullable is not None),
                 ("default", sub.modify_server_default is not False),
