@@ -331,3 +331,9 @@ def test_user_hook_files_are_created_once_and_never_rewritten(tmp_path: Path) ->
     hooks.unlink()
     assert run("generate", api_md, req, "-o", proj).exit_code == 0
     assert "This file is yours" in hooks.read_text()  # made again when it is missing
+    extra = proj / "app" / "api" / "extra_routes.py"
+    extra.write_text(extra.read_text() + "\n# my routes\n")
+    assert run("generate", api_md, req, "-o", proj).exit_code == 0
+    assert extra.read_text().endswith("# my routes\n")
+    routers = (proj / "app" / "api" / "routes" / "__init__.py").read_text()
+    assert "extra_routes.router" in routers

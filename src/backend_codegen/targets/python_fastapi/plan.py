@@ -931,6 +931,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         )
     for view in hooked:
         add(f"app/hooks/{view.module}.py", "hooks.py.jinja", "user", view=view)
+    add("app/api/extra_routes.py", "app__api__extra_routes.py.jinja", "user")
     for view in views.values():
         add(f"app/models/{view.module}.py", "model.py.jinja", view=view)
         add(f"app/schemas/{view.module}.py", "schema.py.jinja", view=view)

@@ -97,3 +97,25 @@ def test_database_errors_and_logs_hide_the_values_sent() -> None:
     from app.db import engine
 
     assert engine.sync_engine.hide_parameters  # no password hash or personal data in a log
+
+
+async def test_your_routes_are_served() -> None:
+    """The router of app/api/extra_routes.py is mounted in the app."""
+    from httpx import ASGITransport
+
+    from app.api import extra_routes
+    from app.main import create_app
+
+    probe = extra_routes.router.routes.copy()
+
+    async def ping() -> dict[str, str]:
+        return {"pong": "yes"}
+
+    extra_routes.router.add_api_route("/__extra_probe", ping)
+    try:
+        transport = ASGITransport(app=create_app(), raise_app_exceptions=False)
+        async with AsyncClient(transport=transport, base_url="http://test") as fresh:
+            response = await fresh.get("/__extra_probe")
+    finally:
+        extra_routes.router.routes[:] = probe
+    assert response.status_code == 200 and response.json() == {"pong": "yes"}

@@ -3,6 +3,14 @@
 
 from fastapi import APIRouter
 
+from app.api import extra_routes
 from app.api.routes import auth, comment, post, tag, user
 
-routers: list[APIRouter] = [auth.router, user.router, post.router, comment.router, tag.router]
+routers: list[APIRouter] = [
+    auth.router,
+    user.router,
+    post.router,
+    comment.router,
+    tag.router,
+    extra_routes.router,  # yours: app/api/extra_routes.py
+]

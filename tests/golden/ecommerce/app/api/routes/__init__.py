@@ -3,6 +3,13 @@
 
 from fastapi import APIRouter
 
+from app.api import extra_routes
 from app.api.routes import auth, category, order, product
 
-routers: list[APIRouter] = [auth.router, category.router, order.router, product.router]
+routers: list[APIRouter] = [
+    auth.router,
+    category.router,
+    order.router,
+    product.router,
+    extra_routes.router,  # yours: app/api/extra_routes.py
+]

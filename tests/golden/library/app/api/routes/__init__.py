@@ -3,6 +3,14 @@
 
 from fastapi import APIRouter
 
+from app.api import extra_routes
 from app.api.routes import auth, author, book, copy_, genre
 
-routers: list[APIRouter] = [auth.router, author.router, genre.router, book.router, copy_.router]
+routers: list[APIRouter] = [
+    auth.router,
+    author.router,
+    genre.router,
+    book.router,
+    copy_.router,
+    extra_routes.router,  # yours: app/api/extra_routes.py
+]

@@ -3,6 +3,11 @@
 
 from fastapi import APIRouter
 
+from app.api import extra_routes
 from app.api.routes import auth, task
 
-routers: list[APIRouter] = [auth.router, task.router]
+routers: list[APIRouter] = [
+    auth.router,
+    task.router,
+    extra_routes.router,  # yours: app/api/extra_routes.py
+]

@@ -3,6 +3,12 @@
 
 from fastapi import APIRouter
 
+from app.api import extra_routes
 from app.api.routes import auth, custom, user
 
-routers: list[APIRouter] = [auth.router, custom.router, user.router]
+routers: list[APIRouter] = [
+    auth.router,
+    custom.router,
+    user.router,
+    extra_routes.router,  # yours: app/api/extra_routes.py
+]
