@@ -321,3 +321,27 @@ def test_a_renamed_column_keeps_its_values(tmp_path: Path) -> None:
     assert "alter_column( 'name', existing_type=sa.String(length=200), new_column_name='title'" in (
         down
     )
+
+
+def test_constraints_and_indexes_follow_the_model() -> None:
+    from backend_codegen.sql.metadata import NAMING_CONVENTION
+
+    def schema(unique: bool, index: bool) -> sa.MetaData:
+        metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+        sa.Table(
+            "items",
+            metadata,
+            sa.Column("id", sa.Integer, primary_key=True),
+            sa.Column("name", sa.String(50), unique=unique),
+            sa.Column("code", sa.String(10), index=index),
+        )
+        return metadata
+
+    revision = render_revision(schema(False, False), schema(True, True))
+    assert revision.summary == [
+        "add index ix_items_code on items",
+        "add constraint uq_items_name on items",
+    ]
+    assert "create_unique_constraint(batch_op.f('uq_items_name'), ['name'])" in revision.upgrade
+    assert "drop_index(batch_op.f('ix_items_code'))" in revision.downgrade
+    assert revision.destructive == []
