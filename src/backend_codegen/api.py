@@ -10,7 +10,7 @@ from backend_codegen import __version__
 from backend_codegen.domain.infer import InferOptions, infer
 from backend_codegen.domain.model import DomainModel, model_from_dict
 from backend_codegen.domain.stack import StackOverrides, resolve_stack
-from backend_codegen.errors import Warnings
+from backend_codegen.errors import SpecError, Warnings
 from backend_codegen.output.docs import structure_document
 from backend_codegen.output.worklog import WorkLog
 from backend_codegen.output.writer import (
@@ -40,6 +40,27 @@ class Options:
     orm: str | None = None
     soft_delete: bool | None = None
     project: str | None = None
+    # capabilities asked for on top of what the documents say (see FEATURES)
+    features: list[str] = field(default_factory=list)
+
+
+# Features a caller may ask for: `auth` turns JWT auth on even where the documents do not
+# ask for it, `crud` is what every project has, `mcp-tools` asks for the MCP server.
+FEATURES = {
+    "auth": "JWT auth (register, login, current user) even where the documents do not ask",
+    "crud": "create, read, update, delete and list endpoints (always generated)",
+    "mcp-tools": "MCP tools over the service layer, for AI agents",
+}
+
+
+def check_features(features: list[str]) -> None:
+    unknown = [f for f in features if f not in FEATURES]
+    if unknown:
+        raise SpecError(
+            f"unknown feature {', '.join(repr(f) for f in unknown)}",
+            None,
+            "known features: " + ", ".join(f"{k} ({v})" for k, v in FEATURES.items()),
+        )
 
 
 @dataclass
@@ -66,6 +87,10 @@ def inspect(
     options = options or Options()
     warnings = Warnings()
     spec = load_spec(inputs, warnings)
+    check_features(options.features)
+    if "auth" in options.features and not spec.stack.auth:
+        spec.stack.auth = "JWT (asked for with the auth feature)"
+    spec.features += [f for f in options.features if f not in spec.features and f == "mcp-tools"]
     if log:
         log(
             "read",

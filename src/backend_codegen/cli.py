@@ -1,4 +1,4 @@
-"""`backend-codegen`: inspect, generate, verify. A thin shell over backend_codegen.api."""
+"""`backend-codegen`: a thin shell over BackendScaffold and backend_codegen.api."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from rich.table import Table
 
 from backend_codegen import __version__, api
 from backend_codegen.errors import SpecError, Warnings
+from backend_codegen.scaffold import BackendScaffold
 from backend_codegen.targets.base import FormatError
 
 app = typer.Typer(
@@ -197,22 +198,44 @@ def generate(
     verify_after: Annotated[
         bool, typer.Option("--verify", help="Run the test gate after generating.")
     ] = False,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            help="The database the project runs on (postgresql://, mysql://, sqlite:///): "
+            "picks the database and is written to the project's .env (created once).",
+        ),
+    ] = None,
+    features: Annotated[
+        str | None,
+        typer.Option(
+            "--features", help="Comma-separated: auth, crud, mcp-tools (on top of the documents)."
+        ),
+    ] = None,
 ) -> None:
     """Generate a complete backend project, or bring one up to date with its documents
     (your edits are merged; see --dry-run and --check)."""
-    options = api.Options(stack, db, orm, soft_delete)
+    try:
+        scaffold = BackendScaffold(
+            spec=inputs,
+            output=output,
+            database_url=database_url,
+            features=[f.strip() for f in (features or "").split(",") if f.strip()],
+            stack=stack,
+            database=db,
+            orm=orm,
+            soft_delete=soft_delete,
+            docs_dir=docs_dir,
+        )
+    except SpecError as exc:
+        _fail(exc)
+        return
     if check or dry_run:
         try:
             if check:
-                stale = api.check(inputs, output, options=options)
+                stale = scaffold.check()
             else:
-                planned = api.plan(
-                    inputs,
-                    output,
-                    force=force,
-                    allow_destructive=allow_destructive,
-                    options=options,
-                )
+                planned = scaffold.plan(force=force, allow_destructive=allow_destructive)
         except SpecError as exc:
             _fail(exc)
             return
@@ -237,14 +260,7 @@ def generate(
         out.print(f"dry run: {len(planned.report.changed)} files would change; nothing written")
         return
     try:
-        result = api.generate(
-            inputs,
-            output,
-            force=force,
-            allow_destructive=allow_destructive,
-            options=options,
-            docs_dir=docs_dir,
-        )
+        result = scaffold.generate(force=force, allow_destructive=allow_destructive)
     except SpecError as exc:
         _fail(exc)
         return
