@@ -375,6 +375,97 @@ def _run_conformance(
     )
 
 
+@app.command()
+def detect(
+    directory: Annotated[
+        Path, typer.Argument(help="The project (default: the current directory).")
+    ] = Path("."),
+) -> None:
+    """Say which phase the project is in (console app, web backend, AI) and how to run it."""
+    from backend_codegen.phase import detect as detect_phase
+
+    try:
+        found = detect_phase(directory)
+    except SpecError as exc:
+        _fail(exc)
+        return
+    out.print(f"phase {found.phase}: {found.description}", highlight=False)
+    for reason in found.reasons:
+        out.print(f"  {reason}", highlight=False, markup=False)
+    out.print(
+        f"run:   cd {found.root} && {' '.join(found.command())}", highlight=False, markup=False
+    )
+
+
+@app.command("run")
+def run_project(
+    directory: Annotated[
+        Path, typer.Argument(help="The project (default: the current directory).")
+    ] = Path("."),
+    host: Annotated[str, typer.Option("--host", help="Interface a web backend binds to.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option("--port", "-p", help="Port of a web backend.")] = 8000,
+    reload: Annotated[
+        bool, typer.Option("--reload/--no-reload", help="Restart a web backend on code changes.")
+    ] = True,
+) -> None:
+    """Run the project as its phase says: the console app, or the web backend with uvicorn
+    (from its directory). Ctrl-C stops it; a server that fails to start exits 1."""
+    import signal
+    import subprocess
+
+    from backend_codegen.phase import detect as detect_phase
+
+    try:
+        found = detect_phase(directory)
+    except SpecError as exc:
+        _fail(exc)
+        return
+    python = _interpreter(found.root, found.web)
+    command = [str(python), *found.command(host, port, reload)[1:]]
+    err.print(f"{found.description}", style="bold", highlight=False)
+    err.print(f"in {found.root}: {' '.join(command)}", highlight=False, markup=False)
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # Ctrl-C, and a SIGTERM (a supervisor, `kill`), stop the server cleanly, even when this
+    # process was started with SIGINT ignored (in the background of a script)
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+    process = subprocess.Popen(command, cwd=found.root, start_new_session=True)
+    try:
+        code = process.wait()
+    except KeyboardInterrupt:
+        process.send_signal(signal.SIGINT)  # uvicorn stops its workers and exits
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        err.print("stopped", highlight=False)
+        return
+    if code != 0:
+        what = "the server" if found.web else "the application"
+        err.print(f"error: {what} exited with status {code}", style="red", highlight=False)
+        raise typer.Exit(1)
+
+
+def _interpreter(root: Path, web: bool) -> Path:
+    """The project's own environment (`.venv`), else for a generated web backend the one
+    `verify` keeps for its dependencies, else this Python."""
+    own = root / ".venv" / "bin" / "python"
+    if own.is_file():
+        return own
+    if web and (root / "pyproject.toml").is_file():
+        from backend_codegen.verify.runner import environment_for
+
+        with err.status("installing the project's dependencies…"):
+            return environment_for(root)
+    return Path(sys.executable)
+
+
 def main() -> None:
     app()
 
