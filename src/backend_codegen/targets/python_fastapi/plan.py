@@ -861,6 +861,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         "SECURITY.md",
         ".env.example",
         "Dockerfile",
+        "docker-compose.yml",
         ".dockerignore",
         ".gitignore",
         "alembic.ini",
