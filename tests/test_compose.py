@@ -31,8 +31,5 @@ def test_compose_runs_the_api_on_its_database(example: str, image: str, scheme: 
     assert env["SECRET_KEY"].startswith("${SECRET_KEY:?")  # refused to start without one
     assert services["migrate"]["command"] == ["alembic", "upgrade", "head"]
     assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
-    assert (
-        services["api"]["depends_on"]["migrate"]["condition"]
-        == "service_completed_successfully"
-    )
+    assert services["api"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert services["api"]["ports"] == ["8000:8000"]

@@ -2192,11 +2192,6 @@ def infer(
     soft, reason = _stack_soft_delete(spec)
     if options.soft_delete is not None:
         soft, reason = options.soft_delete, "set on the command line"
-    if "mcp-tools" in spec.features:
-        warnings.add(
-            "the requirements ask for AI/MCP tools; the MCP server is not generated yet, the "
-            "HTTP API is (its services are the layer MCP tools will call)",
-        )
     state.finish(soft)
     bindings = state.bind()
     infer_ownership(

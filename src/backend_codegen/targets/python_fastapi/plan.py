@@ -462,6 +462,39 @@ def _ownership_views(model: DomainModel) -> tuple[list[dict[str, Any]], list[dic
     return private, authored
 
 
+def _mcp_views(model: DomainModel, views: list[EntityView]) -> list[dict[str, Any]]:
+    """The MCP tools of each entity the API serves flat (list, get, add, update, delete and
+    actions without a body), over the same services as its routes."""
+    tools: list[dict[str, Any]] = []
+    for view in views:
+        if view.is_account or view.presents or not view.routes:
+            continue
+        flat = [r for r in view.routes if not r.parent_param and not r.grand_param]
+        first: dict[str, RouteView] = {}
+        for route in flat:
+            first.setdefault(route.binding.action, route)
+        listing = first.get("list")
+        if listing is not None and (
+            listing.path_field or listing.feed or listing.list_shape == "values"
+        ):
+            listing = None
+        create = first.get("create")
+        if create is not None and (create.binding.xml_body or create.binding.encoded_body):
+            create = None
+        item = {
+            "view": view,
+            "list": listing,
+            "read": first.get("read"),
+            "create": create,
+            "change": first.get("patch") or first.get("replace"),
+            "delete": first.get("delete"),
+            "actions": [r for r in flat if r.binding.action == "set_field" and not r.set_schema],
+        }
+        if any(item[k] for k in ("list", "read", "create", "change", "delete", "actions")):
+            tools.append(item)
+    return tools
+
+
 def _private(entity: Entity | None) -> bool:
     return (
         entity is not None and entity.ownership is not None and entity.ownership.policy == "private"
@@ -748,6 +781,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     metadata = build_metadata(model)
     upgrade, downgrade = render_ops(metadata)
     private, authored = _ownership_views(model)
+    mcp_views = _mcp_views(model, list(views.values())) if "mcp-tools" in model.features else []
     oauth_token_path = ""
     login_route = auth_by_action.get("login")
     if login_route is not None and model.auth.scheme == "bearer":
@@ -755,6 +789,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         sibling = login_route.full_path.rsplit("/", 1)[0] + "/token"
         oauth_token_path = sibling if sibling not in taken else login_route.full_path + "/form"
     ctx: dict[str, Any] = {
+        "mcp_views": mcp_views,
         "passwords": passwords,
         "oauth_token_path": oauth_token_path,
         "private": private,
@@ -800,7 +835,8 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         "package_name": model.project,
         "dependencies": DEPENDENCIES
         + (["pyjwt>=2.8,<3"] if model.auth.enabled else [])
-        + (["pwdlib[argon2]>=0.2,<1"] if passwords else []),
+        + (["pwdlib[argon2]>=0.2,<1"] if passwords else [])
+        + (["mcp>=2.3,<3"] if mcp_views else []),
         "test_dependencies": TEST_DEPENDENCIES,
         "upgrade": upgrade,
         "downgrade": downgrade,
@@ -933,6 +969,9 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     for view in hooked:
         add(f"app/hooks/{view.module}.py", "hooks.py.jinja", "user", view=view)
     add("app/api/extra_routes.py", "app__api__extra_routes.py.jinja", "user")
+    if mcp_views:
+        add("app/mcp_server.py", "app__mcp_server.py.jinja")
+        add("tests/test_mcp.py", "tests__test_mcp.py.jinja")
     for view in views.values():
         add(f"app/models/{view.module}.py", "model.py.jinja", view=view)
         add(f"app/schemas/{view.module}.py", "schema.py.jinja", view=view)

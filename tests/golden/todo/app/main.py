@@ -13,6 +13,8 @@ from app.api.routes import routers
 from app.core.config import settings
 from app.core.errors import BodyLimit, install_error_handlers
 from app.db import engine, run_migrations
+from app.mcp_server import http_lifespan as mcp_http_lifespan
+from app.mcp_server import mcp_routes
 from app.schemas.common import ErrorBody
 
 # pydantic writes bounds it checks after another validator (JSON types kept apart) under
@@ -37,7 +39,8 @@ def _json_schema_bounds(node: Any) -> None:
 async def lifespan(_: FastAPI) -> AsyncIterator[None]:
     if settings.auto_migrate:
         await run_in_threadpool(run_migrations)
-    yield
+    async with mcp_http_lifespan():  # the MCP tools over streamable HTTP (/mcp)
+        yield
     await engine.dispose()
 
 
@@ -58,6 +61,7 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     install_error_handlers(app)
+    app.router.routes.extend(mcp_routes())  # POST/GET/DELETE /mcp: the MCP tools for AI agents
     for router in routers:
         # Every operation may answer with an error body (404, 409, 422, ...): documented once.
         app.include_router(

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     jwt_algorithm: Literal["HS256", "HS384", "HS512"] = "HS256"
     jwt_issuer: str = "todo-api"
     jwt_audience: str = "todo-api"
+    # the access token of the account the MCP tools act as (app/mcp_server.py)
+    mcp_access_token: str = ""
 
     @model_validator(mode="after")
     def _secret_required(self) -> "Settings":
