@@ -345,3 +345,27 @@ def test_constraints_and_indexes_follow_the_model() -> None:
     assert "create_unique_constraint(batch_op.f('uq_items_name'), ['name'])" in revision.upgrade
     assert "drop_index(batch_op.f('ix_items_code'))" in revision.downgrade
     assert revision.destructive == []
+
+
+def test_a_dropped_table_takes_its_indexes_with_it() -> None:
+    """MariaDB refuses to drop an index a foreign key needs: the revision drops the table
+    alone (its indexes go with it), both ways."""
+    from backend_codegen.sql.metadata import NAMING_CONVENTION
+
+    def schema(projects: bool) -> sa.MetaData:
+        metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+        sa.Table("users", metadata, sa.Column("id", sa.Integer, primary_key=True))
+        if projects:
+            sa.Table(
+                "projects",
+                metadata,
+                sa.Column("id", sa.Integer, primary_key=True),
+                sa.Column("user_id", sa.ForeignKey("users.id"), index=True),
+            )
+        return metadata
+
+    added = render_revision(schema(False), schema(True))
+    assert "create_index(batch_op.f('ix_projects_user_id')" in added.upgrade
+    assert added.downgrade.strip() == "op.drop_table('projects')"
+    dropped = render_revision(schema(True), schema(False))
+    assert dropped.upgrade.strip() == "op.drop_table('projects')"

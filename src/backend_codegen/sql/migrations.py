@@ -85,6 +85,8 @@ def render_revision(
     assert upgrade_ops is not None and downgrade_ops is not None
     _renames(upgrade_ops, previous, fields)
     _renames(downgrade_ops, current, {}, back=fields)
+    _keep_indexes_of_dropped_tables(upgrade_ops)
+    _keep_indexes_of_dropped_tables(downgrade_ops)
     revision = Revision()
     fills: list[str] = []
     tighten: list[ops.ModifyTableOps] = []
@@ -113,6 +115,22 @@ def render_revision(
     revision.upgrade = "\n".join(p for p in parts if p.strip())
     revision.downgrade = _clean(render_python_code(downgrade_ops, **opts))
     return revision
+
+
+def _keep_indexes_of_dropped_tables(container: ops.OpContainer) -> None:
+    """A table that is dropped takes its indexes with it: dropping them first is useless, and
+    MySQL/MariaDB refuse it for an index a foreign key needs."""
+    dropped = {o.table_name for o in container.ops if isinstance(o, ops.DropTableOp)}
+    kept: list[ops.MigrateOperation] = []
+    for op_ in container.ops:
+        if isinstance(op_, ops.DropIndexOp) and op_.table_name in dropped:
+            continue
+        if isinstance(op_, ops.ModifyTableOps) and op_.table_name in dropped:
+            op_.ops = [o for o in op_.ops if not isinstance(o, ops.DropIndexOp)]
+            if not op_.ops:
+                continue
+        kept.append(op_)
+    container.ops = kept
 
 
 def _renames(
