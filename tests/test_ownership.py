@@ -274,7 +274,9 @@ def test_generated_access_rules_and_routes(projects_backend: Path) -> None:
     assert 'service.get_task(session, task_id, "id", visible_to=current_user.id)' in routes
     assert "visible_to=current_user.id" in routes.split("def create_task")[1].split("@router")[0]
     security = (projects_backend / "SECURITY.md").read_text()
-    assert "**Task** is private: the rows of its own Project" in security
+    assert "**Task** is private (owned through its Project: `project_id` → Project.owner_id)" in (
+        security
+    )
     assert "| `GET /api/tasks/{task_id}` | required | the caller's own (others' are 404) |" in (
         security
     )

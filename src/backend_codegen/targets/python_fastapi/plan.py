@@ -439,13 +439,12 @@ def _ownership_views(model: DomainModel) -> tuple[list[dict[str, Any]], list[dic
         cls = Name.parse(entity.name).pascal
         if own.policy == "private":
             describe = (
-                f"its own rows (`{attrs[0]}`)"
+                f"owned through `{attrs[0]}`"
                 if not own.via
-                else "the rows of its own "
-                + " of its own ".join(own.via)
-                + f" (`{attrs[0]}` → "
+                else "owned through its "
+                + ", then its ".join(own.via)
+                + f": `{attrs[0]}` → "
                 + " → ".join(f"{n}.{a}" for n, a in zip(own.via, attrs[1:], strict=True))
-                + ")"
             )
             private.append(
                 {

@@ -3,8 +3,8 @@
 
 Private (another account's rows do not exist for the caller: 404, left out of lists, and
 refused as references in request bodies):
-- Order: its own rows (`user_id`)
-- OrderItem: the rows of its own Order (`order_id` → Order.user_id)
+- Order: owned through `user_id`
+- OrderItem: owned through its Order: `order_id` → Order.user_id
 """
 
 from collections.abc import Callable

@@ -3,7 +3,7 @@
 
 Private (another account's rows do not exist for the caller: 404, left out of lists, and
 refused as references in request bodies):
-- Task: its own rows (`user_id`)
+- Task: owned through `user_id`
 """
 
 from collections.abc import Callable
