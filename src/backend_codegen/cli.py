@@ -452,6 +452,15 @@ def run_project(
         raise typer.Exit(1)
 
 
+@app.command("mcp")
+def mcp_server() -> None:
+    """Serve backend-codegen to AI agents as an MCP server over stdio: inspect documents,
+    generate a backend, verify it, read its structure document."""
+    from backend_codegen.mcp_server import main as serve
+
+    serve()
+
+
 def _interpreter(root: Path, web: bool) -> Path:
     """The project's own environment (`.venv`), else for a generated web backend the one
     `verify` keeps for its dependencies, else this Python."""
