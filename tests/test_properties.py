@@ -29,7 +29,7 @@ from backend_codegen.errors import SpecError
 from backend_codegen.verify.runner import environment_for
 
 IN_CI = os.environ.get("CI") == "true"
-EXAMPLES = int(os.environ.get("BACKEND_CODEGEN_PROPERTY_EXAMPLES", "8" if IN_CI else "6"))
+EXAMPLES = int(os.environ.get("BACKEND_CODEGEN_PROPERTY_EXAMPLES", "5" if IN_CI else "6"))
 
 RESERVED = ["order", "group", "select", "from", "class", "table", "index", "user", "type"]
 UNICODE = ["título", "größe", "名前", "prénom", "цена"]

@@ -14,15 +14,23 @@ from mcp import Client, StdioServerParameters
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import mcp_server
 from app.core.config import settings
 from app.core.security import create_access_token
 from app.mcp_server import server
 from app.models.task import Task
 from app.models.user import User
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import TEST_DATABASE_URL, TestSession
 from tests.factories import auth_header, json_id, make_task, make_user, owned_by, task_payload
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(autouse=True)
+def test_sessions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tools open their sessions on the test database, one connection per use (as the
+    HTTP routes do in these tests): no connection outlives a test's event loop."""
+    monkeypatch.setattr(mcp_server, "SessionFactory", TestSession)
 
 
 @pytest.fixture(autouse=True)
