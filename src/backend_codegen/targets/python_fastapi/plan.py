@@ -934,12 +934,13 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     if model.auth.enabled and account is not None:
         for path in (
             "app/schemas/auth.py",
-            "app/services/access.py",
             "app/api/routes/auth.py",
             "tests/test_auth.py",
             "tests/issue_token.py",
         ):
             add(path, path.replace("/", "__") + ".jinja")
+    if private or authored:  # whose rows each account reaches (none owned: no module)
+        add("app/services/access.py", "app__services__access.py.jinja")
     if custom_routes:
         add("app/api/routes/custom.py", "app__api__routes__custom.py.jinja")
         add("app/services/custom.py", "app__services__custom.py.jinja")

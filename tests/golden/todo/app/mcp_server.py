@@ -26,7 +26,6 @@ from app.db import SessionFactory
 from app.models.user import User
 from app.schemas.task import TaskCreate, TaskRead
 from app.services import task as task_service
-from app.services.access import check_owner
 
 server = MCPServer(
     "Todo API",
@@ -94,7 +93,6 @@ async def update_task(task_id: int, changes: TaskCreate) -> dict[str, Any]:
     async with _session() as session:
         account = await _account(session)
         row = await task_service.get_task(session, task_id, "id", visible_to=account.id)
-        check_owner(row, account.id)
         row = await task_service.update_task(
             session, row, changes, partial=False, visible_to=account.id
         )
@@ -107,7 +105,6 @@ async def delete_task(task_id: int) -> str:
     async with _session() as session:
         account = await _account(session)
         row = await task_service.get_task(session, task_id, "id", visible_to=account.id)
-        check_owner(row, account.id)
         await task_service.delete_task(session, row)
         return f"Task {task_id} deleted"
 
@@ -118,7 +115,6 @@ async def complete_task(task_id: int) -> dict[str, Any]:
     async with _session() as session:
         account = await _account(session)
         row = await task_service.get_task(session, task_id, "id", visible_to=account.id)
-        check_owner(row, account.id)
         row = await task_service.complete_task(session, row)
         return TaskRead.model_validate(row).model_dump(mode="json", by_alias=True)
 

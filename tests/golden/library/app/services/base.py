@@ -12,7 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.errors import BadReference, Conflict, NotFound
 from app.models.base import Base
-from app.services.access import visible
+
+
+def visible(model: type[Any], account_id: Any) -> list[Any]:
+    """No entity of this API is owned by an account: every row is visible."""
+    return []
+
 
 M = TypeVar("M", bound=Base)
 MAX_OFFSET = 2**63 - 1
