@@ -90,12 +90,11 @@ def test_database_hint_lists_the_supported_databases() -> None:
     assert "PostgreSQL" in (info.value.hint or "") and "SQLite" in (info.value.hint or "")
 
 
-def test_sqlmodel_is_a_warning_not_an_error() -> None:
+def test_sqlmodel_is_a_supported_flavour() -> None:
     stack, warnings = resolve(StackChoice(orm="SQLModel", locations={"orm": where(9)}))
-    assert stack.orm == "sqlalchemy"
-    assert len(warnings) == 1
-    (warning,) = list(warnings)
-    assert "SQLModel" in warning.message and warning.location == where(9)
+    assert stack.orm == "sqlmodel"
+    assert not list(warnings)
+    assert f"ORM SQLModel ({where(9)})" in stack.reasons
 
 
 def test_overrides_win_over_the_documents() -> None:

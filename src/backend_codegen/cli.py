@@ -37,7 +37,10 @@ Inputs = Annotated[
 ]
 StackOpt = Annotated[str | None, typer.Option("--stack", help="Target stack: python-fastapi.")]
 DbOpt = Annotated[str | None, typer.Option("--db", help="postgresql | mysql | sqlite.")]
-OrmOpt = Annotated[str | None, typer.Option("--orm", help="sqlalchemy (sqlmodel: planned).")]
+OrmOpt = Annotated[
+    str | None,
+    typer.Option("--orm", help="sqlalchemy (default) or sqlmodel: the table models' flavour."),
+]
 SoftOpt = Annotated[
     bool | None,
     typer.Option(

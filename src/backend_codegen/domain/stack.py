@@ -139,18 +139,14 @@ def resolve_stack(choice: StackChoice, overrides: StackOverrides, warnings: Warn
     orm_text = overrides.orm or choice.orm
     if orm_text:
         orm = _match(orm_text, _ORMS)
-        if orm == "sqlmodel":
-            warnings.add(
-                "ORM SQLModel: the SQLModel flavour is not available yet; generating "
-                "SQLAlchemy 2 models (same tables, same API)",
-                None if overrides.orm else where("orm"),
-                "use --orm sqlalchemy to silence this warning",
-            )
-        elif orm != "sqlalchemy":
+        if orm not in ("sqlalchemy", "sqlmodel"):
             raise SpecError(
                 f"ORM '{orm_text}' is not supported",
                 None if overrides.orm else where("orm"),
-                "supported: SQLAlchemy (SQLModel planned)",
+                "supported: SQLAlchemy 2 (--orm sqlalchemy), SQLModel (--orm sqlmodel)",
             )
-        stack.reasons.append(f"ORM {orm_text}")
+        stack.orm = orm
+        stack.reasons.append(
+            f"ORM {orm_text}" + (" (--orm)" if overrides.orm else f" ({where('orm')})")
+        )
     return stack

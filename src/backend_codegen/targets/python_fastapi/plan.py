@@ -812,6 +812,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
             for v in views.values()
             for r in v.routes
         ),
+        "orm": model.stack.orm,
         "text_keys": any(e.id_type == "string" for e in model.entities),
         "form_bodies": any(b.encoded_body for b in model.bindings),
         "xml_bodies": any(b.xml_body for b in model.bindings),
@@ -835,7 +836,8 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         "dependencies": DEPENDENCIES
         + (["pyjwt>=2.8,<3"] if model.auth.enabled else [])
         + (["pwdlib[argon2]>=0.2,<1"] if passwords else [])
-        + (["mcp>=2.3,<3"] if mcp_views else []),
+        + (["mcp>=2.3,<3"] if mcp_views else [])
+        + (["sqlmodel>=0.0.24,<0.1"] if model.stack.orm == "sqlmodel" else []),
         "test_dependencies": TEST_DEPENDENCIES,
         "upgrade": upgrade,
         "downgrade": downgrade,
@@ -973,7 +975,8 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         add("app/mcp_server.py", "app__mcp_server.py.jinja")
         add("tests/test_mcp.py", "tests__test_mcp.py.jinja")
     for view in views.values():
-        add(f"app/models/{view.module}.py", "model.py.jinja", view=view)
+        model_template = "model_sqlmodel.py.jinja" if ctx["orm"] == "sqlmodel" else "model.py.jinja"
+        add(f"app/models/{view.module}.py", model_template, view=view)
         add(f"app/schemas/{view.module}.py", "schema.py.jinja", view=view)
         if view.entity.name in served:
             add(f"app/services/{view.module}.py", "service.py.jinja", view=view)

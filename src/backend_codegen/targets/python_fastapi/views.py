@@ -28,17 +28,37 @@ from backend_codegen.targets.python_fastapi.names import (
 class ColumnView:
     attr: str
     annotation: str
-    args: str
+    args: str  # mapped_column(...) arguments (SQLAlchemy flavour)
     system: bool
+    sm_annotation: str = ""  # the SQLModel flavour's annotation and Field(...) arguments
+    sm_args: str = ""
 
 
 @dataclass
 class RelationView:
     attr: str
     annotation: str
-    args: str
+    args: str  # relationship(...) arguments (SQLAlchemy flavour)
     target: str
     target_module: str
+    sm_annotation: str = ""  # the SQLModel flavour's annotation and Relationship(...) arguments
+    sm_args: str = ""
+
+
+def _relation(
+    attr: str, annotation: str, pairs: list[tuple[str, str]], target: str, module: str
+) -> RelationView:
+    """One relationship, written for both flavours from the same keyword arguments."""
+    sa_args = ", ".join(f"{k}={v}" for k, v in pairs)
+    lifted = [f"{k}={v}" for k, v in pairs if k == "back_populates"]
+    rest = [(k, v) for k, v in pairs if k != "back_populates"]
+    if rest:
+        lifted.append("sa_relationship_kwargs={" + ", ".join(f"{k!r}: {v}" for k, v in rest) + "}")
+    # SQLModel reads the target class from the annotation: an optional one is Optional["X"]
+    sm_annotation = annotation
+    if annotation.endswith(' | None"'):
+        sm_annotation = f'Optional["{annotation[1 : -len(" | None") - 1]}"]'
+    return RelationView(attr, annotation, sa_args, target, module, sm_annotation, ", ".join(lifted))
 
 
 @dataclass
@@ -239,6 +259,9 @@ class EntityView:
     tag: str = ""
     owner_attr: str | None = None
     owner_api: str | None = None  # its JSON name
+    # SQLModel flavour: the columns a client writes and reads back, declared once in
+    # <Entity>Base (shared by the table model and the Create/Read schemas)
+    shared: list[str] = field(default_factory=list)
     policy: str | None = None  # ownership: private / owner_writes / shared (None: nobody's)
     # body references to private rows the create payload carries ({attr, api, factory})
     private_refs: list[dict[str, Any]] = field(default_factory=list)
@@ -437,7 +460,47 @@ def _column(fld: Field, model: DomainModel, entity: Entity) -> ColumnView:
     nullable = fld.nullable and not fld.primary_key
     if nullable:
         annotation += " | None"
-    return ColumnView(attr, annotation, ", ".join(args), fld.system)
+    sm_annotation, sm_args = _sqlmodel_column(fld, model, entity, annotation)
+    return ColumnView(attr, annotation, ", ".join(args), fld.system, sm_annotation, sm_args)
+
+
+def _sqlmodel_column(
+    fld: Field, model: DomainModel, entity: Entity, annotation: str
+) -> tuple[str, str]:
+    """The same column as a SQLModel `Field(...)`: the column type is given as `sa_type`, so
+    the tables (and so the migrations) are the SQLAlchemy flavour's, byte for byte."""
+    args: list[str] = []
+    if fld.primary_key:
+        if fld.type == "uuid":
+            args.append("default_factory=uuid4")
+        elif fld.type == "string":
+            args.append("default_factory=new_key")
+        else:  # the database numbers the row
+            args.append("default=None")
+            annotation += " | None"
+        args.append("primary_key=True")
+    elif fld.has_default and fld.default is not None:
+        args.append(f"default={py_value(_typed_default(fld))}")
+    elif fld.nullable:
+        args.append("default=None")
+    if fld.foreign_key:
+        target = model.entity(fld.foreign_key)
+        rel = next((r for r in entity.relations if r.fk_field == fld.name), None)
+        args.append(f'foreign_key="{target.table}.id"')
+        args.append(f'ondelete="{(rel.on_delete if rel else "restrict").upper()}"')
+    if fld.unique:
+        args.append("unique=True")
+    elif fld.index:
+        args.append("index=True")
+    if fld.type in ("string", "email", "url") and fld.length and not fld.primary_key:
+        args.append(f"max_length={fld.length}")
+    if fld.primary_key and fld.type == "bigint":
+        args.append('sa_type=BigInteger().with_variant(Integer(), "sqlite")')
+    else:
+        args.append(f"sa_type={sa_type_expr(fld)}")
+    if fld.column != attr_of(fld):
+        args.append(f"sa_column_kwargs={{'name': {fld.column!r}}}")
+    return annotation, ", ".join(args)
 
 
 def _typed_default(fld: Field) -> Any:
@@ -694,11 +757,15 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         attr = py_name(rel.name)
         if rel.kind == "owned":
             relations.append(
-                RelationView(
+                _relation(
                     attr,
                     f'list["{t_cls}"]',
-                    f'back_populates="{py_name(rel.back_populates or ident.snake)}", '
-                    f'cascade="all, delete-orphan", lazy="selectin", order_by="{t_cls}.id"',
+                    [
+                        ("back_populates", f'"{py_name(rel.back_populates or ident.snake)}"'),
+                        ("cascade", '"all, delete-orphan"'),
+                        ("lazy", '"selectin"'),
+                        ("order_by", f'"{t_cls}.id"'),
+                    ],
                     t_cls,
                     t_mod,
                 )
@@ -732,24 +799,28 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
             optional = " | None" if rel.nullable else ""
             if parent_owned:
                 relations.append(
-                    RelationView(
+                    _relation(
                         attr,
                         f'"{t_cls}"',
-                        f'back_populates="{py_name(rel.back_populates or "")}", lazy="raise"',
+                        [
+                            ("back_populates", f'"{py_name(rel.back_populates or "")}"'),
+                            ("lazy", '"raise"'),
+                        ],
                         t_cls,
                         t_mod,
                     )
                 )
             else:
-                remote = f', remote_side="{t_cls}.id"' if rel.target == entity.name else ""
+                remote = [("remote_side", f'"{t_cls}.id"')] if rel.target == entity.name else []
                 fk_fld = entity.field(rel.fk_field or "")
                 # an object reference is answered with the row: loaded with its owner
                 lazy = "selectin" if fk_fld is not None and fk_fld.object_ref else "raise"
                 relations.append(
-                    RelationView(
+                    _relation(
                         attr,
-                        f'"{t_cls}{optional}"' if not optional else f'"{t_cls} | None"',
-                        f'foreign_keys="{ident.pascal}.{fk_attr}"{remote}, lazy="{lazy}"',
+                        f'"{t_cls}{optional}"',
+                        [("foreign_keys", f'"{ident.pascal}.{fk_attr}"'), *remote]
+                        + [("lazy", f'"{lazy}"')],
                         t_cls,
                         t_mod,
                     )
@@ -757,11 +828,19 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         elif rel.kind == "children":
             alive = f", {t_cls}.deleted_at.is_(None)" if target.soft_delete else ""
             relations.append(
-                RelationView(
+                _relation(
                     attr,
                     f'list["{t_cls}"]',
-                    f'primaryjoin="and_({ident.pascal}.id == {t_cls}.{py_name(rel.fk_field or "")}'
-                    f'{alive})", viewonly=True, lazy="selectin", order_by="{t_cls}.id"',
+                    [
+                        (
+                            "primaryjoin",
+                            f'"and_({ident.pascal}.id == {t_cls}.{py_name(rel.fk_field or "")}'
+                            f'{alive})"',
+                        ),
+                        ("viewonly", "True"),
+                        ("lazy", '"selectin"'),
+                        ("order_by", f'"{t_cls}.id"'),
+                    ],
                     t_cls,
                     t_mod,
                 )
@@ -802,10 +881,14 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
             assert rel.join_table
             ref_key = _ref_key(model, target) if rel.api_objects else None
             relations.append(
-                RelationView(
+                _relation(
                     attr,
                     f'list["{t_cls}"]',
-                    f'secondary="{rel.join_table}", lazy="selectin", order_by="{t_cls}.id"',
+                    [
+                        ("secondary", f'"{rel.join_table}"'),
+                        ("lazy", '"selectin"'),
+                        ("order_by", f'"{t_cls}.id"'),
+                    ],
                     t_cls,
                     t_mod,
                 )
@@ -940,6 +1023,13 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         imports_models=sorted(imports),
     )
     view.links = links
+    read_attrs = {f.attr for f in read_fields}
+    create_attrs = {f.attr for f in create_fields}
+    view.shared = [
+        c.attr
+        for c in columns
+        if not c.system and c.attr in read_attrs and c.attr in create_attrs and c.attr != "id"
+    ]
     _social(model, entity, view, readable)
     special = [m["api_attr"] for m in m2m] + [o["attr"] for o in owned]
     special += [attr_of(f) for f in entity.fields if f.ignored_in_body]
