@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from backend_codegen import api
+from backend_codegen import BackendScaffold, api
 from backend_codegen.cli import app
 from backend_codegen.errors import SpecError
 from backend_codegen.verify.runner import environment_for, verify
@@ -152,6 +152,13 @@ def test_cli_orm_sqlmodel_and_bad_orm(tmp_path: Path) -> None:
     )
     assert done.exit_code == 0, done.output
     assert "table=True" in (good / "app/models/task.py").read_text()
+
+
+def test_the_python_api_takes_the_flavour(tmp_path: Path) -> None:
+    scaffold = BackendScaffold(spec=ROOT / "examples/todo", output=tmp_path / "api", orm="sqlmodel")
+    assert scaffold.inspect().model.stack.orm == "sqlmodel"
+    scaffold.generate()
+    assert "class TaskBase(SQLModel):" in (tmp_path / "api/app/models/task.py").read_text()
 
 
 # -- end to end: the generated suites pass on the SQLModel flavour -------------------------

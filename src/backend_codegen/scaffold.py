@@ -64,6 +64,8 @@ class BackendScaffold:
         (PostgreSQL, MySQL/MariaDB, SQLite) and is written, with the async driver and a
         random SECRET_KEY, to the project's `.env` (created once, never rewritten).
     features: "auth", "crud", "mcp-tools" on top of what the documents ask for.
+    orm: "sqlalchemy" (default) or "sqlmodel", the table models' flavour; like `stack` and
+        `database` it overrides the requirements document.
     """
 
     project_name: str | None = None
