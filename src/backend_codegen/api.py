@@ -42,6 +42,28 @@ class Options:
     project: str | None = None
     # capabilities asked for on top of what the documents say (see FEATURES)
     features: list[str] = field(default_factory=list)
+    # "web": the backend (Phase II, III with MCP tools); "console": the Phase I console app
+    phase: str = "web"
+
+
+PHASES = {
+    "web": "the web backend: FastAPI, a database, migrations, tests (Phase II; III with AI tools)",
+    "console": "the console application over in-memory repositories (Phase I)",
+}
+
+
+def check_phase(phase: str) -> None:
+    if phase not in PHASES:
+        raise SpecError(
+            f"unknown phase {phase!r}",
+            None,
+            "phases: " + ", ".join(f"{k} ({v})" for k, v in PHASES.items()),
+        )
+
+
+def default_output(options: Options | None) -> Path:
+    """Where a project goes without -o: ./backend, or ./console for the console app."""
+    return Path("console" if options is not None and options.phase == "console" else "backend")
 
 
 # Features a caller may ask for: `auth` turns JWT auth on even where the documents do not
@@ -118,9 +140,16 @@ def render(
     *,
     allow_destructive: bool = False,
     warnings: Warnings | None = None,
+    phase: str = "web",
 ) -> list[GeneratedFile]:
     """The generated files, in memory. For a project generated before (at `project_dir`),
     its migration revisions are kept and a new one takes its schema to this model's."""
+    if phase == "console":
+        from backend_codegen.targets.python_console.plan import generate as console
+
+        return console(
+            model, TargetOptions(generator_version=__version__, sources=list(model.sources))
+        )
     previous = previous_generation(project_dir) if project_dir is not None else None
     previous_model = None
     if previous is not None and previous.model is not None:
@@ -174,15 +203,19 @@ def generate(
     log_file: Path | None = None,
 ) -> GenerateResult:
     """Read, infer, render and write a project. Nothing is written if anything fails first."""
-    project_dir = (output or Path("backend")).resolve()
+    project_dir = (output or default_output(options)).resolve()
     root = project_dir.parent
     docs_dir = docs_dir or root / "output"
     log_path = log_file or root / "logs" / "workflow.log"
     log = WorkLog(log_path)
     inspection = inspect(inputs, options, log)
     model, warnings = inspection.model, inspection.warnings
-    files = render(model, project_dir, allow_destructive=allow_destructive, warnings=warnings)
-    log("render", f"{len(files)} files for python-fastapi")
+    phase = options.phase if options is not None else "web"
+    files = render(
+        model, project_dir, allow_destructive=allow_destructive, warnings=warnings, phase=phase
+    )
+    stack = "python-console" if phase == "console" else "python-fastapi"
+    log("render", f"{len(files)} files for {stack}")
     report = write_tree(
         files,
         project_dir,
@@ -190,7 +223,7 @@ def generate(
         meta={
             "generator": "backend-codegen",
             "generator_version": __version__,
-            "stack": "python-fastapi",
+            "stack": stack,
             "sources": model.sources,
         },
         state={MODEL_SNAPSHOT: json.dumps(model.to_dict(), default=str, sort_keys=True)},
@@ -223,13 +256,14 @@ def plan(
     options: Options | None = None,
 ) -> GenerateResult:
     """What `generate` would do to each file (`--dry-run`): nothing is written, no log."""
-    project_dir = (output or Path("backend")).resolve()
+    project_dir = (output or default_output(options)).resolve()
     inspection = inspect(inputs, options)
     files = render(
         inspection.model,
         project_dir,
         allow_destructive=allow_destructive,
         warnings=inspection.warnings,
+        phase=options.phase if options is not None else "web",
     )
     report = plan_tree(files, project_dir, force=force)
     return GenerateResult(
@@ -248,9 +282,14 @@ def check(
 ) -> list[FileChange]:
     """The generated files that are out of date with the inputs (`--check`), as changes from
     what was generated last time; empty when the project is up to date. Writes nothing."""
-    project_dir = (output or Path("backend")).resolve()
+    project_dir = (output or default_output(options)).resolve()
     # destructive changes count as out of date too: the check reports, it does not refuse
-    files = render(inspect(inputs, options).model, project_dir, allow_destructive=True)
+    files = render(
+        inspect(inputs, options).model,
+        project_dir,
+        allow_destructive=True,
+        phase=options.phase if options is not None else "web",
+    )
     return stale_files(files, project_dir)
 
 

@@ -215,6 +215,14 @@ def generate(
             "--features", help="Comma-separated: auth, crud, mcp-tools (on top of the documents)."
         ),
     ] = None,
+    phase: Annotated[
+        str,
+        typer.Option(
+            "--phase",
+            help="web (default): the backend; console: the Phase I console app over in-memory "
+            "repositories (default -o console). Regenerate without it to grow to the backend.",
+        ),
+    ] = "web",
 ) -> None:
     """Generate a complete backend project, or bring one up to date with its documents
     (your edits are merged; see --dry-run and --check)."""
@@ -229,6 +237,7 @@ def generate(
             orm=orm,
             soft_delete=soft_delete,
             docs_dir=docs_dir,
+            phase=phase,
         )
     except SpecError as exc:
         _fail(exc)
@@ -300,8 +309,9 @@ def generate(
         err.print(f"removed {path}: no longer generated", markup=False)
     out.print(f"[green]generated[/green] {len(result.files)} files in {result.project_dir}")
     out.print(f"docs: {result.docs_path}\nlog:  {result.log_path}")
+    start = "python src/main.py" if phase == "console" else "uvicorn app.main:app"
     out.print(
-        f'next: cd {result.project_dir} && pip install -e ".[test]" && uvicorn app.main:app',
+        f'next: cd {result.project_dir} && pip install -e ".[test]" && {start}',
         highlight=False,
         markup=False,
     )

@@ -66,6 +66,8 @@ class BackendScaffold:
     features: "auth", "crud", "mcp-tools" on top of what the documents ask for.
     orm: "sqlalchemy" (default) or "sqlmodel", the table models' flavour; like `stack` and
         `database` it overrides the requirements document.
+    phase: "web" (default): the backend; "console": the Phase I console application over
+        in-memory repositories (./console without `output`), regenerable to the web backend.
     """
 
     project_name: str | None = None
@@ -78,12 +80,14 @@ class BackendScaffold:
     orm: str | None = None
     soft_delete: bool | None = None
     docs_dir: str | Path | None = None
+    phase: str = "web"
     _inputs: list[Path] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         specs = [self.spec] if isinstance(self.spec, str | Path) else list(self.spec)
         self._inputs = [Path(s) for s in specs]
         api.check_features(list(self.features))
+        api.check_phase(self.phase)
         if self.database_url is not None:
             database, _ = async_database_url(self.database_url)
             self.database = self.database or database
@@ -97,13 +101,14 @@ class BackendScaffold:
             self.soft_delete,
             self.project_name,
             list(self.features),
+            self.phase,
         )
 
     @property
     def project_dir(self) -> Path:
         if self.output is not None:
             return Path(self.output)
-        return Path(self.project_name) if self.project_name else Path("backend")
+        return Path(self.project_name) if self.project_name else api.default_output(self.options)
 
     def inspect(self) -> api.Inspection:
         """The inferred model (entities, fields, relations, operations, ownership) and the
