@@ -2223,6 +2223,7 @@ def infer(
         requirements=list(spec.requirements),
         notes=[f"soft delete: {reason}"],
         errors=error_contract(spec),
+        tags=dict(spec.tag_descriptions),
     )
     _order_entities(model)
     return model

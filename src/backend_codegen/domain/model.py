@@ -486,6 +486,7 @@ class DomainModel:
     requirements: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # global inference notes for docs
     errors: ErrorContract = field(default_factory=ErrorContract)  # declared error bodies
+    tags: dict[str, str] = field(default_factory=dict)  # operation tag -> its description
 
     def entity(self, name: str) -> Entity:
         for ent in self.entities:

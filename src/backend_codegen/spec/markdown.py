@@ -1270,6 +1270,7 @@ class _Reader:
         self.drafts: dict[tuple[str, str], _Draft] = {}
         self.doc = _DocState("", "api")
         self.entity_headings: dict[str, Location] = {}  # data dictionary entity -> heading
+        self._tag_lines: dict[str, int] = {}  # tag -> last line of its description
 
     # ----- driving
 
@@ -1621,6 +1622,24 @@ class _Reader:
         elif doc.role == "api" and doc.title_seen and not doc.seen_h2 and not line.bullet:
             desc = self.spec.description
             self.spec.description = f"{desc} {line.text}" if desc else line.text
+        elif doc.role == "api" and not line.bullet and doc.headings and not kind:
+            self._tag_paragraph(line)
+
+    def _tag_paragraph(self, line: _Line) -> None:
+        """The first paragraph right under a resource heading ('## Tasks') describes its tag."""
+        heading, kinds = self.doc.headings[-1]
+        tag = _tag(heading.text) if heading.level >= 2 and not kinds else None
+        if tag is None:
+            return
+        descriptions = self.spec.tag_descriptions
+        last = self._tag_lines.get(tag)
+        if tag not in descriptions:
+            descriptions[tag] = line.text
+        elif last is not None and line.line == last + 1:  # the same paragraph goes on
+            descriptions[tag] = f"{descriptions[tag]} {line.text}"
+        else:
+            return
+        self._tag_lines[tag] = line.line
 
     def _endpoint_line(self, line: _Line) -> bool:
         """'POST /api/orders — Create order' as a paragraph (opens a section) or bullet."""

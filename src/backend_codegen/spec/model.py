@@ -167,5 +167,8 @@ class ApiSpec:
     stack: StackChoice = field(default_factory=StackChoice)
     rules: list[Rule] = field(default_factory=list)
     features: list[str] = field(default_factory=list)  # e.g. "mcp-tools" from requirements
+    # operation tags and what the documents say about each (OpenAPI `tags`, or the paragraph
+    # under a resource heading of the Markdown API list), in the documents' order
+    tag_descriptions: dict[str, str] = field(default_factory=dict)
     requirements: list[str] = field(default_factory=list)  # requirement bullets (for docs)
     raw: dict[str, Any] | None = None  # the resolved OpenAPI document, when there was one

@@ -388,6 +388,9 @@ class _Reader:
             base_path=_base_path(root),
             raw=root,
         )
+        for tag in root.get("tags") or []:
+            if _is_dict(tag) and isinstance(tag.get("name"), str):
+                spec.tag_descriptions[tag["name"]] = _str_or_none(tag.get("description")) or ""
         spec.security_schemes = self._security_schemes(doc)
         spec.schemas = self._component_schemas(doc)
         spec.operations = self._operations(doc, spec)

@@ -827,6 +827,13 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         "auth_by_action": auth_by_action,
         "custom_routes": custom_routes,
         "unions": unions,
+        "openapi_tags": _openapi_tags(
+            model,
+            (["auth"] if model.auth.enabled and account is not None else [])
+            + [v.tag for v in views.values() if v.routes]
+            + [u.tag for u in unions]
+            + (["custom"] if custom_routes else []),
+        ),
         "closed_bodies": any(e.closed_body is not None for e in model.entities),
         "copies_rows": any(v.copies_rows for v in views.values()),
         "header": _header(model),
@@ -998,6 +1005,15 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
 
 
 __all__ = ["generate", "EntityView"]
+
+
+def _openapi_tags(model: DomainModel, used: list[str]) -> list[dict[str, str]]:
+    """The app's tags for /docs: those its routers use, in the documents' order, each with
+    the description the documents give it."""
+    names = [t for t in model.tags if t in used]
+    names += [t for t in dict.fromkeys(used) if t not in names]
+    tags = [{"name": t, "description": model.tags.get(t, "")} for t in names]
+    return tags + [{"name": "health", "description": "Liveness check for load balancers."}]
 
 
 def _contract_path(model: DomainModel, path: str) -> str:

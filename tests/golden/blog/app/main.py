@@ -46,6 +46,14 @@ def create_app() -> FastAPI:
         title="Inkwell Blog API",
         version="0.1.0",
         description="A multi-author blog: authors write posts, tag them and readers discuss them in threaded comments.",
+        openapi_tags=[
+            {"name": "auth"},
+            {"name": "Authors"},
+            {"name": "Posts"},
+            {"name": "Comments"},
+            {"name": "Tags"},
+            {"name": "health", "description": "Liveness check for load balancers."},
+        ],
         lifespan=lifespan,
     )
     app.add_middleware(

@@ -46,6 +46,13 @@ def create_app() -> FastAPI:
         title="ShopFront E-commerce API",
         version="0.1.0",
         description="Customers register, browse the catalogue and place orders; staff manage categories and products. All endpoints live under /api and exchange JSON. Protected endpoints expect Authorization: Bearer \u003cJWT\u003e.",
+        openapi_tags=[
+            {"name": "auth"},
+            {"name": "Categories"},
+            {"name": "Orders"},
+            {"name": "Products"},
+            {"name": "health", "description": "Liveness check for load balancers."},
+        ],
         lifespan=lifespan,
     )
     app.add_middleware(

@@ -46,6 +46,14 @@ def create_app() -> FastAPI:
         title="Library API",
         version="1.0.0",
         description="A small lending library: authors, genres, books and the physical copies of each book. Reading is public; changing the catalogue needs a librarian\u0027s bearer token.\n",
+        openapi_tags=[
+            {"name": "auth"},
+            {"name": "authors"},
+            {"name": "genres"},
+            {"name": "books"},
+            {"name": "copies"},
+            {"name": "health", "description": "Liveness check for load balancers."},
+        ],
         lifespan=lifespan,
     )
     app.add_middleware(

@@ -49,6 +49,14 @@ def create_app() -> FastAPI:
         title="Todo API",
         version="0.1.0",
         description="Personal task lists. Every task belongs to the user who created it; users only ever see their own tasks.",
+        openapi_tags=[
+            {
+                "name": "Tasks",
+                "description": "Each account keeps its own task list: add tasks, change them, mark them complete, delete them.",
+            },
+            {"name": "auth"},
+            {"name": "health", "description": "Liveness check for load balancers."},
+        ],
         lifespan=lifespan,
     )
     app.add_middleware(

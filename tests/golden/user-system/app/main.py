@@ -46,6 +46,15 @@ def create_app() -> FastAPI:
         title="Accounts Service API",
         version="0.1.0",
         description="Sign-up, sign-in and user administration for the company\u0027s internal tools.",
+        openapi_tags=[
+            {
+                "name": "Administration",
+                "description": "Only users whose role is admin may call these endpoints.",
+            },
+            {"name": "auth"},
+            {"name": "custom"},
+            {"name": "health", "description": "Liveness check for load balancers."},
+        ],
         lifespan=lifespan,
     )
     app.add_middleware(
