@@ -58,6 +58,26 @@ async def test_inspect_generate_and_read_back(tmp_path: Path) -> None:
         assert "Task (`tasks`)" in doc
 
 
+async def test_generate_the_sqlmodel_flavour_and_the_console_phase(tmp_path: Path) -> None:
+    async with Client(server) as client:
+        todo = [str(EXAMPLES / "todo")]
+        await client.call_tool(
+            "generate_backend",
+            {"documents": todo, "output": str(tmp_path / "sm"), "orm": "sqlmodel"},
+        )
+        await client.call_tool(
+            "generate_backend",
+            {"documents": todo, "output": str(tmp_path / "console"), "phase": "console"},
+        )
+        bad = await client.call_tool(
+            "generate_backend", {"documents": todo, "output": str(tmp_path / "x"), "phase": "tv"}
+        )
+    assert "table=True" in (tmp_path / "sm" / "app" / "models" / "task.py").read_text()
+    assert (tmp_path / "console" / "src" / "main.py").is_file()
+    assert bad.is_error and "unknown phase 'tv'" in bad.content[0].text
+    assert not (tmp_path / "x").exists()
+
+
 async def test_bad_documents_are_a_tool_error_with_the_location(tmp_path: Path) -> None:
     bad = tmp_path / "api-list.md"
     bad.write_text(

@@ -69,16 +69,22 @@ def generate_backend(
     features: list[str] | None = None,
     database_url: str | None = None,
     force: bool = False,
+    orm: str | None = None,
+    phase: str = "web",
 ) -> dict[str, Any]:
     """Generate the backend project into `output` (or bring it up to date: edits to generated
-    files are merged, conflicts are reported with the new version beside the file). Answers
-    what changed, the warnings, and where the structure document and the log are."""
+    files are merged, conflicts are reported with the new version beside the file). `orm`:
+    "sqlalchemy" or "sqlmodel"; `phase`: "web" (the backend) or "console" (the Phase I console
+    app). Answers what changed, the warnings, and where the structure document and the log
+    are."""
     with _clear_errors():
         scaffold = BackendScaffold(
             spec=_paths(documents),
             output=output,
             features=list(features or []),
             database_url=database_url,
+            orm=orm,
+            phase=phase,
         )
         result = scaffold.generate(force=force)
     report = result.report
