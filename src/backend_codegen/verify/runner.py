@@ -13,6 +13,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import FileLock
+
 from backend_codegen.cache import cache_root
 from backend_codegen.errors import Location, SpecError
 
@@ -65,8 +67,18 @@ def environment_for(project: Path, log: list[str] | None = None) -> Path:
     python = env / "bin" / "python"
     if python.exists() and (env / ".complete").exists():
         return python
-    shutil.rmtree(env, ignore_errors=True)
     env.parent.mkdir(parents=True, exist_ok=True)
+    # several processes (parallel test runs, two `verify` at once) may want the same one:
+    # the first builds it, the others wait and then use it
+    with FileLock(str(env) + ".lock"):
+        if python.exists() and (env / ".complete").exists():
+            return python
+        _build_environment(env, python, deps, log)
+    return python
+
+
+def _build_environment(env: Path, python: Path, deps: list[str], log: list[str] | None) -> None:
+    shutil.rmtree(env, ignore_errors=True)
     uv = _uv()
     if uv:
         commands = [
@@ -85,7 +97,6 @@ def environment_for(project: Path, log: list[str] | None = None) -> Path:
         if done.returncode != 0:
             raise RuntimeError(f"installing the project's dependencies failed:\n{done.stderr}")
     (env / ".complete").write_text("\n".join(deps) + "\n")
-    return python
 
 
 _COUNT = re.compile(r"(\d+) (passed|failed|error|errors|skipped)")
