@@ -1761,6 +1761,10 @@ class _Inference:
                         reasons=[f"'{param.name}' bounds {fld_name}"],
                     )
                 )
+                stamp = fld_name in ("created_at", "updated_at")
+                if fld2 is not None and (stamp or not fld2.system) and fld2.type != "json":
+                    fld2.index = True  # a range reads the column in order: a B-tree serves it
+                    fld2.reasons.append(f"indexed: bounded by ?{param.name} of {b.key}")
                 continue
             linked = self._linked_filter(entity, param.name, snake, param.schema)
             if linked is not None:

@@ -142,7 +142,7 @@ def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
     )
 
 
-def _paging(b: Binding) -> list[dict[str, str]] | None:
+def _paging(b: Binding) -> list[dict[str, Any]] | None:
     """The declared pagination parameters as route arguments (None: the generator's own)."""
     if b.page_params is None:
         return None
@@ -183,6 +183,10 @@ def _paging(b: Binding) -> list[dict[str, str]] | None:
                 "above_max": str(int(p.maximum) + (0 if p.exclusive_maximum else 1))
                 if p.maximum is not None and p.maximum < 10**9
                 else "",
+                # the largest page the contract allows (the N+1 test reads one of up to 12)
+                "max": min(12, int(p.maximum) - (1 if p.exclusive_maximum else 0))
+                if p.maximum is not None
+                else 12,
                 "declaration": f"Annotated[{annotation}, Query({', '.join(args)})]{default}",
                 "number": "1" if p.type == "number" else "",
                 "zero_based": "1" if p.zero_based else "",
@@ -348,6 +352,7 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         set_schema=set_schema,
         set_body_value=set_body_value,
         paging=_paging(b),
+        cursor=b.action in ("list", "sub_list") and b.list_shape == "page" and _paging(b) is None,
         path_field=path_field,
         int_params=int_params,
         unused_query=_unused_query(b),

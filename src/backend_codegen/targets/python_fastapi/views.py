@@ -159,7 +159,10 @@ class RouteView:
     set_body_value: str = ""  # a valid JSON value for it (tests)
     change_class: str = ""  # the pydantic class of that body, e.g. OrderStatusChange
     # Declared pagination query parameters ({role, name, declaration}); None: page + limit.
-    paging: list[dict[str, str]] | None = None
+    paging: list[dict[str, Any]] | None = None
+    # keyset pagination (?cursor=, next_cursor) next to page/limit: lists of our own Page
+    # shape; a contract's lists keep exactly the parameters and members it declares
+    cursor: bool = False
     path_field: dict[str, str] | None = None  # see plan._path_field_view
     int_params: list[str] = field(default_factory=list)  # path params the contract types integer
 
@@ -220,7 +223,7 @@ class RouteView:
             return None
         return f"whole({p['name']})" if p.get("number") else p["name"]
 
-    def paging_param(self, role: str) -> dict[str, str] | None:
+    def paging_param(self, role: str) -> dict[str, Any] | None:
         return next((p for p in self.paging or [] if p["role"] == role), None)
 
     def st(self, status: int) -> int:

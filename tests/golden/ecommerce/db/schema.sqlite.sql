@@ -76,6 +76,8 @@ CREATE INDEX ix_products_category_id ON products (category_id);
 
 CREATE INDEX ix_products_deleted_at ON products (deleted_at);
 
+CREATE INDEX ix_products_price ON products (price);
+
 CREATE INDEX ix_products_status ON products (status);
 
 CREATE TABLE order_items (

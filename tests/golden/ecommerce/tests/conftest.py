@@ -10,6 +10,8 @@ import asyncio
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
@@ -20,6 +22,8 @@ os.environ["AUTO_MIGRATE"] = "false"
 os.environ.setdefault("ENVIRONMENT", "test")
 
 from httpx import ASGITransport, AsyncClient, Response  # noqa: E402
+from sqlalchemy import event  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
 
@@ -32,6 +36,27 @@ from tests.factories import auth_header, make_user, owned_by  # noqa: E402
 
 engine = make_engine(TEST_DATABASE_URL, poolclass=NullPool)
 TestSession = async_sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def _statements() -> Iterator[list[str]]:
+    """The SQL statements sent (by any engine) while the block runs."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+@pytest.fixture
+def count_queries() -> Any:
+    """`with count_queries() as statements:` collects the SQL a request sends (N+1 checks)."""
+    return _statements
 
 
 async def _reset_schema() -> None:

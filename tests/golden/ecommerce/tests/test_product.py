@@ -166,6 +166,46 @@ async def test_list_products_rejects_bad_limits(
     ).status_code == 422
 
 
+async def test_list_products_costs_the_same_queries_for_any_page_size(
+    client: AsyncClient, session: AsyncSession, headers: dict[str, str], count_queries: Any
+) -> None:
+    """No N+1 queries: a page of 12 rows takes the same SQL statements as a page of 2
+    (related rows and computed members are loaded per page, not per row)."""
+    for _ in range(12):
+        await make_product(session)
+    with count_queries() as small:
+        response = await client.get("/api/products", params={"limit": 2}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert len(items_of(response.json())) == 2
+    with count_queries() as large:
+        response = await client.get("/api/products", params={"limit": 12}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert len(items_of(response.json())) == 12
+    assert len(large) == len(small), "\n".join(large)
+    assert len(large) <= 6, "\n".join(large)
+
+
+async def test_list_products_pages_with_a_cursor(
+    client: AsyncClient, session: AsyncSession, headers: dict[str, str]
+) -> None:
+    """Keyset pagination: following next_cursor visits every row once, without OFFSET."""
+    made = [await make_product(session) for _ in range(5)]
+    seen: list[Any] = []
+    params: dict[str, Any] = {"limit": 2}
+    for _ in range(1000):
+        response = await client.get("/api/products", params=params, headers=headers)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        seen += [item["id"] for item in body["items"]]
+        if body["next_cursor"] is None:
+            break
+        params = {"limit": 2, "cursor": body["next_cursor"]}
+    assert len(seen) == len(set(seen)) == body["total"]
+    assert {json_id(row.id) for row in made} <= set(seen)
+    response = await client.get("/api/products", params={"cursor": "not-a-key"}, headers=headers)
+    assert response.status_code == 422, response.text
+
+
 async def test_list_products_filters_by_category_id(
     client: AsyncClient, session: AsyncSession, headers: dict[str, str]
 ) -> None:

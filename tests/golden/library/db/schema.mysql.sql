@@ -67,6 +67,8 @@ CREATE INDEX ix_books_genre_id ON books (genre_id);
 
 CREATE INDEX ix_books_language ON books (language);
 
+CREATE INDEX ix_books_published_on ON books (published_on);
+
 CREATE TABLE copies (
 	id INTEGER NOT NULL AUTO_INCREMENT, 
 	book_id INTEGER NOT NULL, 

@@ -132,6 +132,25 @@ async def test_list_authors_paginates(
     assert too_many.status_code == 422
 
 
+async def test_list_authors_costs_the_same_queries_for_any_page_size(
+    client: AsyncClient, session: AsyncSession, headers: dict[str, str], count_queries: Any
+) -> None:
+    """No N+1 queries: a page of 12 rows takes the same SQL statements as a page of 2
+    (related rows and computed members are loaded per page, not per row)."""
+    for _ in range(12):
+        await make_author(session)
+    with count_queries() as small:
+        response = await client.get("/api/authors", params={"limit": 2}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert len(items_of(response.json(), "items")) == 2
+    with count_queries() as large:
+        response = await client.get("/api/authors", params={"limit": 12}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert len(items_of(response.json(), "items")) == 12
+    assert len(large) == len(small), "\n".join(large)
+    assert len(large) <= 4, "\n".join(large)
+
+
 async def test_list_authors_filters_by_q(
     client: AsyncClient, session: AsyncSession, headers: dict[str, str]
 ) -> None:

@@ -153,6 +153,25 @@ async def test_list_books_paginates(
     assert too_many.status_code == 422
 
 
+async def test_list_books_costs_the_same_queries_for_any_page_size(
+    client: AsyncClient, session: AsyncSession, headers: dict[str, str], count_queries: Any
+) -> None:
+    """No N+1 queries: a page of 12 rows takes the same SQL statements as a page of 2
+    (related rows and computed members are loaded per page, not per row)."""
+    for _ in range(12):
+        await make_book(session)
+    with count_queries() as small:
+        response = await client.get("/api/books", params={"limit": 2}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert len(items_of(response.json(), "items")) == 2
+    with count_queries() as large:
+        response = await client.get("/api/books", params={"limit": 12}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert len(items_of(response.json(), "items")) == 12
+    assert len(large) == len(small), "\n".join(large)
+    assert len(large) <= 8, "\n".join(large)
+
+
 async def test_list_books_filters_by_genre_id(
     client: AsyncClient, session: AsyncSession, headers: dict[str, str]
 ) -> None:

@@ -10,7 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.hooks import comment as hooks
 from app.models.comment import Comment
 from app.schemas.comment import CommentCreate
-from app.services.base import alive, commit, ensure_exists, get_or_404, paginate, remove, visible
+from app.services.base import (
+    alive,
+    commit,
+    ensure_exists,
+    get_or_404,
+    key_value,
+    paginate,
+    remove,
+    visible,
+)
 
 
 async def get_comment(
@@ -29,9 +38,18 @@ async def list_post_comments(
     limit: int,
     offset: int | None = None,
     visible_to: Any = None,
+    after: Any = None,
 ) -> tuple[Sequence[Comment], int]:
     stmt = select(Comment).where(alive(Comment), *visible(Comment, visible_to))
     stmt = stmt.where(Comment.post_id == post_id)
+    if after is not None:  # keyset: the rows after that key, found through the primary key
+        rows, total = await paginate(
+            session,
+            stmt.order_by(Comment.id),
+            limit=limit,
+            after=(Comment.id, key_value(Comment, "id", after)),
+        )
+        return rows, total
     return await paginate(session, stmt.order_by(Comment.id), page=page, limit=limit, offset=offset)
 
 

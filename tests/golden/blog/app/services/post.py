@@ -16,6 +16,7 @@ from app.services.base import (
     commit,
     equals,
     get_or_404,
+    key_value,
     load_many,
     paginate,
     remove,
@@ -41,6 +42,7 @@ async def list_posts(
     author_id: int | None = None,
     status: Literal["draft", "published"] | None = None,
     visible_to: Any = None,
+    after: Any = None,
 ) -> tuple[Sequence[Post], int]:
     stmt = select(Post).where(alive(Post), *visible(Post, visible_to))
     if tag is not None:
@@ -49,6 +51,14 @@ async def list_posts(
         stmt = stmt.where(equals(Post.author_id, author_id))
     if status is not None:
         stmt = stmt.where(equals(Post.status, status))
+    if after is not None:  # keyset: the rows after that key, found through the primary key
+        rows, total = await paginate(
+            session,
+            stmt.order_by(Post.id),
+            limit=limit,
+            after=(Post.id, key_value(Post, "id", after)),
+        )
+        return rows, total
     return await paginate(session, stmt.order_by(Post.id), page=page, limit=limit, offset=offset)
 
 
@@ -60,9 +70,18 @@ async def list_user_posts(
     limit: int,
     offset: int | None = None,
     visible_to: Any = None,
+    after: Any = None,
 ) -> tuple[Sequence[Post], int]:
     stmt = select(Post).where(alive(Post), *visible(Post, visible_to))
     stmt = stmt.where(Post.author_id == user_id)
+    if after is not None:  # keyset: the rows after that key, found through the primary key
+        rows, total = await paginate(
+            session,
+            stmt.order_by(Post.id),
+            limit=limit,
+            after=(Post.id, key_value(Post, "id", after)),
+        )
+        return rows, total
     return await paginate(session, stmt.order_by(Post.id), page=page, limit=limit, offset=offset)
 
 

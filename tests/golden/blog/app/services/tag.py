@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.hooks import tag as hooks
 from app.models.tag import Tag
 from app.schemas.tag import TagCreate
-from app.services.base import alive, commit, get_or_404, paginate, remove, visible
+from app.services.base import alive, commit, get_or_404, key_value, paginate, remove, visible
 
 
 async def get_tag(
@@ -28,8 +28,14 @@ async def list_tags(
     limit: int,
     offset: int | None = None,
     visible_to: Any = None,
+    after: Any = None,
 ) -> tuple[Sequence[Tag], int]:
     stmt = select(Tag).where(alive(Tag), *visible(Tag, visible_to))
+    if after is not None:  # keyset: the rows after that key, found through the primary key
+        rows, total = await paginate(
+            session, stmt.order_by(Tag.id), limit=limit, after=(Tag.id, key_value(Tag, "id", after))
+        )
+        return rows, total
     return await paginate(session, stmt.order_by(Tag.id), page=page, limit=limit, offset=offset)
 
 

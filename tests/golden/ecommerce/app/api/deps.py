@@ -22,6 +22,7 @@ __all__ = [
     "PageParam",
     "LimitParam",
     "OffsetParam",
+    "CURSOR_HELP",
     "page_size",
     "single_valued",
     "CurrentUser",
@@ -51,6 +52,8 @@ LimitParam = Annotated[
         description="Rows per page (default and maximum from settings).",
     ),
 ]
+# keyset pagination next to page/limit: the rows after the last one of the previous page
+CURSOR_HELP = "The next_cursor of the previous page (the key of its last row): the rows after it, through the primary key (page and offset are then ignored)."
 
 
 def single_valued(*names: str) -> Callable[[Request], None]:

@@ -22,7 +22,7 @@ class Product(SoftDeleteMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     sku: Mapped[str] = mapped_column(String(40), unique=True)
     description: Mapped[str | None] = mapped_column(Text())
-    price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    price: Mapped[Decimal] = mapped_column(Numeric(10, 2), index=True)
     stock: Mapped[int] = mapped_column(Integer(), default=0)
     status: Mapped[str] = mapped_column(
         Enum(

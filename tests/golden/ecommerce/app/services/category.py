@@ -10,7 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.hooks import category as hooks
 from app.models.category import Category
 from app.schemas.category import CategoryCreate, CategoryUpdate
-from app.services.base import alive, commit, ensure_exists, get_or_404, paginate, remove, visible
+from app.services.base import (
+    alive,
+    commit,
+    ensure_exists,
+    get_or_404,
+    key_value,
+    paginate,
+    remove,
+    visible,
+)
 
 
 async def get_category(
@@ -28,8 +37,17 @@ async def list_categories(
     limit: int,
     offset: int | None = None,
     visible_to: Any = None,
+    after: Any = None,
 ) -> tuple[Sequence[Category], int]:
     stmt = select(Category).where(alive(Category), *visible(Category, visible_to))
+    if after is not None:  # keyset: the rows after that key, found through the primary key
+        rows, total = await paginate(
+            session,
+            stmt.order_by(Category.id),
+            limit=limit,
+            after=(Category.id, key_value(Category, "id", after)),
+        )
+        return rows, total
     return await paginate(
         session, stmt.order_by(Category.id), page=page, limit=limit, offset=offset
     )

@@ -19,6 +19,7 @@ from app.services.base import (
     ensure_exists,
     equals,
     get_or_404,
+    key_value,
     paginate,
     remove,
     visible,
@@ -41,10 +42,19 @@ async def list_orders(
     offset: int | None = None,
     status: Literal["pending", "paid", "shipped", "delivered", "cancelled"] | None = None,
     visible_to: Any = None,
+    after: Any = None,
 ) -> tuple[Sequence[Order], int]:
     stmt = select(Order).where(alive(Order), *visible(Order, visible_to))
     if status is not None:
         stmt = stmt.where(equals(Order.status, status))
+    if after is not None:  # keyset: the rows after that key, found through the primary key
+        rows, total = await paginate(
+            session,
+            stmt.order_by(Order.id),
+            limit=limit,
+            after=(Order.id, key_value(Order, "id", after)),
+        )
+        return rows, total
     return await paginate(session, stmt.order_by(Order.id), page=page, limit=limit, offset=offset)
 
 

@@ -18,6 +18,7 @@ from app.services.base import (
     ensure_exists,
     equals,
     get_or_404,
+    key_value,
     like_pattern,
     paginate,
     remove,
@@ -45,6 +46,7 @@ async def list_products(
     min_price: float | None = None,
     max_price: float | None = None,
     visible_to: Any = None,
+    after: Any = None,
 ) -> tuple[Sequence[Product], int]:
     stmt = select(Product).where(alive(Product), *visible(Product, visible_to))
     if category_id is not None:
@@ -64,6 +66,14 @@ async def list_products(
         stmt = stmt.where(Product.price >= clamp(Product.price, min_price))
     if max_price is not None:
         stmt = stmt.where(Product.price <= clamp(Product.price, max_price))
+    if after is not None:  # keyset: the rows after that key, found through the primary key
+        rows, total = await paginate(
+            session,
+            stmt.order_by(Product.id),
+            limit=limit,
+            after=(Product.id, key_value(Product, "id", after)),
+        )
+        return rows, total
     return await paginate(session, stmt.order_by(Product.id), page=page, limit=limit, offset=offset)
 
 

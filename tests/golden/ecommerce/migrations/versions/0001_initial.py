@@ -159,6 +159,7 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_products_category_id"), "products", ["category_id"], unique=False)
     op.create_index(op.f("ix_products_deleted_at"), "products", ["deleted_at"], unique=False)
+    op.create_index(op.f("ix_products_price"), "products", ["price"], unique=False)
     op.create_index(op.f("ix_products_status"), "products", ["status"], unique=False)
     op.create_table(
         "order_items",
@@ -205,6 +206,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_order_items_deleted_at"), table_name="order_items")
     op.drop_table("order_items")
     op.drop_index(op.f("ix_products_status"), table_name="products")
+    op.drop_index(op.f("ix_products_price"), table_name="products")
     op.drop_index(op.f("ix_products_deleted_at"), table_name="products")
     op.drop_index(op.f("ix_products_category_id"), table_name="products")
     op.drop_table("products")

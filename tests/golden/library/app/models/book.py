@@ -42,7 +42,7 @@ class Book(SoftDeleteMixin, TimestampMixin, Base):
         ),
         index=True,
     )
-    published_on: Mapped[dt.date | None] = mapped_column(Date())
+    published_on: Mapped[dt.date | None] = mapped_column(Date(), index=True)
     pages: Mapped[int | None] = mapped_column(Integer())
     price: Mapped[float | None] = mapped_column(Float())
     author: Mapped[Author] = relationship(foreign_keys="Book.author_id", lazy="raise")

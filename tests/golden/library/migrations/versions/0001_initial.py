@@ -136,6 +136,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_books_deleted_at"), "books", ["deleted_at"], unique=False)
     op.create_index(op.f("ix_books_genre_id"), "books", ["genre_id"], unique=False)
     op.create_index(op.f("ix_books_language"), "books", ["language"], unique=False)
+    op.create_index(op.f("ix_books_published_on"), "books", ["published_on"], unique=False)
     op.create_table(
         "copies",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -184,6 +185,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_copies_condition_"), table_name="copies")
     op.drop_index(op.f("ix_copies_book_id"), table_name="copies")
     op.drop_table("copies")
+    op.drop_index(op.f("ix_books_published_on"), table_name="books")
     op.drop_index(op.f("ix_books_language"), table_name="books")
     op.drop_index(op.f("ix_books_genre_id"), table_name="books")
     op.drop_index(op.f("ix_books_deleted_at"), table_name="books")

@@ -122,9 +122,15 @@ async def paginate(
     page: int = 1,
     limit: int,
     offset: int | None = None,
+    after: tuple[Any, Any] | None = None,
 ) -> tuple[Sequence[Any], int]:
-    """Rows of one page plus the total count, in two queries whatever the page size."""
+    """Rows of one page plus the total count, in two queries whatever the page size. With
+    `after` (a key column and a value) the page is the rows after that key: no OFFSET."""
     total = (await session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
+    if after is not None:
+        column, value = after
+        rows = (await session.execute(stmt.where(column > value).limit(limit))).scalars().all()
+        return rows, total
     start = offset if offset is not None else (page - 1) * limit
     start = min(start, MAX_OFFSET)  # any integer is a valid page; databases stop at 2**63 - 1
     rows = (await session.execute(stmt.offset(start).limit(limit))).scalars().all()

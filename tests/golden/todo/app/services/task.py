@@ -15,6 +15,7 @@ from app.services.base import (
     commit,
     equals,
     get_or_404,
+    key_value,
     like_pattern,
     paginate,
     remove,
@@ -39,6 +40,7 @@ async def list_tasks(
     completed: bool | None = None,
     q: str | None = None,
     visible_to: Any = None,
+    after: Any = None,
 ) -> tuple[Sequence[Task], int]:
     stmt = select(Task).where(alive(Task), *visible(Task, visible_to))
     if completed is not None:
@@ -50,6 +52,14 @@ async def list_tasks(
                 Task.title.ilike(pattern, escape="\\"), Task.description.ilike(pattern, escape="\\")
             )
         )
+    if after is not None:  # keyset: the rows after that key, found through the primary key
+        rows, total = await paginate(
+            session,
+            stmt.order_by(Task.id),
+            limit=limit,
+            after=(Task.id, key_value(Task, "id", after)),
+        )
+        return rows, total
     return await paginate(session, stmt.order_by(Task.id), page=page, limit=limit, offset=offset)
 
 

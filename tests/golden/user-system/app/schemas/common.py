@@ -148,22 +148,30 @@ UrlStr = Annotated[AnyUrl, AfterValidator(str)]
 
 
 class Page(BaseModel, Generic[T]):
-    """One page of a list."""
+    """One page of a list. `next_cursor` is the key of its last row: `?cursor=` with it gives
+    the rows after that one (keyset pagination: deep pages cost what the first one does);
+    null when the page is not full."""
 
     items: list[T]
     total: int
     page: int
     limit: int
     pages: int
+    next_cursor: int | str | None = None
 
     @classmethod
-    def build(cls, items: Sequence[T], total: int, page: int, limit: int) -> "Page[T]":
+    def build(
+        cls, items: Sequence[T], total: int, page: int, limit: int, last_key: Any = None
+    ) -> "Page[T]":
         return cls(
             items=list(items),
             total=total,
             page=page,
             limit=limit,
             pages=math.ceil(total / limit) if limit else 0,
+            next_cursor=(str(last_key) if isinstance(last_key, UUID) else last_key)
+            if len(items) == limit
+            else None,
         )
 
 

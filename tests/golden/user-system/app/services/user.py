@@ -11,7 +11,16 @@ from app.core.security import hash_password
 from app.hooks import user as hooks
 from app.models.user import User
 from app.schemas.user import UserCreate, UserUpdate
-from app.services.base import alive, commit, equals, get_or_404, like_pattern, paginate, visible
+from app.services.base import (
+    alive,
+    commit,
+    equals,
+    get_or_404,
+    key_value,
+    like_pattern,
+    paginate,
+    visible,
+)
 
 
 async def get_user(
@@ -32,6 +41,7 @@ async def list_users(
     role: Literal["member", "admin"] | None = None,
     is_active: bool | None = None,
     visible_to: Any = None,
+    after: Any = None,
 ) -> tuple[Sequence[User], int]:
     stmt = select(User).where(alive(User), *visible(User, visible_to))
     if q:
@@ -47,6 +57,14 @@ async def list_users(
         stmt = stmt.where(equals(User.role, role))
     if is_active is not None:
         stmt = stmt.where(equals(User.is_active, is_active))
+    if after is not None:  # keyset: the rows after that key, found through the primary key
+        rows, total = await paginate(
+            session,
+            stmt.order_by(User.id),
+            limit=limit,
+            after=(User.id, key_value(User, "id", after)),
+        )
+        return rows, total
     return await paginate(session, stmt.order_by(User.id), page=page, limit=limit, offset=offset)
 
 

@@ -5,7 +5,15 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import CurrentUser, LimitParam, PageParam, QueryInt, SessionDep, single_valued
+from app.api.deps import (
+    CURSOR_HELP,
+    CurrentUser,
+    LimitParam,
+    PageParam,
+    QueryInt,
+    SessionDep,
+    single_valued,
+)
 from app.core.config import settings
 from app.schemas.common import Page
 from app.schemas.post import PostCreate, PostRead
@@ -26,15 +34,22 @@ async def list_posts(
     session: SessionDep,
     page: PageParam = 1,
     limit: LimitParam = None,
+    cursor: Annotated[QueryInt | None, Query(description=CURSOR_HELP)] = None,
     tag: Annotated[str | None, Query()] = None,
     author_id: Annotated[QueryInt | None, Query()] = None,
     status: Annotated[Literal["draft", "published"] | None, Query()] = None,
 ) -> Page[PostRead]:
     size = limit or settings.default_page_size
     rows, total = await service.list_posts(
-        session, page=page, limit=size, tag=tag, author_id=author_id, status=status
+        session, page=page, limit=size, tag=tag, author_id=author_id, status=status, after=cursor
     )
-    return Page[PostRead].build([PostRead.model_validate(row) for row in rows], total, page, size)
+    return Page[PostRead].build(
+        [PostRead.model_validate(row) for row in rows],
+        total,
+        page,
+        size,
+        rows[-1].id if rows else None,
+    )
 
 
 @router.get(
@@ -72,9 +87,21 @@ async def delete_post(session: SessionDep, current_user: CurrentUser, post_id: i
     dependencies=[Depends(single_valued("page", "limit"))],
 )
 async def list_user_posts(
-    session: SessionDep, user_id: int, page: PageParam = 1, limit: LimitParam = None
+    session: SessionDep,
+    user_id: int,
+    page: PageParam = 1,
+    limit: LimitParam = None,
+    cursor: Annotated[QueryInt | None, Query(description=CURSOR_HELP)] = None,
 ) -> Page[PostRead]:
     parent = await user_service.get_user(session, user_id)
     size = limit or settings.default_page_size
-    rows, total = await service.list_user_posts(session, parent.id, page=page, limit=size)
-    return Page[PostRead].build([PostRead.model_validate(row) for row in rows], total, page, size)
+    rows, total = await service.list_user_posts(
+        session, parent.id, page=page, limit=size, after=cursor
+    )
+    return Page[PostRead].build(
+        [PostRead.model_validate(row) for row in rows],
+        total,
+        page,
+        size,
+        rows[-1].id if rows else None,
+    )

@@ -5,7 +5,15 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import CurrentUser, LimitParam, PageParam, SessionDep, single_valued
+from app.api.deps import (
+    CURSOR_HELP,
+    CurrentUser,
+    LimitParam,
+    PageParam,
+    QueryInt,
+    SessionDep,
+    single_valued,
+)
 from app.core.config import settings
 from app.schemas.common import Page
 from app.schemas.order import OrderCreate, OrderRead, OrderStatusChange
@@ -25,15 +33,22 @@ async def list_orders(
     current_user: CurrentUser,
     page: PageParam = 1,
     limit: LimitParam = None,
+    cursor: Annotated[QueryInt | None, Query(description=CURSOR_HELP)] = None,
     status: Annotated[
         Literal["pending", "paid", "shipped", "delivered", "cancelled"] | None, Query()
     ] = None,
 ) -> Page[OrderRead]:
     size = limit or settings.default_page_size
     rows, total = await service.list_orders(
-        session, page=page, limit=size, status=status, visible_to=current_user.id
+        session, page=page, limit=size, status=status, visible_to=current_user.id, after=cursor
     )
-    return Page[OrderRead].build([OrderRead.model_validate(row) for row in rows], total, page, size)
+    return Page[OrderRead].build(
+        [OrderRead.model_validate(row) for row in rows],
+        total,
+        page,
+        size,
+        rows[-1].id if rows else None,
+    )
 
 
 @router.post("", response_model=OrderRead, status_code=201, summary="Place an order")

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 
 from app.api.deps import (
+    CURSOR_HELP,
     LimitParam,
     PageParam,
     QueryInt,
@@ -35,6 +36,7 @@ async def list_products(
     session: SessionDep,
     page: PageParam = 1,
     limit: LimitParam = None,
+    cursor: Annotated[QueryInt | None, Query(description=CURSOR_HELP)] = None,
     category_id: Annotated[QueryInt | None, Query()] = None,
     status: Annotated[Literal["draft", "active", "archived"] | None, Query()] = None,
     q: Annotated[str | None, Query()] = None,
@@ -51,9 +53,14 @@ async def list_products(
         q=q,
         min_price=min_price,
         max_price=max_price,
+        after=cursor,
     )
     return Page[ProductRead].build(
-        [ProductRead.model_validate(row) for row in rows], total, page, size
+        [ProductRead.model_validate(row) for row in rows],
+        total,
+        page,
+        size,
+        rows[-1].id if rows else None,
     )
 
 

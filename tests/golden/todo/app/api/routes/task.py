@@ -5,7 +5,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import CurrentUser, LimitParam, OffsetParam, SessionDep, single_valued
+from app.api.deps import (
+    CURSOR_HELP,
+    CurrentUser,
+    LimitParam,
+    OffsetParam,
+    QueryInt,
+    SessionDep,
+    single_valued,
+)
 from app.core.config import settings
 from app.schemas.common import Page
 from app.schemas.task import TaskCreate, TaskRead
@@ -25,18 +33,26 @@ async def list_tasks(
     current_user: CurrentUser,
     offset: OffsetParam = 0,
     limit: LimitParam = None,
+    cursor: Annotated[QueryInt | None, Query(description=CURSOR_HELP)] = None,
     completed: Annotated[bool | None, Query()] = None,
     q: Annotated[str | None, Query()] = None,
 ) -> Page[TaskRead]:
     size = limit or settings.default_page_size
     rows, total = await service.list_tasks(
-        session, offset=offset, limit=size, completed=completed, q=q, visible_to=current_user.id
+        session,
+        offset=offset,
+        limit=size,
+        completed=completed,
+        q=q,
+        visible_to=current_user.id,
+        after=cursor,
     )
     return Page[TaskRead].build(
         [TaskRead.model_validate(row) for row in rows],
         total,
         offset // size + 1 if size else 1,
         size,
+        rows[-1].id if rows else None,
     )
 
 

@@ -5,7 +5,15 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from app.api.deps import LimitParam, PageParam, SessionDep, get_current_user, single_valued
+from app.api.deps import (
+    CURSOR_HELP,
+    LimitParam,
+    PageParam,
+    QueryInt,
+    SessionDep,
+    get_current_user,
+    single_valued,
+)
 from app.core.config import settings
 from app.schemas.common import Page
 from app.schemas.user import UserRead, UserUpdate
@@ -27,15 +35,22 @@ async def list_users(
     session: SessionDep,
     page: PageParam = 1,
     limit: LimitParam = None,
+    cursor: Annotated[QueryInt | None, Query(description=CURSOR_HELP)] = None,
     q: Annotated[str | None, Query()] = None,
     role: Annotated[Literal["member", "admin"] | None, Query()] = None,
     is_active: Annotated[bool | None, Query()] = None,
 ) -> Page[UserRead]:
     size = limit or settings.default_page_size
     rows, total = await service.list_users(
-        session, page=page, limit=size, q=q, role=role, is_active=is_active
+        session, page=page, limit=size, q=q, role=role, is_active=is_active, after=cursor
     )
-    return Page[UserRead].build([UserRead.model_validate(row) for row in rows], total, page, size)
+    return Page[UserRead].build(
+        [UserRead.model_validate(row) for row in rows],
+        total,
+        page,
+        size,
+        rows[-1].id if rows else None,
+    )
 
 
 @router.get(

@@ -1,0 +1,308 @@
+"""The generated backend at runtime against a hand-written baseline, on PostgreSQL, measured
+side by side in one run (issue 7).
+
+    python bench/bench_runtime.py --database-url postgresql+asyncpg://postgres:pw@127.0.0.1:5432
+    python bench/bench_runtime.py --quick   # the CI smoke run: small, short, no timings asserted
+
+What it does:
+1. generates bench/runtime (books by authors, with tags) and migrates a fresh database with
+   the generated migrations;
+2. fills it with SQL: 1,000 authors, 50 tags, --rows books (default 100,000), two tags each;
+3. serves the generated app and bench/runtime/baseline.py (a minimal hand-written FastAPI +
+   SQLAlchemy app doing the same queries) with uvicorn, one worker each, one at a time;
+4. loads each with wrk (Debian package `wrk`) on loopback: read a book by id, list a page of 20
+   books with their tags, create a book; the apps alternate within each round;
+5. reports requests/s and p99 latency per app (median over rounds) and their ratio, and with
+   --out writes them into BENCHMARKS.md between the bench:runtime markers.
+
+Exit status 1 only if something failed (a server that does not start, non-2xx answers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from backend_codegen import api  # noqa: E402
+from backend_codegen.verify.runner import environment_for  # noqa: E402
+
+SPEC = ROOT / "bench" / "runtime"
+BEGIN, END = "<!-- bench:runtime:begin", "<!-- bench:runtime:end -->"
+
+SCENARIOS = {
+    "read by id": """
+math.randomseed(os.time() + math.random(1000))
+request = function()
+  return wrk.format("GET", "/api/books/" .. math.random(1, {rows}))
+end
+""",
+    "list a page (20, with tags)": """
+math.randomseed(os.time() + math.random(1000))
+request = function()
+  return wrk.format("GET", "/api/books?page=" .. math.random(1, {pages}) .. "&limit=20")
+end
+""",
+    "create": """
+math.randomseed(os.time() + math.random(1000))
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  local body = '{{"title": "Bench book", "price": 12.5, "author_id": ' .. math.random(1, 1000)
+    .. ', "tag_ids": [' .. math.random(1, 50) .. ']}}'
+  return wrk.format(nil, nil, nil, body)
+end
+""",
+}
+
+
+def _psql(libpq: str, sql: str) -> None:
+    subprocess.run(
+        ["psql", libpq, "-v", "ON_ERROR_STOP=1", "-qc", sql], check=True, capture_output=True
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _serve(
+    python: Path, app: str, cwd: Path, env: dict[str, str]
+) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            str(python),
+            "-m",
+            "uvicorn",
+            app,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            with urllib.request.urlopen(f"{url}/api/books/1", timeout=2) as answer:
+                if answer.status == 200:
+                    return proc, url
+        except OSError:
+            if proc.poll() is not None:
+                log = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
+                raise RuntimeError(f"{app} did not start:\n{log}") from None
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"{app} did not answer within 20 s")
+
+
+def _wrk(url: str, script: Path, duration: int, connections: int) -> dict[str, float]:
+    done = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    text = done.stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", text)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    errors = re.search(r"Socket errors: .*", text)
+    return {
+        "rps": rps,
+        "p99_ms": float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan"),
+        "non_2xx": float(bad.group(1)) if bad else 0.0,
+        "socket_errors": 1.0 if errors else 0.0,
+    }
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+    base = args.database_url.rstrip("/")
+    libpq_base = base.replace("+asyncpg", "")
+    work = Path(tempfile.mkdtemp(prefix="bench-runtime-"))
+    project = api.generate([SPEC], work / "backend").project_dir
+    python = environment_for(project)
+    name = "bcg_bench_runtime"
+    _psql(f"{libpq_base}/postgres", f"DROP DATABASE IF EXISTS {name}")
+    _psql(f"{libpq_base}/postgres", f"CREATE DATABASE {name}")
+    url, libpq = f"{base}/{name}", f"{libpq_base}/{name}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "AUTO_MIGRATE": "false",
+        "ENVIRONMENT": "production",
+        "PYTHONPATH": str(project),
+    }
+    subprocess.run(
+        [str(python), "-m", "alembic", "upgrade", "head"],
+        cwd=project,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    started = time.perf_counter()
+    _psql(
+        libpq,
+        f"""
+        INSERT INTO authors (name) SELECT 'Author ' || g FROM generate_series(1, 1000) g;
+        INSERT INTO tags (name) SELECT 'tag-' || g FROM generate_series(1, 50) g;
+        INSERT INTO books (title, price, author_id)
+          SELECT 'Book ' || g, (g % 100) + 0.99, 1 + (g % 1000)
+          FROM generate_series(1, {args.rows}) g;
+        INSERT INTO book_tags (book_id, tag_id)
+          SELECT g, 1 + (g % 50) FROM generate_series(1, {args.rows}) g
+          UNION ALL SELECT g, 1 + ((g + 25) % 50) FROM generate_series(1, {args.rows}) g;
+        ANALYZE;
+    """,
+    )
+    seeded = time.perf_counter() - started
+    scripts = {}
+    for scenario, lua in SCENARIOS.items():
+        path = work / f"{len(scripts)}.lua"
+        path.write_text(lua.format(rows=args.rows, pages=max(1, args.rows // 20)))
+        scripts[scenario] = path
+    apps = {
+        "generated": ("app.main:app", project),
+        "baseline": ("baseline:app", SPEC),
+    }
+    samples: dict[tuple[str, str], list[dict[str, float]]] = {}
+    failures: list[str] = []
+    for round_no in range(args.rounds):
+        order = list(apps) if round_no % 2 == 0 else list(reversed(apps))
+        for who in order:
+            app, cwd = apps[who]
+            proc, server = _serve(python, app, cwd, {**env, "PYTHONPATH": str(cwd)})
+            try:
+                for scenario, script in scripts.items():
+                    _wrk(server, script, 1, args.connections)  # warm-up: pools, caches
+                    result = _wrk(server, script, args.duration, args.connections)
+                    samples.setdefault((who, scenario), []).append(result)
+                    if result["non_2xx"] or result["socket_errors"]:
+                        failures.append(f"{who} / {scenario}: {result}")
+            finally:
+                proc.terminate()
+                proc.wait(10)
+    rows = []
+    for scenario in SCENARIOS:
+        gen, bas = samples[("generated", scenario)], samples[("baseline", scenario)]
+        g_rps = statistics.median(s["rps"] for s in gen)
+        b_rps = statistics.median(s["rps"] for s in bas)
+        rows.append(
+            {
+                "scenario": scenario,
+                "generated_rps": g_rps,
+                "baseline_rps": b_rps,
+                "ratio": g_rps / b_rps if b_rps else float("nan"),
+                "generated_p99_ms": statistics.median(s["p99_ms"] for s in gen),
+                "baseline_p99_ms": statistics.median(s["p99_ms"] for s in bas),
+            }
+        )
+    _psql(f"{libpq_base}/postgres", f"DROP DATABASE IF EXISTS {name}")
+    shutil.rmtree(work, ignore_errors=True)
+    return {
+        "rows": rows,
+        "failures": failures,
+        "settings": {
+            "books": args.rows,
+            "duration_s": args.duration,
+            "connections": args.connections,
+            "rounds": args.rounds,
+            "seed_s": round(seeded, 1),
+            "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
+            f"Python {platform.python_version()}",
+            "load_average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        },
+    }
+
+
+def markdown(result: dict[str, Any], command: str) -> str:
+    s = result["settings"]
+    lines = [
+        f"{BEGIN} (written by bench/bench_runtime.py; do not edit) -->",
+        "",
+        f"_{s['date']}; {s['machine']}; load average at the end {s['load_average']}._",
+        "",
+        f"`{command}`: {s['books']:,} books (two tags each), 1,000 authors, 50 tags on "
+        f"PostgreSQL; wrk, 1 thread, {s['connections']} connections, {s['duration_s']} s per "
+        f"measurement after a 1 s warm-up, {s['rounds']} rounds alternating the apps (median); "
+        "uvicorn with one worker for each app.",
+        "",
+        "| request | generated req/s | baseline req/s | generated / baseline "
+        "| generated p99 | baseline p99 |",
+        "|---|--:|--:|--:|--:|--:|",
+    ]
+    for r in result["rows"]:
+        lines.append(
+            f"| {r['scenario']} | {r['generated_rps']:,.0f} | {r['baseline_rps']:,.0f} | "
+            f"{r['ratio']:.0%} | {r['generated_p99_ms']:.1f} ms | {r['baseline_p99_ms']:.1f} ms |"
+        )
+    if result["failures"]:
+        lines += ["", "Failures: " + "; ".join(result["failures"])]
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BACKEND_CODEGEN_TEST_POSTGRES", "postgresql+asyncpg://postgres:postgres@127.0.0.1:5432"
+        ),
+    )
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="smoke run: 2,000 books, 1 s, 1 round")
+    parser.add_argument("--out", type=Path, help="write the results into this Markdown file")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args()
+    if args.quick:
+        args.rows, args.duration, args.rounds = 2000, 1, 1
+    command = "python bench/bench_runtime.py" + ("" if not args.quick else " --quick")
+    result = run(args)
+    text = markdown(result, command)
+    print(json.dumps(result, indent=2) if args.json else text)
+    if args.out:
+        doc = args.out.read_text()
+        if BEGIN in doc:
+            start, stop = doc.index(BEGIN), doc.index(END) + len(END)
+            doc = doc[:start] + text + doc[stop:]
+        else:
+            doc = doc.rstrip("\n") + "\n\n" + text + "\n"
+        args.out.write_text(doc)
+    return 1 if result["failures"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
