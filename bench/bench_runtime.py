@@ -65,7 +65,7 @@ wrk.headers["Content-Type"] = "application/json"
 request = function()
   local body = '{{"title": "Bench book", "price": 12.5, "author_id": ' .. math.random(1, 1000)
     .. ', "tag_ids": [' .. math.random(1, 50) .. ']}}'
-  return wrk.format(nil, nil, nil, body)
+  return wrk.format("POST", "/api/books", nil, body)
 end
 """,
 }
@@ -84,7 +84,7 @@ def _free_port() -> int:
 
 
 def _serve(
-    python: Path, app: str, cwd: Path, env: dict[str, str]
+    python: Path, app: str, cwd: Path, env: dict[str, str], workers: int = 1
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     proc = subprocess.Popen(
@@ -100,6 +100,8 @@ def _serve(
             "--no-access-log",
             "--log-level",
             "warning",
+            "--workers",
+            str(workers),
         ],
         cwd=cwd,
         env=env,
@@ -123,7 +125,18 @@ def _serve(
 
 def _wrk(url: str, script: Path, duration: int, connections: int) -> dict[str, float]:
     done = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), url],
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            "-s",
+            str(script),
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -133,12 +146,14 @@ def _wrk(url: str, script: Path, duration: int, connections: int) -> dict[str, f
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", text)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-    errors = re.search(r"Socket errors: .*", text)
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text
+    )
     return {
         "rps": rps,
         "p99_ms": float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan"),
         "non_2xx": float(bad.group(1)) if bad else 0.0,
-        "socket_errors": 1.0 if errors else 0.0,
+        "socket_errors": float(sum(int(n) for n in errors.groups())) if errors else 0.0,
     }
 
 
@@ -189,17 +204,31 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         path = work / f"{len(scripts)}.lua"
         path.write_text(lua.format(rows=args.rows, pages=max(1, args.rows // 20)))
         scripts[scenario] = path
-    apps = {
-        "generated": ("app.main:app", project),
-        "baseline": ("baseline:app", SPEC),
+    # (ASGI app, directory, extra settings, uvicorn workers)
+    apps: dict[str, tuple[str, Path, dict[str, str], int]] = {
+        "generated": ("app.main:app", project, {}, 1),
+        "baseline": ("baseline:app", SPEC, {}, 1),
     }
+    if args.knobs:  # the generated app's production settings, one change at a time
+        apps |= {
+            "DB_POOL_PRE_PING=false": ("app.main:app", project, {"DB_POOL_PRE_PING": "false"}, 1),
+            "DB_POOL_SIZE=32": ("app.main:app", project, {"DB_POOL_SIZE": "32"}, 1),
+            "DB_POOL_SIZE=2, DB_MAX_OVERFLOW=0": (
+                "app.main:app",
+                project,
+                {"DB_POOL_SIZE": "2", "DB_MAX_OVERFLOW": "0"},
+                1,
+            ),
+            "uvicorn --workers 2": ("app.main:app", project, {}, 2),
+        }
     samples: dict[tuple[str, str], list[dict[str, float]]] = {}
     failures: list[str] = []
     for round_no in range(args.rounds):
         order = list(apps) if round_no % 2 == 0 else list(reversed(apps))
         for who in order:
-            app, cwd = apps[who]
-            proc, server = _serve(python, app, cwd, {**env, "PYTHONPATH": str(cwd)})
+            app, cwd, extra, workers = apps[who]
+            server_env = {**env, **extra, "PYTHONPATH": str(cwd)}
+            proc, server = _serve(python, app, cwd, server_env, workers)
             try:
                 for scenario, script in scripts.items():
                     _wrk(server, script, 1, args.connections)  # warm-up: pools, caches
@@ -225,10 +254,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "baseline_p99_ms": statistics.median(s["p99_ms"] for s in bas),
             }
         )
+    knobs = []
+    for who in list(apps)[2:]:
+        entry: dict[str, Any] = {"setting": who}
+        for scenario in SCENARIOS:
+            default = statistics.median(s["rps"] for s in samples[("generated", scenario)])
+            changed = statistics.median(s["rps"] for s in samples[(who, scenario)])
+            entry[scenario] = {"rps": changed, "vs_default": changed / default if default else 0}
+        knobs.append(entry)
     _psql(f"{libpq_base}/postgres", f"DROP DATABASE IF EXISTS {name}")
     shutil.rmtree(work, ignore_errors=True)
     return {
         "rows": rows,
+        "knobs": knobs,
         "failures": failures,
         "settings": {
             "books": args.rows,
@@ -265,6 +303,18 @@ def markdown(result: dict[str, Any], command: str) -> str:
             f"| {r['scenario']} | {r['generated_rps']:,.0f} | {r['baseline_rps']:,.0f} | "
             f"{r['ratio']:.0%} | {r['generated_p99_ms']:.1f} ms | {r['baseline_p99_ms']:.1f} ms |"
         )
+    if result["knobs"]:
+        lines += [
+            "",
+            "The generated app's production settings, one at a time (requests/s, and against "
+            "the defaults: pool 10 + 10 overflow, pre-ping on, one worker):",
+            "",
+            "| setting | " + " | ".join(SCENARIOS) + " |",
+            "|---|" + "--:|" * len(SCENARIOS),
+        ]
+        for k in result["knobs"]:
+            cells = [f"{k[s]['rps']:,.0f} ({k[s]['vs_default']:.0%})" for s in SCENARIOS]
+            lines.append(f"| `{k['setting']}` | " + " | ".join(cells) + " |")
     if result["failures"]:
         lines += ["", "Failures: " + "; ".join(result["failures"])]
     lines += ["", END]
@@ -286,10 +336,17 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="smoke run: 2,000 books, 1 s, 1 round")
     parser.add_argument("--out", type=Path, help="write the results into this Markdown file")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument(
+        "--knobs",
+        action="store_true",
+        help="also measure the generated app with other pool settings and two workers",
+    )
     args = parser.parse_args()
     if args.quick:
         args.rows, args.duration, args.rounds = 2000, 1, 1
-    command = "python bench/bench_runtime.py" + ("" if not args.quick else " --quick")
+    command = "python bench/bench_runtime.py" + (" --quick" if args.quick else "")
+    command += " --knobs" if args.knobs else ""
+    command += f" --rounds {args.rounds}" if args.rounds != 3 and not args.quick else ""
     result = run(args)
     text = markdown(result, command)
     print(json.dumps(result, indent=2) if args.json else text)

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from test_e2e import _fresh_mysql, _fresh_postgres
 from typer.testing import CliRunner
 
 from backend_codegen import BackendScaffold, api
@@ -20,9 +21,6 @@ from backend_codegen.verify.runner import environment_for, verify
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.is_dir())
-PG_URL = os.environ.get("BACKEND_CODEGEN_TEST_POSTGRES")
-MYSQL_URL = os.environ.get("BACKEND_CODEGEN_TEST_MYSQL")
-IN_CI = os.environ.get("CI") == "true"
 
 
 def _generate(example: Path, out: Path, orm: str) -> Path:
@@ -189,40 +187,6 @@ def test_sqlmodel_example_passes_its_own_tests_on_sqlite(
     _run(project, "-m", "alembic", "downgrade", "base", database_url=url)
 
 
-def _require(url: str | None, name: str) -> str:
-    if url:
-        return url
-    if IN_CI:
-        pytest.fail(f"{name} is not set: .ci/run must start the database and export it")
-    pytest.skip(f"{name} not set: no database server for this test (CI provides one)")
-
-
-def _fresh_postgres(name: str) -> str:
-    base = _require(PG_URL, "BACKEND_CODEGEN_TEST_POSTGRES").rstrip("/")
-    libpq = base.replace("+asyncpg", "")
-    for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
-        subprocess.run(["psql", f"{libpq}/postgres", "-qc", sql], check=True, capture_output=True)
-    return f"{base}/{name}"
-
-
-def _fresh_mysql(name: str) -> str:
-    import re
-
-    base = _require(MYSQL_URL, "BACKEND_CODEGEN_TEST_MYSQL").rstrip("/")
-    match = re.match(r"mysql\+\w+://([^:]+):([^@]+)@([^:/]+):?(\d+)?", base)
-    assert match, base
-    user, password, host, port = match.groups()
-    subprocess.run(
-        [
-            *["mariadb", f"-u{user}", f"-p{password}", f"-h{host}", f"-P{port or 3306}"],
-            *["-e", f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"],
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return f"{base}/{name}"
-
-
 # the richest examples: computed members, many-to-many, owned children, soft delete
 SERVER_EXAMPLES = ["realworld", "ecommerce"]
 
@@ -233,10 +197,10 @@ def test_sqlmodel_example_on_postgres(flavours: dict[str, tuple[Path, Path]], ex
     _, project = flavours[example]
     name = f"bcg_sm_{example}"
     result = verify(
-        project, database_url=_fresh_postgres(name), pytest_args=["-m", "not conformance"]
+        project, database_url=_fresh_postgres(name)[0], pytest_args=["-m", "not conformance"]
     )
     assert result.ok, result.output[-4000:]
-    url = _fresh_postgres(name)
+    url = _fresh_postgres(name)[0]
     _run(project, "-m", "alembic", "upgrade", "head", database_url=url)
     _run(project, "-m", "alembic", "check", database_url=url)
 
@@ -246,8 +210,10 @@ def test_sqlmodel_example_on_postgres(flavours: dict[str, tuple[Path, Path]], ex
 def test_sqlmodel_example_on_mariadb(flavours: dict[str, tuple[Path, Path]], example: str) -> None:
     _, project = flavours[example]
     name = f"bcg_sm_{example}"
-    result = verify(project, database_url=_fresh_mysql(name), pytest_args=["-m", "not conformance"])
+    result = verify(
+        project, database_url=_fresh_mysql(name)[0], pytest_args=["-m", "not conformance"]
+    )
     assert result.ok, result.output[-4000:]
-    url = _fresh_mysql(name)
+    url = _fresh_mysql(name)[0]
     _run(project, "-m", "alembic", "upgrade", "head", database_url=url)
     _run(project, "-m", "alembic", "check", database_url=url)

@@ -818,6 +818,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
             for r in v.routes
         ),
         "orm": model.stack.orm,
+        "has_cursor": any(r.cursor for v in views.values() for r in v.routes),
         "text_keys": any(e.id_type == "string" for e in model.entities),
         "form_bodies": any(b.encoded_body for b in model.bindings),
         "xml_bodies": any(b.xml_body for b in model.bindings),

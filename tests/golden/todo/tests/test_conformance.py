@@ -117,7 +117,20 @@ def valid_accepted(
             and case.operation.label in FORM_NESTED
         ):
             return None
+        if response.status_code == 422 and integral_floats_in_query(case):
+            return None
         raise
+
+
+def integral_floats_in_query(case: schemathesis.Case) -> bool:
+    """An integer query parameter sent as `30.0`: JSON Schema counts 30.0 an integer, while
+    this API reads a query integer from its own notation, digits only (docs/conformance.md:
+    `limit=2.0` is refused), so that is not the valid request it was generated as."""
+    for value in (case.query or {}).values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, float) and item.is_integer():
+                return True
+    return False
 
 
 def invalid_refused(

@@ -22,8 +22,20 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # hide_parameters: errors and SQL logs never show the values sent (passwords hashes,
     # personal data); ECHO_SQL shows the statements only
+    if not url.startswith("sqlite") and "poolclass" not in kwargs:
+        kwargs = {
+            "pool_size": settings.db_pool_size,
+            "max_overflow": settings.db_max_overflow,
+            "pool_timeout": settings.db_pool_timeout,
+            "pool_recycle": settings.db_pool_recycle,
+            **kwargs,
+        }
     engine = create_async_engine(
-        url, echo=settings.echo_sql, pool_pre_ping=True, hide_parameters=True, **kwargs
+        url,
+        echo=settings.echo_sql,
+        pool_pre_ping=settings.db_pool_pre_ping,
+        hide_parameters=True,
+        **kwargs,
     )
     if engine.dialect.name == "sqlite":
 

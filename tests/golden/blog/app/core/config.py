@@ -16,6 +16,13 @@ class Settings(BaseSettings):
     database_url: str = "sqlite+aiosqlite:///./app.db"
     auto_migrate: bool = True
     echo_sql: bool = False
+    # the connection pool of each worker process (PostgreSQL / MySQL; SQLite has none):
+    # at most db_pool_size + db_max_overflow connections per worker
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    db_pool_timeout: float = 30.0  # seconds a request waits for a free connection
+    db_pool_recycle: int = 1800  # seconds before a connection is replaced (idle timeouts)
+    db_pool_pre_ping: bool = True  # test each connection as it leaves the pool (one round trip)
     cors_origins: list[str] = ["http://localhost:3000"]
     cors_methods: list[str] = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
     cors_headers: list[str] = ["Authorization", "Content-Type"]
