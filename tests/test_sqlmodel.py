@@ -6,18 +6,16 @@ API: the generated tests pass on SQLite, PostgreSQL and MariaDB (the e2e part be
 from __future__ import annotations
 
 import ast
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
-from test_e2e import _fresh_mysql, _fresh_postgres
+from test_e2e import _fresh_mysql, _fresh_postgres, _run
 from typer.testing import CliRunner
 
 from backend_codegen import BackendScaffold, api
 from backend_codegen.cli import app
 from backend_codegen.errors import SpecError
-from backend_codegen.verify.runner import environment_for, verify
+from backend_codegen.verify.runner import verify
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.is_dir())
@@ -162,17 +160,6 @@ def test_the_python_api_takes_the_flavour(tmp_path: Path) -> None:
 # -- end to end: the generated suites pass on the SQLModel flavour -------------------------
 
 
-def _run(project: Path, *args: str, database_url: str | None = None) -> None:
-    env = {**os.environ, "PYTHONPATH": str(project)}
-    env.pop("DATABASE_URL", None)
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    done = subprocess.run(
-        [str(environment_for(project)), *args], cwd=project, env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0, f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
-
-
 @pytest.mark.e2e
 @pytest.mark.parametrize("example", [p.name for p in EXAMPLES])
 def test_sqlmodel_example_passes_its_own_tests_on_sqlite(
@@ -192,28 +179,16 @@ SERVER_EXAMPLES = ["realworld", "ecommerce"]
 
 
 @pytest.mark.e2e
+@pytest.mark.parametrize("database", ["postgres", "mariadb"])
 @pytest.mark.parametrize("example", SERVER_EXAMPLES)
-def test_sqlmodel_example_on_postgres(flavours: dict[str, tuple[Path, Path]], example: str) -> None:
+def test_sqlmodel_example_on_a_database_server(
+    flavours: dict[str, tuple[Path, Path]], example: str, database: str
+) -> None:
     _, project = flavours[example]
+    fresh = _fresh_postgres if database == "postgres" else _fresh_mysql
     name = f"bcg_sm_{example}"
-    result = verify(
-        project, database_url=_fresh_postgres(name)[0], pytest_args=["-m", "not conformance"]
-    )
+    result = verify(project, database_url=fresh(name)[0], pytest_args=["-m", "not conformance"])
     assert result.ok, result.output[-4000:]
-    url = _fresh_postgres(name)[0]
-    _run(project, "-m", "alembic", "upgrade", "head", database_url=url)
-    _run(project, "-m", "alembic", "check", database_url=url)
-
-
-@pytest.mark.e2e
-@pytest.mark.parametrize("example", SERVER_EXAMPLES)
-def test_sqlmodel_example_on_mariadb(flavours: dict[str, tuple[Path, Path]], example: str) -> None:
-    _, project = flavours[example]
-    name = f"bcg_sm_{example}"
-    result = verify(
-        project, database_url=_fresh_mysql(name)[0], pytest_args=["-m", "not conformance"]
-    )
-    assert result.ok, result.output[-4000:]
-    url = _fresh_mysql(name)[0]
+    url = fresh(name)[0]
     _run(project, "-m", "alembic", "upgrade", "head", database_url=url)
     _run(project, "-m", "alembic", "check", database_url=url)

@@ -16,7 +16,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from backend_codegen.domain.model import DomainModel, Entity, Field
+from backend_codegen.domain.model import DomainModel, Field
 from backend_codegen.domain.samples import sample_value
 from backend_codegen.naming import Name
 from backend_codegen.targets.base import (
@@ -55,7 +55,7 @@ ANNOTATIONS = {
 OPTION_TYPES = {"integer": "int", "bigint": "int", "smallint": "int", "float": "float"}
 
 
-def _kept(model: DomainModel, entity: Entity, fld: Field) -> bool:
+def _kept(model: DomainModel, fld: Field) -> bool:
     """A member the console asks for: written by a user, not an account's."""
     if fld.system or fld.read_only or fld.type == "password" or fld.from_current_user:
         return False
@@ -177,7 +177,7 @@ def _views(model: DomainModel) -> list[dict[str, Any]]:
         fields = [
             _field_view(f)
             for f in entity.fields
-            if _kept(model, entity, f) and (not f.foreign_key or f.foreign_key in names)
+            if _kept(model, f) and (not f.foreign_key or f.foreign_key in names)
         ]
         actions: list[dict[str, Any]] = []
         for b in model.bindings:
