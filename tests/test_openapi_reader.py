@@ -643,3 +643,56 @@ def test_long_ref_chain_does_not_hit_the_recursion_limit(tmp_path: Path) -> None
     for _ in range(count):
         node = node.properties["next"]
     assert node.name == f"S{count}" and node.type == "string"
+
+
+# --------------------------------------------------------------------------- validation speed
+
+
+def test_visit_registry_answers_membership_from_a_set() -> None:
+    from backend_codegen.spec.openapi import _IdRegistry
+
+    registry = _IdRegistry()
+    for item in (3, 1, 3):
+        registry.append(item)
+    assert list(registry) == [3, 1, 3]  # still the list the library appends to
+    assert 1 in registry and 3 in registry and 2 not in registry
+    assert 2 not in _IdRegistry()
+
+
+def test_schema_validators_get_set_backed_registries(tmp_path: Path) -> None:
+    """The library's schema validator tests `id in list` per schema visited (quadratic on
+    large documents); ours answers from a set, without changing what is reported."""
+    from jsonschema_path import SchemaPath
+
+    from backend_codegen.spec.openapi import _VALIDATORS, _IdRegistry
+
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {"A": {"type": "object", "required": ["b"], "allOf": [{"type": "object"}]}}
+        },
+    }
+    validator = _VALIDATORS["3.0"](SchemaPath.from_dict(document))
+    schema_validator = validator.keyword_validators_registry["schema"]
+    assert isinstance(schema_validator.visited_schema_ids, _IdRegistry)
+    assert isinstance(schema_validator.meta_checked_schema_ids, _IdRegistry)
+    messages = [str(e) for e in validator.iter_errors()]
+    assert any("Required list has not defined properties: ['b']" in m for m in messages)
+
+
+def test_the_document_check_falls_back_to_jsonschema_for_its_messages() -> None:
+    """jsonschema-rs passes valid documents quickly; a document it rejects is checked again
+    by jsonschema, whose errors (with `oneOf` context) the messages are built from."""
+    pytest.importorskip("jsonschema_rs")
+    from backend_codegen.spec.openapi import _document_checker, _NoErrors
+
+    valid = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
+    assert isinstance(_document_checker("3.0", valid), _NoErrors)
+    invalid = {"openapi": "3.0.3", "info": {"title": "t"}, "paths": {}}
+    checker = _document_checker("3.0", invalid)
+    errors = list(checker.iter_errors(invalid))
+    assert errors and "'version' is a required property" in errors[0].message
+    valid31 = {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {}}
+    assert isinstance(_document_checker("3.1", valid31), _NoErrors)
