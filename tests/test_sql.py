@@ -242,3 +242,14 @@ def test_render_ops_is_valid_python_that_creates_the_tables(metadata: sa.MetaDat
         namespace["downgrade"]()  # type: ignore[operator]
         assert sa.inspect(conn).get_table_names() == []
     engine.dispose()
+
+
+def test_the_kept_reserved_words_are_sqlalchemys() -> None:
+    """`sql_safe` reads a kept list (no dialect import while inferring); it must be the
+    installed SQLAlchemy's. Regenerate it with `python -m backend_codegen.domain.reserved`."""
+    from backend_codegen.domain.reserved import from_sqlalchemy, sql_safe
+    from backend_codegen.domain.reserved_words import RESERVED_WORDS
+
+    assert from_sqlalchemy() == RESERVED_WORDS
+    assert sql_safe("order") == "order_" and sql_safe("Select") == "Select_"
+    assert sql_safe("title") == "title"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backend_codegen import __version__
 from backend_codegen.domain.infer import InferOptions, infer
@@ -25,10 +26,10 @@ from backend_codegen.output.writer import (
 )
 from backend_codegen.spec.loader import load_spec
 from backend_codegen.targets import GeneratedFile, TargetOptions, get_target
-from backend_codegen.verify.conformance import ConformanceResult
-from backend_codegen.verify.conformance import conformance as run_conformance
-from backend_codegen.verify.runner import VerifyResult
-from backend_codegen.verify.runner import verify as run_verify
+
+if TYPE_CHECKING:  # the gates import their tooling only when run
+    from backend_codegen.verify.conformance import ConformanceResult
+    from backend_codegen.verify.runner import VerifyResult
 
 DOC_NAME = "backend-codegen-project-structure.md"
 
@@ -299,6 +300,8 @@ def verify(
     """The test gate: install the project's dependencies and run its tests."""
     log = WorkLog(log_file or project_dir.resolve().parent / "logs" / "workflow.log")
     steps: list[str] = []
+    from backend_codegen.verify.runner import verify as run_verify
+
     result = run_verify(project_dir, database_url=database_url, log=steps)
     for step in steps:
         log("verify", step)
@@ -318,6 +321,8 @@ def conformance(
     """Start the generated server and run schemathesis (every check) against its contract."""
     log = WorkLog(log_file or project_dir.resolve().parent / "logs" / "workflow.log")
     steps: list[str] = []
+    from backend_codegen.verify.conformance import conformance as run_conformance
+
     result = run_conformance(
         project_dir, database_url=database_url, max_examples=max_examples, seed=seed, log=steps
     )

@@ -12,10 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from backend_codegen import __version__, api
-from backend_codegen.errors import SpecError, Warnings
-from backend_codegen.scaffold import BackendScaffold
-from backend_codegen.targets.base import FormatError
+from backend_codegen import __version__
+from backend_codegen.errors import FormatError, SpecError, Warnings
 
 app = typer.Typer(
     name="backend-codegen",
@@ -88,6 +86,8 @@ def inspect(
     soft_delete: SoftOpt = None,
 ) -> None:
     """Show the inferred model: entities, fields, relations, bindings, and why."""
+    from backend_codegen import api
+
     try:
         result = api.inspect(inputs, api.Options(stack, db, orm, soft_delete))
     except SpecError as exc:
@@ -226,6 +226,8 @@ def generate(
 ) -> None:
     """Generate a complete backend project, or bring one up to date with its documents
     (your edits are merged; see --dry-run and --check)."""
+    from backend_codegen.scaffold import BackendScaffold
+
     try:
         scaffold = BackendScaffold(
             spec=inputs,
@@ -320,6 +322,8 @@ def generate(
 
 
 def _run_verify(project: Path, database_url: str | None) -> None:
+    from backend_codegen import api
+
     _gate(
         "verify",
         "installing dependencies and running the generated tests…",
@@ -378,6 +382,8 @@ def verify(
 def _run_conformance(
     project: Path, database_url: str | None, max_examples: int, seed: int | None
 ) -> None:
+    from backend_codegen import api
+
     _gate(
         "conformance",
         "starting the server and running schemathesis…",

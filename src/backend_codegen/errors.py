@@ -89,3 +89,12 @@ class Warnings:
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+class FormatError(Exception):
+    """Generated Python that does not parse: a bug in the generator, never in the input."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(f"{path}: {detail}")
+        self.path = path
+        self.detail = detail

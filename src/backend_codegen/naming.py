@@ -12,21 +12,34 @@ def _load_inflect() -> Any:
     """inflect's engine, imported without typeguard's import-time instrumentation.
 
     inflect decorates its methods with `typeguard.typechecked`, which re-compiles each one
-    when the module is imported (about 1.7 s, most of the CLI's start-up). Those checks only
-    guard inflect's own argument types, which our calls satisfy, so the decorator is a
-    pass-through while inflect is imported, exactly as under `python -O`."""
-    import typeguard
-
-    original = typeguard.typechecked
+    when the module is imported (about 1.7 s, most of the CLI's start-up), and importing
+    typeguard itself pulls in asyncio and unittest.mock (another 0.1 s). Those checks only
+    guard inflect's own argument types, which our calls satisfy, so while inflect is
+    imported `typeguard` is a module whose `typechecked` is a pass-through, exactly as under
+    `python -O`; the real typeguard is untouched (and used if something else loaded it)."""
+    import sys
+    import types
 
     def passthrough(target: Any = None, **_: Any) -> Any:
         return target if target is not None else passthrough
 
-    typeguard.typechecked = passthrough
+    real = sys.modules.get("typeguard")
+    if real is not None:
+        original = real.typechecked
+        setattr(real, "typechecked", passthrough)  # noqa: B010 (a module's attribute)
+        try:
+            import inflect
+        finally:
+            setattr(real, "typechecked", original)  # noqa: B010
+        return inflect.engine()
+    stand_in = types.ModuleType("typeguard")
+    setattr(stand_in, "typechecked", passthrough)  # noqa: B010
+    sys.modules["typeguard"] = stand_in
     try:
         import inflect
     finally:
-        typeguard.typechecked = original
+        if sys.modules.get("typeguard") is stand_in:
+            del sys.modules["typeguard"]
     return inflect.engine()
 
 

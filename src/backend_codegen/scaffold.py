@@ -20,12 +20,15 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from backend_codegen import api
 from backend_codegen.errors import Location, SpecError
 from backend_codegen.output.writer import FileChange, write_text_atomic
-from backend_codegen.verify.conformance import ConformanceResult
-from backend_codegen.verify.runner import VerifyResult
+
+if TYPE_CHECKING:
+    from backend_codegen.verify.conformance import ConformanceResult
+    from backend_codegen.verify.runner import VerifyResult
 
 # URL schemes -> (the database, the async driver the generated project uses)
 _DRIVERS = {

@@ -16,10 +16,8 @@ from backend_codegen.domain.model import (
 from backend_codegen.domain.samples import SEED_PASSWORD, sample_value
 from backend_codegen.errors import SpecError
 from backend_codegen.naming import Name
-from backend_codegen.sql.ddl import compile_ddl
-from backend_codegen.sql.metadata import build_metadata
-from backend_codegen.sql.migrations import render_ops, render_revision
 from backend_codegen.sql.seed import build_seed
+from backend_codegen.sql.worker import SqlArtifacts, artifacts
 from backend_codegen.targets.base import (
     GENERATED_MARK,
     GeneratedFile,
@@ -372,7 +370,7 @@ DOWN_REVISION = re.compile(r"^down_revision(?::[^=]*)?\s*=(.*)$", re.M)  # one i
 
 
 def _next_revision(
-    model: DomainModel, options: TargetOptions, env: Any, ctx: dict[str, Any]
+    model: DomainModel, options: TargetOptions, env: Any, ctx: dict[str, Any], sql: SqlArtifacts
 ) -> list[GeneratedFile]:
     """The project's revisions as they were generated, plus one that takes the schema from
     the previous model to this one (none when the schema did not change)."""
@@ -381,11 +379,8 @@ def _next_revision(
     ids = [m.group(1) for text in texts if (m := REVISION_ID.search(text))]
     if options.previous_model is None or not ids:
         return kept
-    fields = {(e.table, f.column or f.name): f for e in model.entities for f in e.fields}
-    revision = render_revision(
-        build_metadata(options.previous_model), build_metadata(model), fields
-    )
-    if revision.empty:
+    revision = sql.revision
+    if revision is None or revision.empty:
         return kept
     if revision.destructive and not options.allow_destructive:
         raise SpecError(
@@ -699,6 +694,8 @@ def _header(model: DomainModel, comment: str = "#") -> str:
 
 
 def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
+    # the migrations and DDL, computed meanwhile (in the SQL worker when one was started)
+    pending_sql = artifacts(model, options.previous_model, _header(model, "--"))
     env = jinja_env(PACKAGE)
     views = {e.name: build_entity(model, e) for e in model.entities}
     for view in views.values():
@@ -782,8 +779,6 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
             _wrap(route, account.cls, auth_envelopes, _body_class(route.binding, account.cls))
     auth_by_action = {r.binding.action: r for r in reversed(auth_routes)}
     passwords = model.auth.enabled or any(v.has_password for v in views.values())
-    metadata = build_metadata(model)
-    upgrade, downgrade = render_ops(metadata)
     private, authored = _ownership_views(model)
     mcp_views = _mcp_views(model, list(views.values())) if "mcp-tools" in model.features else []
     oauth_token_path = ""
@@ -852,8 +847,6 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         + (["mcp>=2.3,<3"] if mcp_views else [])
         + (["sqlmodel>=0.0.24,<0.1"] if model.stack.orm == "sqlmodel" else []),
         "test_dependencies": TEST_DEPENDENCIES,
-        "upgrade": upgrade,
-        "downgrade": downgrade,
         "seed_password": SEED_PASSWORD,
         "uses_email": any(f.type == "email" for e in model.entities for f in e.fields),
         # Python literals (repr of plain data) for the generated errors module.
@@ -940,10 +933,6 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         add(path, path.replace("/", "__") + ".jinja")
     if options.contract_text is not None:
         files.append(GeneratedFile(ctx["contract"], options.contract_text))
-    if options.previous_revisions:
-        files.extend(_next_revision(model, options, env, ctx))
-    else:
-        add("migrations/versions/0001_initial.py", "migrations__versions__initial.py.jinja")
     if model.auth.enabled or any(v.has_password for v in views.values()):
         add("app/core/security.py", "app__core__security.py.jinja")
     if model.auth.enabled and account is not None:
@@ -1000,13 +989,16 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         add(f"app/schemas/{union.module}.py", "union_schema.py.jinja", union=union)
         add(f"app/api/routes/{union.module}.py", "union_routes.py.jinja", union=union)
         add(f"tests/test_{union.module}.py", "test_union.py.jinja", union=union)
+    sql = pending_sql.get()
+    if options.previous_revisions:
+        files.extend(_next_revision(model, options, env, ctx, sql))
+    else:
+        ctx.update(upgrade=sql.upgrade, downgrade=sql.downgrade)
+        add("migrations/versions/0001_initial.py", "migrations__versions__initial.py.jinja")
     format_python(files)
-    header = _header(model, "--")
-    for dialect in ("postgresql", "mysql", "sqlite"):
-        files.append(
-            GeneratedFile(f"db/schema.{dialect}.sql", compile_ddl(metadata, dialect, header))
-        )
-    files.append(GeneratedFile("db/seed.sql", build_seed(model, header)))
+    for dialect, ddl in sql.ddl.items():
+        files.append(GeneratedFile(f"db/schema.{dialect}.sql", ddl))
+    files.append(GeneratedFile("db/seed.sql", build_seed(model, _header(model, "--"))))
     return sorted(files, key=lambda f: f.path)
 
 

@@ -1,0 +1,129 @@
+"""The SQL worker (backend_codegen.sql.worker): the migrations and DDL computed in a forked
+process give exactly what computing them in-process gives, errors raised there are raised
+here, and a worker that dies costs nothing but its head start.
+
+Forking inside pytest (whose xdist workers run threads) is avoided: each scenario runs in a
+fresh interpreter, as the CLI does.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the SQL worker needs fork")
+
+PRELUDE = """
+import os, signal, sys
+from pathlib import Path
+from backend_codegen.sql import worker
+worker.start()
+assert worker._worker is not None, "no worker was started"
+child = worker._worker.pid
+from backend_codegen import api
+from backend_codegen.domain.model import model_from_dict
+
+def model_of(name):
+    return api.inspect([Path(sys.argv[1]) / name]).model
+"""
+
+
+def _run(body: str) -> str:
+    script = PRELUDE + textwrap.dedent(body)
+    env = {k: v for k, v in os.environ.items() if k != "BACKEND_CODEGEN_SQL_WORKER"}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(EXAMPLES)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_the_worker_computes_what_the_process_would() -> None:
+    out = _run(
+        """
+        current, previous = model_of("library"), model_of("todo")
+        from_worker = worker.artifacts(current, previous, "-- h").get()
+        here = worker.compute(current, previous, "-- h")
+        assert from_worker == here, "the worker's artefacts differ"
+        assert set(here.ddl) == {"postgresql", "mysql", "sqlite"}
+        assert "op.create_table" in here.upgrade and here.revision is not None
+        print("same")
+        # used once: the next call computes in this process
+        assert worker.artifacts(current, None, "-- h").get().revision is None
+        """
+    )
+    assert "same" in out
+
+
+def test_an_error_in_the_worker_is_raised_by_the_caller() -> None:
+    out = _run(
+        """
+        # a second worker whose compute fails (the child is a copy of this process)
+        worker._worker.close()
+        worker._worker = None
+        original = worker.compute
+        def failing(*args):
+            raise ValueError("refused in the worker")
+        worker.compute = failing
+        worker.start()
+        worker.compute = original  # this process would succeed
+        model = model_of("todo")
+        try:
+            worker.artifacts(model, None, "-- h").get()
+        except ValueError as exc:
+            print("raised:", exc)
+        """
+    )
+    assert "raised: refused in the worker" in out
+
+
+def test_a_dead_worker_means_computing_here() -> None:
+    out = _run(
+        """
+        os.kill(child, signal.SIGKILL)
+        model = model_of("todo")
+        got = worker.artifacts(model, None, "-- h").get()
+        assert got == worker.compute(model, None, "-- h")
+        print("computed here")
+        """
+    )
+    assert "computed here" in out
+
+
+def test_the_cli_output_is_the_same_with_and_without_the_worker(tmp_path: Path) -> None:
+    command = Path(sys.executable).with_name("backend-codegen")
+    if not command.exists():
+        pytest.skip("the backend-codegen command is not installed next to this interpreter")
+    trees = {}
+    for setting in ("1", "0"):
+        out = tmp_path / f"worker-{setting}" / "backend"
+        env = {**os.environ, "BACKEND_CODEGEN_SQL_WORKER": setting}
+        done = subprocess.run(
+            [str(command), "generate", str(EXAMPLES / "ecommerce"), "-o", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+        )
+        assert done.returncode == 0, done.stderr
+        trees[setting] = {
+            p.relative_to(out).as_posix(): p.read_bytes()
+            for p in sorted(out.rglob("*"))
+            if p.is_file()
+        }
+    assert trees["1"].keys() == trees["0"].keys()
+    differing = [path for path in trees["1"] if trees["1"][path] != trees["0"][path]]
+    assert not differing
+    assert "migrations/versions/0001_initial.py" in trees["1"]
