@@ -649,7 +649,7 @@ def test_long_ref_chain_does_not_hit_the_recursion_limit(tmp_path: Path) -> None
 
 
 def test_visit_registry_answers_membership_from_a_set() -> None:
-    from backend_codegen.spec.openapi import _IdRegistry
+    from backend_codegen.spec.validation import _IdRegistry
 
     registry = _IdRegistry()
     for item in (3, 1, 3):
@@ -664,7 +664,7 @@ def test_schema_validators_get_set_backed_registries(tmp_path: Path) -> None:
     large documents); ours answers from a set, without changing what is reported."""
     from jsonschema_path import SchemaPath
 
-    from backend_codegen.spec.openapi import _VALIDATORS, _IdRegistry
+    from backend_codegen.spec.validation import _VALIDATORS, _IdRegistry
 
     document = {
         "openapi": "3.0.3",
@@ -686,7 +686,7 @@ def test_the_document_check_falls_back_to_jsonschema_for_its_messages() -> None:
     """jsonschema-rs passes valid documents quickly; a document it rejects is checked again
     by jsonschema, whose errors (with `oneOf` context) the messages are built from."""
     pytest.importorskip("jsonschema_rs")
-    from backend_codegen.spec.openapi import _document_checker, _NoErrors
+    from backend_codegen.spec.validation import _document_checker, _NoErrors
 
     valid = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}}
     assert isinstance(_document_checker("3.0", valid), _NoErrors)

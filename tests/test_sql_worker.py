@@ -1,6 +1,7 @@
-"""The SQL worker (backend_codegen.sql.worker): the migrations and DDL computed in a forked
-process give exactly what computing them in-process gives, errors raised there are raised
-here, and a worker that dies costs nothing but its head start.
+"""The forked helpers (backend_codegen.forked): the migrations and DDL computed by the SQL
+helper, and the validation of a large OpenAPI document by the validation helper, give exactly
+what doing the work in-process gives; errors raised there are raised here (a validation error
+first, as when validating came first); a helper that dies costs nothing but its head start.
 
 Forking inside pytest (whose xdist workers run threads) is avoided: each scenario runs in a
 fresh interpreter, as the CLI does.
@@ -24,10 +25,11 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the SQL worker 
 PRELUDE = """
 import os, signal, sys
 from pathlib import Path
+from backend_codegen import forked
 from backend_codegen.sql import worker
 worker.start()
-assert worker._worker is not None, "no worker was started"
-child = worker._worker.pid
+assert forked.started("sql"), "no helper was started"
+child = forked._helpers["sql"].pid
 from backend_codegen import api
 from backend_codegen.domain.model import model_from_dict
 
@@ -38,7 +40,7 @@ def model_of(name):
 
 def _run(body: str) -> str:
     script = PRELUDE + textwrap.dedent(body)
-    env = {k: v for k, v in os.environ.items() if k != "BACKEND_CODEGEN_SQL_WORKER"}
+    env = {k: v for k, v in os.environ.items() if k != "BACKEND_CODEGEN_WORKERS"}
     done = subprocess.run(
         [sys.executable, "-c", script, str(EXAMPLES)],
         capture_output=True,
@@ -70,9 +72,8 @@ def test_the_worker_computes_what_the_process_would() -> None:
 def test_an_error_in_the_worker_is_raised_by_the_caller() -> None:
     out = _run(
         """
-        # a second worker whose compute fails (the child is a copy of this process)
-        worker._worker.close()
-        worker._worker = None
+        # a second helper whose compute fails (the child is a copy of this process)
+        forked.take("sql").close()
         original = worker.compute
         def failing(*args):
             raise ValueError("refused in the worker")
@@ -109,7 +110,7 @@ def test_the_cli_output_is_the_same_with_and_without_the_worker(tmp_path: Path) 
     trees = {}
     for setting in ("1", "0"):
         out = tmp_path / f"worker-{setting}" / "backend"
-        env = {**os.environ, "BACKEND_CODEGEN_SQL_WORKER": setting}
+        env = {**os.environ, "BACKEND_CODEGEN_WORKERS": setting}
         done = subprocess.run(
             [str(command), "generate", str(EXAMPLES / "ecommerce"), "-o", str(out)],
             capture_output=True,
@@ -127,3 +128,94 @@ def test_the_cli_output_is_the_same_with_and_without_the_worker(tmp_path: Path) 
     differing = [path for path in trees["1"] if trees["1"][path] != trees["0"][path]]
     assert not differing
     assert "migrations/versions/0001_initial.py" in trees["1"]
+
+
+VALIDATION = """
+from backend_codegen.errors import SpecError, Warnings
+from backend_codegen.spec import openapi
+
+def read(path, helper):
+    if helper:
+        openapi.start_validation()
+        assert forked.started(openapi.VALIDATION_HELPER)
+    warnings = Warnings()
+    try:
+        spec = openapi.read_openapi(Path(path), warnings)
+        spec.settle()
+    except SpecError as exc:
+        return "error", exc.render(), [w.render() for w in warnings]
+    return len(spec.operations), sorted(spec.schemas), [w.render() for w in warnings]
+"""
+
+BAD_DOCUMENT = """\
+openapi: 3.0.3
+info:
+  title: t
+paths:
+  /things:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  code:
+                    type: string
+                    pattern: '\\p{L}+'
+
+"""
+
+
+def test_the_validation_helper_finds_what_validating_here_finds(tmp_path: Path) -> None:
+    corpus = ROOT.parent / "shared" / "corpus" / "realworld" / "openapi.yml"
+    if not corpus.exists():
+        pytest.skip("shared corpus not available")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD_DOCUMENT)
+    out = _run(
+        VALIDATION
+        + textwrap.dedent(f"""
+        for path in ({str(corpus)!r}, {str(bad)!r}):
+            here = read(path, helper=False)
+            there = read(path, helper=True)
+            assert here == there, (here, there)
+            print(here[0], here[1][:200] if here[0] == "error" else "")
+        """)
+    )
+    assert "error" in out and "'version' is a required property" in out
+
+
+def test_a_validation_error_comes_before_a_conversion_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD_DOCUMENT)
+    out = _run(
+        VALIDATION
+        + textwrap.dedent(f"""
+        def broken(self, doc):
+            raise RuntimeError("the converter choked on an invalid document")
+        openapi._Reader._convert = broken
+        print(read({str(bad)!r}, helper=True)[:2])
+        """)
+    )
+    assert "'error'" in out and "is a required property" in out
+
+
+def test_a_dead_validation_helper_means_validating_here(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD_DOCUMENT)
+    out = _run(
+        VALIDATION
+        + textwrap.dedent(f"""
+        openapi.start_validation()
+        os.kill(forked._helpers[openapi.VALIDATION_HELPER].pid, signal.SIGKILL)
+        warnings = Warnings()
+        try:
+            openapi.read_openapi(Path({str(bad)!r}), warnings).settle()
+        except SpecError as exc:
+            print("validated here:", exc.render())
+        """)
+    )
+    assert "validated here:" in out and "is a required property" in out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +29,7 @@ from backend_codegen.spec.loader import load_spec
 from backend_codegen.targets import GeneratedFile, TargetOptions, get_target
 
 if TYPE_CHECKING:  # the gates import their tooling only when run
+    from backend_codegen.spec.model import ApiSpec
     from backend_codegen.verify.conformance import ConformanceResult
     from backend_codegen.verify.runner import VerifyResult
 
@@ -90,6 +92,8 @@ def check_features(features: list[str]) -> None:
 class Inspection:
     model: DomainModel
     warnings: Warnings
+    # waits for checks still running (see ApiSpec.pending) and raises what they found
+    settle: Callable[[], None] = lambda: None
 
 
 @dataclass
@@ -104,12 +108,31 @@ class GenerateResult:
 
 
 def inspect(
-    inputs: list[Path], options: Options | None = None, log: WorkLog | None = None
+    inputs: list[Path],
+    options: Options | None = None,
+    log: WorkLog | None = None,
+    *,
+    defer_checks: bool = False,
 ) -> Inspection:
-    """Read the documents and infer the domain model (nothing is written)."""
+    """Read the documents and infer the domain model (nothing is written).
+
+    With `defer_checks`, checks still running in a helper (validating a large OpenAPI
+    document) may finish after this returns: the caller calls `Inspection.settle()` before
+    it writes anything, and when anything it does first fails (their errors come first)."""
     options = options or Options()
     warnings = Warnings()
     spec = load_spec(inputs, warnings)
+    try:
+        model = _infer(spec, options, warnings, log)
+    except BaseException:
+        spec.settle()
+        raise
+    if not defer_checks:
+        spec.settle()
+    return Inspection(model, warnings, spec.settle)
+
+
+def _infer(spec: ApiSpec, options: Options, warnings: Warnings, log: WorkLog | None) -> DomainModel:
     check_features(options.features)
     if "auth" in options.features and not spec.stack.auth:
         spec.stack.auth = "JWT (asked for with the auth feature)"
@@ -132,7 +155,7 @@ def inspect(
             f"({', '.join(e.name for e in model.entities)}), "
             f"{len(model.bindings)} bindings, auth {'on' if model.auth.enabled else 'off'}",
         )
-    return Inspection(model, warnings)
+    return model
 
 
 def render(
@@ -209,12 +232,15 @@ def generate(
     docs_dir = docs_dir or root / "output"
     log_path = log_file or root / "logs" / "workflow.log"
     log = WorkLog(log_path)
-    inspection = inspect(inputs, options, log)
+    inspection = inspect(inputs, options, log, defer_checks=True)
     model, warnings = inspection.model, inspection.warnings
     phase = options.phase if options is not None else "web"
-    files = render(
-        model, project_dir, allow_destructive=allow_destructive, warnings=warnings, phase=phase
-    )
+    try:
+        files = render(
+            model, project_dir, allow_destructive=allow_destructive, warnings=warnings, phase=phase
+        )
+    finally:
+        inspection.settle()  # a validation error comes before anything else, and is written
     stack = "python-console" if phase == "console" else "python-fastapi"
     log("render", f"{len(files)} files for {stack}")
     report = write_tree(

@@ -78,11 +78,26 @@ class Warnings:
     """Warnings collected during a run and shown together at the end."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    _seen: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def add(self, message: str, location: Location | None = None, hint: str | None = None) -> None:
         diag = Diagnostic(message, location, hint)
-        if all(d.render() != diag.render() for d in self.items):
+        text = diag.render()
+        if text not in self._seen:
+            self._seen.add(text)
             self.items.append(diag)
+
+    def extend(self, items: list[Diagnostic]) -> None:
+        for d in items:
+            self.add(d.message, d.location, d.hint)
+
+    def take_from(self, index: int) -> list[Diagnostic]:
+        """Remove and return the warnings added since there were `index` of them."""
+        taken = self.items[index:]
+        del self.items[index:]
+        for d in taken:
+            self._seen.discard(d.render())
+        return taken
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.items)

@@ -1,7 +1,10 @@
 """The `backend-codegen` command's entry point.
 
 For `generate`, a short-lived run whose speed users notice (issue 7):
-- the SQL worker starts before anything heavy is imported (see backend_codegen.sql.worker);
+- helpers are forked before anything heavy is imported (backend_codegen.forked): one imports
+  SQLAlchemy and alembic and computes the migrations and DDL (backend_codegen.sql.worker),
+  one, for a large OpenAPI document, imports openapi-spec-validator and validates it
+  (backend_codegen.spec.openapi) while this process converts it, infers and renders;
 - the cyclic garbage collector runs less often: a run allocates many long-lived objects
   (the model, the rendered files) and frees them all at exit;
 - the process ends with os._exit once its output is flushed, skipping the interpreter's
@@ -14,9 +17,34 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from pathlib import Path
 
 _GENERATING = {"generate"}
 _HELP = {"--help", "-h"}
+_OPENAPI_SUFFIXES = (".yaml", ".yml", ".json")
+VALIDATE_APART = 512 * 1024  # bytes of OpenAPI document from which validation gets a helper
+
+
+def _large_openapi_input(args: list[str]) -> bool:
+    """Whether the documents to read (the first argument after the command) are an OpenAPI
+    file, or a directory holding one, of at least VALIDATE_APART bytes. Below that, validating
+    takes less than importing openapi-spec-validator, and a third process on a two-core
+    machine costs more than it saves (measured: BENCHMARKS.md). A wrong guess only costs or
+    saves time."""
+    first = next((a for a in args[1:] if not a.startswith("-")), None)
+    if first is None:
+        return False
+    path = Path(first)
+    try:
+        candidates = list(path.iterdir()) if path.is_dir() else [path]
+        return any(
+            p.suffix.lower() in _OPENAPI_SUFFIXES
+            and p.is_file()
+            and p.stat().st_size >= VALIDATE_APART
+            for p in candidates
+        )
+    except OSError:
+        return False
 
 
 def main() -> None:
@@ -26,6 +54,10 @@ def main() -> None:
         from backend_codegen.sql import worker
 
         worker.start()
+        if _large_openapi_input(args):
+            from backend_codegen.spec.openapi import start_validation
+
+            start_validation()
         gc.set_threshold(100_000, 50, 100)
     from backend_codegen.cli import main as cli
 

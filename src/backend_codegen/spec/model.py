@@ -8,6 +8,7 @@ directly (`logical`, `unique`, `references`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -172,3 +173,10 @@ class ApiSpec:
     tag_descriptions: dict[str, str] = field(default_factory=dict)
     requirements: list[str] = field(default_factory=list)  # requirement bullets (for docs)
     raw: dict[str, Any] | None = None  # the resolved OpenAPI document, when there was one
+    # checks still running elsewhere (validation in a forked helper): `settle()` waits for
+    # them and raises what they found; nothing may be written before it is called
+    pending: list[Callable[[], None]] = field(default_factory=list, repr=False, compare=False)
+
+    def settle(self) -> None:
+        while self.pending:
+            self.pending.pop(0)()

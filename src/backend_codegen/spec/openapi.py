@@ -13,22 +13,17 @@ import json
 import os
 import posixpath
 import re
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, fields, replace
-from functools import cache
 from pathlib import Path
 from typing import Any, TypeGuard
 from urllib.parse import unquote, urlsplit
-from urllib.request import url2pathname
 
 import yaml
-from jsonschema_path import SchemaPath
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
-from openapi_spec_validator.validation.keywords import KeywordValidator, SchemaValidator
-from openapi_spec_validator.validation.validators import SpecValidator
 
+from backend_codegen import forked
 from backend_codegen.errors import Diagnostic, Location, SpecError, Warnings
+from backend_codegen.forked import Helper
 from backend_codegen.spec.model import (
     HTTP_METHODS,
     ApiSpec,
@@ -45,10 +40,8 @@ except ImportError:  # PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 SUPPORTED_VERSIONS = "OpenAPI 3.0.x and 3.1.x"
-_MAX_VALIDATION_ERRORS = 3
-_RESOLVED_CACHE = 1024
-_TAG_ATTR = "_backend_codegen_parts"
 _REMOTE_SCHEMES = ("http://", "https://")
+VALIDATION_HELPER = "openapi-validation"
 # Schema keywords that change the shape of a node (as opposed to annotating it).
 _STRUCTURAL = frozenset(
     {
@@ -66,6 +59,33 @@ _STRUCTURAL = frozenset(
 # Keys under which a document holds example data, never `$ref`s to follow.
 _DATA_KEYS = frozenset({"example", "enum", "const"})
 _IGNORED_METHODS = ("head", "options", "trace")
+
+
+def validation_helper(path: Path) -> Helper | None:
+    """The forked validation helper, given `path` to check, if `start_validation` ran."""
+    helper = forked.take(VALIDATION_HELPER)
+    if helper is not None and not helper.submit(str(path)):
+        return None
+    return helper
+
+
+def start_validation() -> None:
+    """Fork the helper that imports openapi-spec-validator and validates the document
+    `read_openapi` is given (see backend_codegen.forked)."""
+    forked.start(VALIDATION_HELPER, _prepare_validation, _check_file)
+
+
+def _prepare_validation() -> None:
+    import backend_codegen.spec.validation  # noqa: F401
+
+
+def _check_file(path: str) -> tuple[list[Diagnostic], SpecError | None]:
+    warnings = Warnings()
+    try:
+        _Reader(warnings).check(Path(path))
+    except SpecError as exc:
+        return warnings.items, exc
+    return warnings.items, None
 
 
 def read_openapi(path: Path, warnings: Warnings | None = None) -> ApiSpec:
@@ -210,149 +230,6 @@ def _lookup_pointer(data: Any, pointer: str) -> Any:
     return node
 
 
-# --------------------------------------------------------------------------- validation
-
-
-class _RemotePlaceholder(dict[str, Any]):
-    """Stands in for a document that cannot be fetched: any pointer into it resolves to `{}`."""
-
-    def __missing__(self, key: str) -> _RemotePlaceholder:
-        return self
-
-
-def _remote_handler(uri: str) -> Any:
-    return _RemotePlaceholder()
-
-
-class _IdRegistry(list[int]):
-    """The schema validator's "already visited" registry with set membership.
-
-    openapi-spec-validator keeps the ids of the schemas it has visited (and meta-checked)
-    in lists and asks `id in list` for every schema, which is quadratic: 20 s of the 26 s
-    spent validating GitHub's REST description (46,000 schema visits). The validator only
-    appends to and tests these registries, so a list that answers `in` from a set keeps
-    its behaviour exactly.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._members: set[int] = set()
-
-    def append(self, item: int) -> None:
-        self._members.add(item)
-        super().append(item)
-
-    def __contains__(self, item: object) -> bool:
-        return item in self._members
-
-
-def _tagged(cls: type[KeywordValidator]) -> type[KeywordValidator]:
-    """Subclass a keyword validator so its errors remember the document path they came from.
-
-    The library's keyword validators report paths relative to the schema they check; the
-    innermost validator call knows that schema's place in the document, so it tags errors.
-    Schema validators also get set-backed visit registries (`_IdRegistry`).
-    """
-
-    def __call__(self: KeywordValidator, *args: Any, **kwargs: Any) -> Iterator[Any]:
-        parts = next((a.parts for a in args if isinstance(a, SchemaPath)), None)
-        for error in cls.__call__(self, *args, **kwargs):
-            if not isinstance(error, OpenAPIValidationError):
-                error = OpenAPIValidationError.create_from(error)  # as the library would
-            if parts is not None and not hasattr(error, _TAG_ATTR):
-                setattr(error, _TAG_ATTR, tuple(parts))
-            yield error
-
-    members: dict[str, Any] = {"__call__": __call__}
-    if issubclass(cls, SchemaValidator):
-
-        def __init__(self: SchemaValidator, registry: Any) -> None:
-            cls.__init__(self, registry)
-            self.visited_schema_ids = _IdRegistry()
-            self.meta_checked_schema_ids = _IdRegistry()
-
-        members["__init__"] = __init__
-    return type(cls.__name__, (cls,), members)
-
-
-def _tagging_validator(base: type[SpecValidator]) -> type[SpecValidator]:
-    validators = {key: _tagged(value) for key, value in base.keyword_validators.items()}
-    return type(f"Tagged{base.__name__}", (base,), {"keyword_validators": validators})
-
-
-_VALIDATORS = {
-    "3.0": _tagging_validator(OpenAPIV30SpecValidator),
-    "3.1": _tagging_validator(OpenAPIV31SpecValidator),
-}
-
-
-def _schema_path(data: Any, base_uri: str, handlers: dict[str, Any]) -> SchemaPath:
-    """The document as the validator walks it, with jsonschema-path's resolved-reference
-    cache on (it is off unless asked for; openapi-spec-validator asks for 128 entries when
-    it builds the path itself). Without it every step re-resolves from the root: 4x slower
-    on GitHub's REST description."""
-    try:
-        return SchemaPath.from_dict(
-            data, base_uri=base_uri, handlers=handlers, resolved_cache_maxsize=_RESOLVED_CACHE
-        )
-    except TypeError:  # jsonschema-path before 0.4 has no such cache
-        return SchemaPath.from_dict(data, base_uri=base_uri, handlers=handlers)
-
-
-class _NoErrors:
-    def iter_errors(self, instance: Any) -> Iterator[Any]:
-        return iter(())
-
-
-@cache
-def _document_checkers(version: str) -> tuple[Any, Any]:
-    """(the library's jsonschema validator, a compiled jsonschema-rs one or None) for the
-    OpenAPI `version`'s own JSON Schema, as shipped with openapi-spec-validator."""
-    from openapi_spec_validator.schemas import schema_v30, schema_v31
-    from openapi_spec_validator.schemas.backend.jsonschema import create_validator
-
-    schema = dict(schema_v30 if version == "3.0" else schema_v31)
-    try:
-        import jsonschema_rs
-
-        fast = jsonschema_rs.validator_for(schema)
-    except Exception:  # not installed, or a schema it cannot compile: jsonschema alone
-        fast = None
-    return create_validator(schema), fast
-
-
-def _document_checker(version: str, data: Any) -> Any:
-    """The whole document checked against the OpenAPI JSON Schema: by jsonschema-rs when
-    that is installed (GitHub's 13 MB description in a fraction of a second instead of
-    about 7 s); only a document it rejects goes through jsonschema, whose errors name the
-    innermost mistake (`oneOf` branches included) and which the messages are built from."""
-    precise, fast = _document_checkers(version)
-    if fast is not None and fast.is_valid(data):
-        return _NoErrors()
-    return precise
-
-
-def _is_regex_format_error(error: Any) -> bool:
-    return bool(error.validator == "format" and error.validator_value == "regex")
-
-
-def _error_message(error: Any) -> tuple[str, list[str | int]]:
-    """The most specific message of a jsonschema error and its path inside the document.
-
-    `oneOf`/`anyOf` failures carry the per-branch errors in `context`; the deepest of those
-    (by document path) usually names the actual mistake.
-    """
-    parts: list[str | int] = list(getattr(error, _TAG_ATTR, ()))
-    chosen = error
-    while chosen.context:
-        chosen = max(chosen.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
-    parts.extend(chosen.absolute_path)
-    message = chosen.message
-    if len(message) > 300:
-        message = message[:297] + "..."
-    return message, parts
-
-
 # --------------------------------------------------------------------------- reader
 
 
@@ -454,10 +331,47 @@ class _Reader:
     # ----------------------------------------------------------------- entry point
 
     def read(self, path: Path) -> ApiSpec:
+        # validated by the forked helper, if one was started, while this process converts
+        helper = validation_helper(path)
+        doc = self.main = self._load(Path(path), str(path), None)
+        version = self._check_version(doc)
+        self._scan_refs(doc)
+        if helper is None:
+            self._validate(doc, version)
+            return self._convert(doc)
+        mark = len(self.warnings)
+        try:
+            spec = self._convert(doc)
+        except BaseException:
+            self._validated(helper, doc, version, mark)  # its error comes first, as in order
+            raise
+        spec.pending.append(lambda: self._validated(helper, doc, version, mark))
+        return spec
+
+    def check(self, path: Path) -> None:
+        """What `read` checks before converting (the helper's work): load, refs, validation."""
         doc = self.main = self._load(Path(path), str(path), None)
         version = self._check_version(doc)
         self._scan_refs(doc)
         self._validate(doc, version)
+
+    def _validated(self, helper: Helper, doc: _Document, version: str, mark: int) -> None:
+        """The helper's verdict, its warnings placed where validating here would have put
+        them; validated here if the helper failed."""
+        later = self.warnings.take_from(mark)
+        try:
+            outcome = helper.result()
+            if outcome is None or outcome[0] != "ok":
+                self._validate(doc, version)
+            else:
+                found, error = outcome[1]
+                self.warnings.extend(found)
+                if error is not None:
+                    raise error
+        finally:
+            self.warnings.extend(later)
+
+    def _convert(self, doc: _Document) -> ApiSpec:
         root: dict[str, Any] = doc.data
         info = root["info"] if _is_dict(root.get("info")) else {}
         spec = ApiSpec(
@@ -548,6 +462,8 @@ class _Reader:
         target = doc
         if file_part:
             if file_part.startswith("file:"):
+                from urllib.request import url2pathname  # (imports http.client: rare)
+
                 relative = Path(url2pathname(urlsplit(file_part).path))
             else:
                 relative = Path(unquote(file_part))
@@ -654,53 +570,10 @@ class _Reader:
 
     # ----------------------------------------------------------------- validation
 
-    def _file_handler(self, uri: str) -> Any:
-        path = Path(url2pathname(urlsplit(uri).path))
-        return self._load(path, str(path), None).data
-
     def _validate(self, doc: _Document, version: str) -> None:
-        handlers = {"file": self._file_handler, "http": _remote_handler, "https": _remote_handler}
-        schema_path = _schema_path(doc.data, doc.path.as_uri(), handlers)
-        validator = _VALIDATORS[version](schema_path)
-        validator.schema_validator = _document_checker(version, doc.data)
-        errors: list[Any] = []
-        try:
-            for error in validator.iter_errors():
-                errors.append(error)
-                if sum(not _is_regex_format_error(e) for e in errors) > _MAX_VALIDATION_ERRORS:
-                    break  # a few spare ones: duplicates are dropped below
-        except Exception as exc:
-            # The validator itself can fail on malformed input (KeyError on a parameter
-            # without `in`), on regexes `re` rejects, or on refs it cannot resolve; what it
-            # found before that is still reported.
-            if not any(not _is_regex_format_error(e) for e in errors):
-                self.warnings.add(
-                    f"validation stopped early ({type(exc).__name__}: {exc}); the rest of "
-                    "the document was not validated",
-                    Location(doc.label),
-                )
-        diagnostics: list[Diagnostic] = []
-        for error in errors:
-            message, parts = _error_message(error)
-            where_doc, pointer = self._physical(doc, parts)
-            location = self._loc(where_doc, pointer)
-            if _is_regex_format_error(error):
-                self.warnings.add(
-                    f"pattern {error.instance!r} uses regex syntax Python cannot check; "
-                    "schema validation of this schema was skipped",
-                    location,
-                )
-            elif all(d.location != location for d in diagnostics):
-                diagnostics.append(
-                    Diagnostic(
-                        f"invalid OpenAPI {version} document at {pointer or '/'}: {message}",
-                        location,
-                        "fix the document so that `openapi-spec-validator` accepts it",
-                    )
-                )
-        if diagnostics:
-            diagnostics = diagnostics[:_MAX_VALIDATION_ERRORS]
-            raise SpecError(diagnostics[0].message, diagnostics=diagnostics)
+        from backend_codegen.spec.validation import validate
+
+        validate(self, doc, version)
 
     def _physical(self, doc: _Document, parts: list[str | int]) -> tuple[_Document, str]:
         """Map a logical path (which may pass through `$ref`s) to the file and pointer."""
