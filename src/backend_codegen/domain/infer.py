@@ -2044,6 +2044,7 @@ class _Inference:
                         ],
                     )
                 )
+            _merge_key_members(entity)
             seen: set[str] = set()
             for fld in entity.fields:
                 fld.column = sql_safe(fld.name)
@@ -2054,6 +2055,31 @@ class _Inference:
                         "rename one of them in the documents",
                     )
                 seen.add(fld.name)
+
+
+def _merge_key_members(entity: Entity) -> None:
+    """A contract answering both a referenced object and its key (`head_repository` and
+    `head_repository_id`): one foreign key column, answered as both members. The key
+    member is read-only: a body names the row with the object, as for any object member."""
+    refs = {f.name: f for f in entity.fields if f.object_ref}
+    kept: list[Field] = []
+    for fld in entity.fields:
+        ref = refs.get(fld.name)
+        if (
+            ref is not None
+            and fld is not ref
+            and not fld.object_ref
+            and fld.foreign_key in (None, ref.foreign_key)
+            and fld.type in ("integer", "bigint", "smallint", "text", "uuid")
+            and ref.id_member is None
+        ):
+            ref.id_member = fld.api_name
+            ref.reasons.append(
+                f"'{fld.api_name}' is the same reference's key: answered from this column"
+            )
+            continue
+        kept.append(fld)
+    entity.fields = kept
 
 
 def _describe_json(fld: Field, schema: Schema, path: tuple[str, ...]) -> None:

@@ -110,6 +110,9 @@ class Field:
     # a foreign key the API carries as the referenced object (`"type": {"id": 1, ...}`):
     # read from the object's id in bodies, answered as the row in responses
     object_ref: bool = False
+    # an object reference whose contract also has the key as its own member (`repository`
+    # and `repository_id`): that member's name; answered from the same column
+    id_member: str | None = None
     unique: bool = False
     index: bool = False
     default: Any = None

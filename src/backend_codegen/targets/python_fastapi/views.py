@@ -651,6 +651,14 @@ def _update_field(fld: Field) -> SchemaFieldView:
     return SchemaFieldView(attr_of(fld), annotation, "None", ", ".join(args))
 
 
+def _read_fields(fld: Field) -> list[SchemaFieldView]:
+    """The read schema's members for `fld`: one, or an object reference and its key."""
+    views = [_read_field(fld)]
+    if fld.object_ref and fld.id_member:
+        views.append(_read_field(with_changes(fld, object_ref=False, api_name=fld.id_member)))
+    return views
+
+
 def _read_field(fld: Field) -> SchemaFieldView:
     if fld.object_ref:  # answered as the referenced row, read from the relationship
         attr = py_name(fld.name[:-3])
@@ -970,7 +978,7 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
         # `additionalProperties: false`: only the members the contract declares
         closed = set(entity.closed_members)
         readable = [f for f in readable if f.api_name in closed]
-    read_fields = [_read_field(f) for f in readable]
+    read_fields = [view for f in readable for view in _read_fields(f)]
     owner = next((f for f in entity.fields if f.from_current_user), None)
     login = entity.field(entity.login_field) if entity.login_field else None
     view = EntityView(
@@ -1262,7 +1270,7 @@ def _social(model: DomainModel, entity: Entity, view: EntityView, readable: list
             }
         )
     for v in entity.views:
-        fields = [_read_field(f) for f in readable if f.name in v.fields]
+        fields = [view for f in readable if f.name in v.fields for view in _read_fields(f)]
         view.read_views.append(
             {
                 "cls": f"{Name.parse(v.name).pascal}Read",
