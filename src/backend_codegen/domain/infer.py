@@ -461,7 +461,7 @@ class _Inference:
                 self._prop(entity_name, name, prop, f"response of {op.key}", response=True)
                 if name in item.response.required:
                     self.props[entity_name][name].required_in_response = True
-            if _closed(item.response):
+            if _closed(item.response) and item.response.properties:
                 entity = self.entities[entity_name]
                 entity.closed_members = sorted(
                     set(entity.closed_members or []) | set(item.response.properties)
@@ -851,6 +851,13 @@ class _Inference:
             child_name = Name.entity(api_name).pascal
         if child_name in self.entities and self.entities[child_name].owned_by != parent.name:
             child_name = Name.parse(parent.name + child_name).pascal
+        if any(
+            r.kind == "owned" and r.target == child_name and r.api_name != api_name
+            for r in parent.relations
+        ):
+            # a second list of the same objects (`provider_pattern_overrides` and
+            # `custom_pattern_overrides`): its own table, or the two lists would be one
+            child_name = Name((*Name.parse(parent.name).words, *Name.entity(api_name).words)).pascal
         child = self._entity(
             child_name,
             items.location,

@@ -214,6 +214,7 @@ def _unused_query(b: Binding) -> list[dict[str, str]]:
             {
                 "name": name,
                 "declaration": f"Annotated[{py}{optional}, Query(alias={q.name!r})]{default}",
+                "required": "yes" if q.required else "",  # without a default: goes first
             }
         )
     return out

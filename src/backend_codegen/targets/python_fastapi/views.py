@@ -180,6 +180,11 @@ class RouteView:
             self.full_path,
         )
 
+    @property
+    def no_content(self) -> bool:
+        """The success status carries no body (204 No Content, 205 Reset Content)."""
+        return self.status_code in (204, 205)
+
     def typed(self, path: str) -> str:
         """`path` for the router: an integer parameter matches digits only, so that
         `/pets/findByStatus` is not taken for `/pets/{petId}` (another method there is 405)."""
