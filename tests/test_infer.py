@@ -558,3 +558,16 @@ def test_money_columns_hold_what_the_contract_allows(model: DomainModel) -> None
     unbounded, bounded = entity.field("price"), entity.field("cost")
     assert unbounded is not None and unbounded.type == "float"
     assert bounded is not None and bounded.type == "decimal" and bounded.precision == 17
+
+
+@pytest.mark.parametrize("example", ["todo", "realworld", "ecommerce", "library", "blog"])
+def test_the_model_snapshot_is_what_asdict_gives(example: str) -> None:
+    """`DomainModel.to_dict` (the snapshot kept for the next migration) skips asdict's deep
+    copies; it must give the same data."""
+    from dataclasses import asdict
+
+    from backend_codegen import api
+
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    model = api.inspect([examples / example]).model
+    assert model.to_dict() == asdict(model)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import shutil
 import subprocess
 import sys
@@ -69,17 +70,23 @@ def jinja_env(package: str) -> Environment:
     return env
 
 
+# What ruff reports that is a bug in the generator, never a matter of style: code that does
+# not parse (`invalid-syntax`; E999 and no code in older ruff), a name used and never
+# defined, a definition that replaces another one before it is used.
+_BROKEN = {"invalid-syntax", "E999", None, "F821", "F811"}
+
+
 def format_python(files: list[GeneratedFile]) -> None:
-    """Parse every Python file (a syntax error fails generation), then format them all
-    with one `ruff format` and import-sorting pass."""
+    """Format every Python file with one `ruff check --fix` (imports sorted, modernised)
+    and one `ruff format` pass. Code that does not parse, an undefined name or a clobbered
+    definition fails generation (FormatError): ruff's parser reports what CPython's does,
+    so the files are not parsed twice (2 s of a 12 s run on GitHub's REST description).
+    Without ruff, each file is parsed with `ast`."""
     py = [f for f in files if f.path.endswith(".py")]
-    for f in py:
-        try:
-            ast.parse(f.content, filename=f.path)
-        except SyntaxError as exc:
-            raise FormatError(f.path, f"line {exc.lineno}: {exc.msg}") from exc
     ruff = _ruff()
     if ruff is None or not py:
+        for f in py:
+            _parse(f)
         return
     with tempfile.TemporaryDirectory(prefix="bcg-fmt-") as tmp:
         root = Path(tmp)
@@ -93,15 +100,39 @@ def format_python(files: list[GeneratedFile]) -> None:
             target = root / f.path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(f.content)
-        subprocess.run(
-            [ruff, "check", "--fix", "--quiet", "--exit-zero", "."],
+        checked = subprocess.run(
+            [ruff, "check", "--fix", "--exit-zero", "--output-format", "json", "."],
             cwd=root,
             check=True,
             capture_output=True,
+            text=True,
         )
+        _refuse_broken(checked.stdout, root, {f.path: f for f in py})
         subprocess.run([ruff, "format", "--quiet", "."], cwd=root, check=True, capture_output=True)
         for f in py:
             f.content = (root / f.path).read_text()
+
+
+def _parse(f: GeneratedFile) -> None:
+    try:
+        ast.parse(f.content, filename=f.path)
+    except SyntaxError as exc:
+        raise FormatError(f.path, f"line {exc.lineno}: {exc.msg}") from exc
+
+
+def _refuse_broken(report: str, root: Path, by_path: dict[str, GeneratedFile]) -> None:
+    try:
+        findings = json.loads(report or "[]")
+    except json.JSONDecodeError:  # not ruff's JSON: check the old way
+        for f in by_path.values():
+            _parse(f)
+        return
+    for finding in findings:
+        if finding.get("code") in _BROKEN:
+            path = Path(finding["filename"]).resolve().relative_to(root.resolve()).as_posix()
+            row = (finding.get("location") or {}).get("row")
+            message = finding.get("message", "").removeprefix("SyntaxError: ")
+            raise FormatError(path, f"line {row}: {message}")
 
 
 def _ruff() -> str | None:
