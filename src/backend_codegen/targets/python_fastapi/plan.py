@@ -748,6 +748,12 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
             # a feed, or a list by a path field, lists only some rows: tested apart
             if not route.binding.feed_fk and not route.path_field:
                 view.by_action.setdefault(route.binding.action, route)
+        seen: dict[str, int] = {}
+        for route in view.routes:  # two routes setting one field (orgs' and repos' hooks)
+            if route.change_class:
+                seen[route.change_class] = count = seen.get(route.change_class, 0) + 1
+                if count > 1:
+                    route.change_class = f"{route.change_class}{count}"
         view.change_classes = [r.change_class for r in view.routes if r.change_class]
         actions = {b.action for b in model.bindings if b.entity == view.entity.name}
         view.creates = bool(actions & {"create", "sub_create", "register"}) or any(

@@ -895,6 +895,9 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
             )
         elif rel.kind == "many_to_many":
             assert rel.join_table
+            if not rel.api_objects and py_name(Name.parse(rel.api_name).snake) == attr:
+                # the member lists names (`contexts: ["ci"]`) and would hide the rows
+                attr = py_name(f"{rel.name}_rows")
             ref_key = _ref_key(model, target) if rel.api_objects else None
             relations.append(
                 _relation(
@@ -1109,11 +1112,15 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
                 and other.name != entity.name
                 and rel.fk_field
             ):
+                test = module_of(other.name)
+                if any(c["test"] == test for c in view.restrict_children):
+                    test = f"{test}_{py_name(rel.fk_field)}"  # two references from one table
                 view.restrict_children.append(
                     {
                         "factory": f"make_{module_of(other.name)}",
                         "attr": py_name(rel.fk_field),
                         "cls": other.name,
+                        "test": test,
                     }
                 )
     return view
