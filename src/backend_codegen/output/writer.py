@@ -253,8 +253,9 @@ def write_tree(
                 _stage(tree, change.path + BESIDE, change.after or "")
                 puts.append(change.path + BESIDE)
         hashes: dict[str, str] = {}
+        kinds = {c.path: c.kind for c in report.changes}
         for f in files:
-            kind = next(c.kind for c in report.changes if c.path == f.path)
+            kind = kinds[f.path]
             if kind == "conflict" and f.path in previous.hashes:
                 # the user's file still stands on the old output: it stays the merge base
                 hashes[f.path] = previous.hashes[f.path]
@@ -280,8 +281,13 @@ def write_tree(
 
 def _stage(tree: Path, path: str, text: str) -> None:
     target = tree / path
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.parent not in _MADE:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _MADE.add(target.parent)
     target.write_text(text, encoding="utf-8")
+
+
+_MADE: set[Path] = set()  # directories _stage made (in staging directories, never reused)
 
 
 def _swap(staging: Path, root: Path, removes: list[str]) -> None:
