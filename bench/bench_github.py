@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_peers import _env, _peer_env  # noqa: E402
+from bench_peers import _env, _peer_env, write_section  # noqa: E402
 
 from backend_codegen.cache import cache_root  # noqa: E402
 from backend_codegen.verify.runner import environment_for  # noqa: E402
@@ -282,12 +282,7 @@ def main() -> int:
     if ours.get("project"):
         shutil.rmtree(ours["project"].parent, ignore_errors=True)
     if args.out:
-        doc = args.out.read_text()
-        if BEGIN in doc:
-            doc = doc[: doc.index(BEGIN)] + text + doc[doc.index(END) + len(END) :]
-        else:
-            doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-        args.out.write_text(doc)
+        write_section(args.out, text, BEGIN, END)
     return 0 if ours["ok"] and app is not None and app["ok"] else 1
 
 

@@ -156,13 +156,19 @@ def main() -> int:
     text = markdown(run(repeats), command)
     print(text)
     if args.out:
-        doc = args.out.read_text()
-        if BEGIN in doc:
-            doc = doc[: doc.index(BEGIN)] + text + doc[doc.index(END) + len(END) :]
-        else:
-            doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-        args.out.write_text(doc)
+        write_section(args.out, text, BEGIN, END)
     return 0
+
+
+def write_section(path: Path, text: str, begin: str, end: str) -> None:
+    """Put `text` (which starts with `begin` and ends with `end`) in place of that section of
+    the Markdown file, or at its end."""
+    doc = path.read_text()
+    if begin in doc:
+        doc = doc[: doc.index(begin)] + text + doc[doc.index(end) + len(end) :]
+    else:
+        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
+    path.write_text(doc)
 
 
 if __name__ == "__main__":

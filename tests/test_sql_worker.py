@@ -188,34 +188,37 @@ def test_the_validation_helper_finds_what_validating_here_finds(tmp_path: Path) 
     assert "error" in out and "'version' is a required property" in out
 
 
-def test_a_validation_error_comes_before_a_conversion_error(tmp_path: Path) -> None:
+def _on_bad_document(tmp_path: Path, body: str) -> str:
+    """Run `body` (with `bad`, the path of BAD_DOCUMENT) after the VALIDATION prelude."""
     bad = tmp_path / "bad.yaml"
     bad.write_text(BAD_DOCUMENT)
-    out = _run(
-        VALIDATION
-        + textwrap.dedent(f"""
+    return _run(VALIDATION + f"bad = {str(bad)!r}\n" + textwrap.dedent(body))
+
+
+def test_a_validation_error_comes_before_a_conversion_error(tmp_path: Path) -> None:
+    out = _on_bad_document(
+        tmp_path,
+        """
         def broken(self, doc):
             raise RuntimeError("the converter choked on an invalid document")
         openapi._Reader._convert = broken
-        print(read({str(bad)!r}, helper=True)[:2])
-        """)
+        print(read(bad, helper=True)[:2])
+        """,
     )
     assert "'error'" in out and "is a required property" in out
 
 
 def test_a_dead_validation_helper_means_validating_here(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(BAD_DOCUMENT)
-    out = _run(
-        VALIDATION
-        + textwrap.dedent(f"""
+    out = _on_bad_document(
+        tmp_path,
+        """
         openapi.start_validation()
         os.kill(forked._helpers[openapi.VALIDATION_HELPER].pid, signal.SIGKILL)
         warnings = Warnings()
         try:
-            openapi.read_openapi(Path({str(bad)!r}), warnings).settle()
+            openapi.read_openapi(Path(bad), warnings).settle()
         except SpecError as exc:
             print("validated here:", exc.render())
-        """)
+        """,
     )
     assert "validated here:" in out and "is a required property" in out
