@@ -53,3 +53,25 @@ def test_the_list_tests_pass_as_generated_and_fail_on_n_plus_1(todo: Path) -> No
         assert not result.ok and result.failed == 1, result.output[-3000:]
     finally:
         route.write_text(original)
+
+
+def test_the_detail_read_test_fails_on_queries_per_related_row(todo: Path) -> None:
+    selected = ["-k", "bounded_number_of_queries"]
+    result = verify(todo, pytest_args=selected)
+    assert result.ok and result.passed == 1, result.output[-3000:]
+    route = todo / "app" / "api" / "routes" / "task.py"
+    original = route.read_text()
+    read = '    return await service.get_task(session, task_id, "id", visible_to=current_user.id)\n'
+    # a statement per related row, as a lazy load in a loop would send
+    per_related = (
+        '    row = await service.get_task(session, task_id, "id", visible_to=current_user.id)\n'
+        "    for _ in range(20):\n"
+        "        await session.refresh(row)\n"
+        "    return row\n"
+    )
+    try:
+        _patch(route, read, per_related)
+        result = verify(todo, pytest_args=selected)
+        assert not result.ok and result.failed == 1, result.output[-3000:]
+    finally:
+        route.write_text(original)

@@ -112,6 +112,18 @@ async def test_read_task(
     assert response.json()["id"] == json_id(row.id)
 
 
+async def test_read_task_costs_a_bounded_number_of_queries(
+    client: AsyncClient, session: AsyncSession, headers: dict[str, str], count_queries: Any
+) -> None:
+    """No N+1 on a detail read: related rows and computed members take a fixed number of
+    SQL statements, whatever the row holds."""
+    row = await make_task(session)
+    with count_queries() as statements:
+        response = await client.get(f"/api/tasks/{json_id(row.id)}", headers=headers)
+    assert response.status_code == 200, response.text
+    assert len(statements) <= 6, "\n".join(statements)
+
+
 async def test_read_missing_task_is_404(client: AsyncClient, headers: dict[str, str]) -> None:
     response = await client.get(f"/api/tasks/{999999999}", headers=headers)
     assert response.status_code == 404
