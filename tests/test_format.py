@@ -7,7 +7,7 @@ import pytest
 
 from backend_codegen.errors import FormatError
 from backend_codegen.targets import base
-from backend_codegen.targets.base import GeneratedFile, format_python, start_format
+from backend_codegen.targets.base import GeneratedFile, format_python
 
 
 def test_files_are_formatted_and_imports_sorted() -> None:
@@ -37,13 +37,3 @@ def test_without_ruff_files_are_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(FormatError) as caught:
         format_python([GeneratedFile("app/bad.py", "def f(:\n")])
     assert caught.value.path == "app/bad.py"
-
-
-def test_a_background_pass_gives_what_a_direct_one_gives() -> None:
-    source = "from typing import List\nx: List[int] = [ 1 ]\n"
-    direct = [GeneratedFile("app/a.py", source)]
-    format_python(direct)
-    background = [GeneratedFile("app/a.py", source)]
-    running = start_format(background)
-    running.finish()
-    assert background[0].content == direct[0].content == "x: list[int] = [1]\n"

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
-import select
 import sys
 import threading
 from collections.abc import Callable
@@ -58,13 +57,6 @@ class Helper:
         self._sender = threading.Thread(target=send, daemon=True)
         self._sender.start()
         return True
-
-    def ready(self) -> bool:
-        """Whether the answer (or the helper's end) is there: result() would not wait."""
-        try:
-            return bool(select.select([self._results], [], [], 0)[0])
-        except (OSError, ValueError):
-            return True
 
     def result(self) -> tuple[str, Any] | None:
         """("ok", value) or ("error", exception); None if the helper failed."""

@@ -70,11 +70,6 @@ class Pending:
         if self._helper is not None and not self._helper.submit(*self._request):
             self._helper = None
 
-    def ready(self) -> bool:
-        """Whether get() would return at once: the helper has answered. Computing here
-        takes a while (and imports SQLAlchemy), so without a helper this is False."""
-        return self._helper is not None and self._helper.ready()
-
     def get(self) -> SqlArtifacts:
         if self._helper is not None:
             outcome, self._helper = self._helper.result(), None

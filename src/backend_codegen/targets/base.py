@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -83,25 +82,15 @@ def format_python(files: list[GeneratedFile]) -> None:
     definition fails generation (FormatError): ruff's parser reports what CPython's does,
     so the files are not parsed twice (2 s of a 12 s run on GitHub's REST description).
     Without ruff, each file is parsed with `ast`."""
-    start_format(files).finish()
-
-
-def start_format(files: list[GeneratedFile]) -> Formatting:
-    """`format_python`, run in the background until `finish()` (ruff is a process of its
-    own: it formats while this one does something else)."""
-    return Formatting([f for f in files if f.path.endswith(".py")], _ruff())
-
-
-class Formatting:
-    def __init__(self, py: list[GeneratedFile], ruff: str | None) -> None:
-        self.py, self.ruff = py, ruff
-        self._error: BaseException | None = None
-        self._thread: threading.Thread | None = None
-        if ruff is None or not py:
-            return
-        self._tmp = tempfile.TemporaryDirectory(prefix="bcg-fmt-")
-        self.root = Path(self._tmp.name)
-        (self.root / "pyproject.toml").write_text(
+    py = [f for f in files if f.path.endswith(".py")]
+    ruff = _ruff()
+    if ruff is None or not py:
+        for f in py:
+            _parse(f)
+        return
+    with tempfile.TemporaryDirectory(prefix="bcg-fmt-") as tmp:
+        root = Path(tmp)
+        (root / "pyproject.toml").write_text(
             '[tool.ruff]\nline-length = 100\ntarget-version = "py311"\n'
             "[tool.ruff.format]\nskip-magic-trailing-comma = true\n"
             '[tool.ruff.lint]\nselect = ["E", "F", "I", "UP", "B"]\nignore = ["E501"]\n'
@@ -109,43 +98,22 @@ class Formatting:
         )
         made: set[Path] = set()
         for f in py:
-            target = self.root / f.path
+            target = root / f.path
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             target.write_text(f.content)
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        assert self.ruff is not None
-        try:
-            checked = subprocess.run(
-                [self.ruff, "check", "--fix", "--exit-zero", "--output-format", "json", "."],
-                cwd=self.root,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            _refuse_broken(checked.stdout, self.root, {f.path: f for f in self.py})
-            formatting = [self.ruff, "format", "--quiet", "."]
-            subprocess.run(formatting, cwd=self.root, check=True, capture_output=True)
-        except BaseException as exc:  # raised by finish(), in the caller's thread
-            self._error = exc
-
-    def finish(self) -> None:
-        if self._thread is None:  # no ruff (or nothing to format): parse, as a check
-            for f in self.py:
-                _parse(f)
-            return
-        self._thread.join()
-        try:
-            if self._error is not None:
-                raise self._error
-            for f in self.py:
-                f.content = (self.root / f.path).read_text()
-        finally:
-            self._tmp.cleanup()
+        checked = subprocess.run(
+            [ruff, "check", "--fix", "--exit-zero", "--output-format", "json", "."],
+            cwd=root,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        _refuse_broken(checked.stdout, root, {f.path: f for f in py})
+        subprocess.run([ruff, "format", "--quiet", "."], cwd=root, check=True, capture_output=True)
+        for f in py:
+            f.content = (root / f.path).read_text()
 
 
 def _parse(f: GeneratedFile) -> None:

@@ -24,7 +24,6 @@ from backend_codegen.targets.base import (
     TargetOptions,
     format_python,
     jinja_env,
-    start_format,
 )
 from backend_codegen.targets.python_fastapi.names import PY_TYPES, py_name
 from backend_codegen.targets.python_fastapi.names import id_annotation as key_annotation
@@ -997,19 +996,13 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         add(f"app/schemas/{union.module}.py", "union_schema.py.jinja", union=union)
         add(f"app/api/routes/{union.module}.py", "union_routes.py.jinja", union=union)
         add(f"tests/test_{union.module}.py", "test_union.py.jinja", union=union)
-    # ruff formats what is rendered while the migrations are still being computed; the
-    # migrations follow in a pass of their own (their imports sort the same on their own)
-    early = None if pending_sql.ready() else start_format(files)
-    formatted = len(files) if early is not None else 0
     sql = pending_sql.get()
     if options.previous_revisions:
         files.extend(_next_revision(model, options, env, ctx, sql))
     else:
         ctx.update(upgrade=sql.upgrade, downgrade=sql.downgrade)
         add("migrations/versions/0001_initial.py", "migrations__versions__initial.py.jinja")
-    if early is not None:
-        early.finish()
-    format_python(files[formatted:])
+    format_python(files)
     for dialect, ddl in sql.ddl.items():
         files.append(GeneratedFile(f"db/schema.{dialect}.sql", ddl))
     files.append(GeneratedFile("db/seed.sql", build_seed(model, _header(model, "--"))))
