@@ -31,6 +31,12 @@ class Helper:
         if pid == 0:  # the child: never returns
             os.close(request_write)
             os.close(result_read)
+            # it answers through its pipe only: holding the caller's stdout or stderr open
+            # would keep a caller that reads them waiting after the parent stopped early
+            quiet = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(quiet, fd)
+            os.close(quiet)
             for other in _helpers.values():  # a child must not hold another's pipes open
                 other.close_streams()
             _serve(prepare, handle, os.fdopen(request_read, "rb"), os.fdopen(result_write, "wb"))
