@@ -240,7 +240,7 @@ def generate(
             model, project_dir, allow_destructive=allow_destructive, warnings=warnings, phase=phase
         )
     finally:
-        inspection.settle()  # a validation error comes before anything else, and is written
+        inspection.settle()  # a validation error comes first, before anything is written
     stack = "python-console" if phase == "console" else "python-fastapi"
     log("render", f"{len(files)} files for {stack}")
     report = write_tree(

@@ -107,7 +107,8 @@ class Warnings:
 
 
 class FormatError(Exception):
-    """Generated Python that does not parse: a bug in the generator, never in the input."""
+    """Generated Python that does not parse, uses an undefined name or clobbers a definition:
+    a bug in the generator, never in the input."""
 
     def __init__(self, path: str, detail: str) -> None:
         super().__init__(f"{path}: {detail}")

@@ -133,6 +133,15 @@ def start(name: str, prepare: Callable[[], None], handle: Callable[..., Any]) ->
         pass
 
 
+def ask(name: str, *args: Any) -> Helper | None:
+    """The helper `name`, handed `handle(*args)`, if one was started and not taken yet;
+    None: do the work yourself."""
+    helper = take(name)
+    if helper is not None and not helper.submit(*args):
+        return None
+    return helper
+
+
 def take(name: str) -> Helper | None:
     """The helper `name` if one was started and not taken yet (each serves one request)."""
     return _helpers.pop(name, None)

@@ -19,9 +19,10 @@ import os
 import sys
 from pathlib import Path
 
+from backend_codegen.spec.loader import OPENAPI_SUFFIXES
+
 _GENERATING = {"generate"}
 _HELP = {"--help", "-h"}
-_OPENAPI_SUFFIXES = (".yaml", ".yml", ".json")
 VALIDATE_APART = 512 * 1024  # bytes of OpenAPI document from which validation gets a helper
 
 
@@ -29,8 +30,8 @@ def _large_openapi_input(args: list[str]) -> bool:
     """Whether the documents to read (the first argument after the command) are an OpenAPI
     file, or a directory holding one, of at least VALIDATE_APART bytes. Below that, validating
     takes less than importing openapi-spec-validator, and a third process on a two-core
-    machine costs more than it saves (measured: BENCHMARKS.md). A wrong guess only costs or
-    saves time."""
+    machine costs more than it saves (RealWorld, 30 KB: 0.98 s with the helper, 0.91 s
+    without, medians of five). A wrong guess only costs or saves time."""
     first = next((a for a in args[1:] if not a.startswith("-")), None)
     if first is None:
         return False
@@ -38,7 +39,7 @@ def _large_openapi_input(args: list[str]) -> bool:
     try:
         candidates = list(path.iterdir()) if path.is_dir() else [path]
         return any(
-            p.suffix.lower() in _OPENAPI_SUFFIXES
+            p.suffix.lower() in OPENAPI_SUFFIXES
             and p.is_file()
             and p.stat().st_size >= VALIDATE_APART
             for p in candidates

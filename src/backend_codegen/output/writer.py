@@ -244,13 +244,14 @@ def write_tree(
     staging.chmod(0o777 & ~_umask())  # mkdtemp makes 0700; a project is a normal directory
     try:
         tree = staging / "tree"
+        made: set[Path] = set()
         puts: list[str] = []
         for change in report.changes:
             if change.kind in ("create", "update", "merge", "overwrite", "unchanged"):
-                _stage(tree, change.path, change.after or "")
+                _stage(made, tree, change.path, change.after or "")
                 puts.append(change.path)
             elif change.kind == "conflict":
-                _stage(tree, change.path + BESIDE, change.after or "")
+                _stage(made, tree, change.path + BESIDE, change.after or "")
                 puts.append(change.path + BESIDE)
         hashes: dict[str, str] = {}
         kinds = {c.path: c.kind for c in report.changes}
@@ -261,14 +262,14 @@ def write_tree(
                 hashes[f.path] = previous.hashes[f.path]
                 base = previous.base(root, f.path)
                 if base is not None:
-                    _stage(tree, f"{BASE_DIR}/{f.path}", base)
+                    _stage(made, tree, f"{BASE_DIR}/{f.path}", base)
                 continue
             hashes[f.path] = digest(f.content)
-            _stage(tree, f"{BASE_DIR}/{f.path}", f.content)
+            _stage(made, tree, f"{BASE_DIR}/{f.path}", f.content)
         manifest = {**meta, "files": hashes, "owners": {f.path: f.owner for f in files}}
-        _stage(tree, MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        _stage(made, tree, MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         for path, text in (state or {}).items():
-            _stage(tree, path, text)
+            _stage(made, tree, path, text)
         removes = report.removed
         if not root.exists():
             os.replace(tree, root)
@@ -279,15 +280,13 @@ def write_tree(
     return report
 
 
-def _stage(tree: Path, path: str, text: str) -> None:
+def _stage(made: set[Path], tree: Path, path: str, text: str) -> None:
+    """Write `text` at `path` under `tree`; `made`: the directories made so far."""
     target = tree / path
-    if target.parent not in _MADE:
+    if target.parent not in made:
         target.parent.mkdir(parents=True, exist_ok=True)
-        _MADE.add(target.parent)
+        made.add(target.parent)
     target.write_text(text, encoding="utf-8")
-
-
-_MADE: set[Path] = set()  # directories _stage made (in staging directories, never reused)
 
 
 def _swap(staging: Path, root: Path, removes: list[str]) -> None:

@@ -61,14 +61,6 @@ _DATA_KEYS = frozenset({"example", "enum", "const"})
 _IGNORED_METHODS = ("head", "options", "trace")
 
 
-def validation_helper(path: Path) -> Helper | None:
-    """The forked validation helper, given `path` to check, if `start_validation` ran."""
-    helper = forked.take(VALIDATION_HELPER)
-    if helper is not None and not helper.submit(str(path)):
-        return None
-    return helper
-
-
 def start_validation() -> None:
     """Fork the helper that imports openapi-spec-validator and validates the document
     `read_openapi` is given (see backend_codegen.forked)."""
@@ -332,7 +324,7 @@ class _Reader:
 
     def read(self, path: Path) -> ApiSpec:
         # validated by the forked helper, if one was started, while this process converts
-        helper = validation_helper(path)
+        helper = forked.ask(VALIDATION_HELPER, str(path))
         doc = self.main = self._load(Path(path), str(path), None)
         version = self._check_version(doc)
         self._scan_refs(doc)

@@ -2,7 +2,8 @@
 file and line they come from.
 
 Kept apart from the reader so that a `generate` run can import openapi-spec-validator (and
-validate) in a forked helper while this process reads the document (see `submit`).
+validate) in a forked helper while this process reads the document
+(`backend_codegen.spec.openapi.start_validation`).
 """
 
 from __future__ import annotations

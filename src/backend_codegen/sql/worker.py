@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from backend_codegen.domain.model import DomainModel
     from backend_codegen.sql.migrations import Revision
 
-DIALECT_NAMES = ("postgresql", "mysql", "sqlite")
+DIALECT_NAMES = ("postgresql", "mysql", "sqlite")  # ddl.DIALECTS' keys, without importing it
 HELPER = "sql"
 
 
@@ -53,12 +53,8 @@ def _prepare() -> None:
     import backend_codegen.sql.migrations  # noqa: F401
 
 
-def _handle(model: DomainModel, previous: DomainModel | None, header: str) -> SqlArtifacts:
-    return compute(model, previous, header)
-
-
 def start() -> None:
-    forked.start(HELPER, _prepare, _handle)
+    forked.start(HELPER, _prepare, compute)
 
 
 class Pending:
@@ -66,9 +62,7 @@ class Pending:
 
     def __init__(self, model: DomainModel, previous: DomainModel | None, header: str) -> None:
         self._request = (model, previous, header)
-        self._helper = forked.take(HELPER)
-        if self._helper is not None and not self._helper.submit(*self._request):
-            self._helper = None
+        self._helper = forked.ask(HELPER, *self._request)
 
     def get(self) -> SqlArtifacts:
         if self._helper is not None:

@@ -249,6 +249,7 @@ def _param_names(b: Binding, entity: Entity | None, model: DomainModel) -> dict[
 
 
 def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -> RouteView:
+    paging = _paging(b)
     names = _param_names(b, entity, model)
     full = route_path(b.path, names)
     rel_path = full[len(prefix) :] if prefix and full.startswith(prefix) else full
@@ -350,8 +351,8 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         missing_value=missing,
         set_schema=set_schema,
         set_body_value=set_body_value,
-        paging=_paging(b),
-        cursor=b.action in ("list", "sub_list") and b.list_shape == "page" and _paging(b) is None,
+        paging=paging,
+        cursor=b.action in ("list", "sub_list") and b.list_shape == "page" and paging is None,
         path_field=path_field,
         int_params=int_params,
         unused_query=_unused_query(b),
@@ -695,8 +696,9 @@ def _header(model: DomainModel, comment: str = "#") -> str:
 
 
 def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
-    # the migrations and DDL, computed meanwhile (in the SQL worker when one was started)
-    pending_sql = artifacts(model, options.previous_model, _header(model, "--"))
+    # the migrations and DDL, computed meanwhile (in the SQL helper when one was started)
+    sql_header = _header(model, "--")
+    pending_sql = artifacts(model, options.previous_model, sql_header)
     env = jinja_env(PACKAGE)
     views = {e.name: build_entity(model, e) for e in model.entities}
     for view in views.values():
@@ -1005,7 +1007,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     format_python(files)
     for dialect, ddl in sql.ddl.items():
         files.append(GeneratedFile(f"db/schema.{dialect}.sql", ddl))
-    files.append(GeneratedFile("db/seed.sql", build_seed(model, _header(model, "--"))))
+    files.append(GeneratedFile("db/seed.sql", build_seed(model, sql_header)))
     return sorted(files, key=lambda f: f.path)
 
 

@@ -287,6 +287,9 @@ class EntityView:
     patch_field: TestField | None = None  # a field the tests change with PATCH
     patch_value: str = ""
     restrict_children: list[dict[str, str]] = field(default_factory=list)
+    # the time stamps a list bounds (?since=, ?until=): indexed through __table_args__, as
+    # the mixins that declare them are shared by every table
+    stamp_indexes: list[str] = field(default_factory=list)
     missing_id: str = "999999999"
     needs_ref: bool = False  # other entities link to this one by {"id": ...} objects
     # request bodies of single operations that differ from the entity's Create (members the
@@ -576,6 +579,7 @@ def _field_args(fld: Field, *, for_update: bool = False) -> list[str]:
 
 
 XML_WRAPPED = 'json_schema_extra={"xml": {"wrapped": True}}'
+TIME_STAMPS = ("created_at", "updated_at")
 
 
 def _decimal_bounds(fld: Field) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -989,8 +993,12 @@ def build_entity(model: DomainModel, entity: Entity) -> EntityView:
     read_fields = [view for f in readable for view in _read_fields(f)]
     owner = next((f for f in entity.fields if f.from_current_user), None)
     login = entity.field(entity.login_field) if entity.login_field else None
+    stamp_indexes = [
+        f.column for f in entity.fields if f.system and f.index and f.column in TIME_STAMPS
+    ]
     view = EntityView(
         entity=entity,
+        stamp_indexes=stamp_indexes,
         cls=ident.pascal,
         module=module_of(entity.name),
         table=entity.table,
