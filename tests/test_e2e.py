@@ -9,7 +9,6 @@ when their URLs are set (CI sets them; locally those tests skip with the reason)
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sqlite3
 import subprocess
@@ -17,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from dbserver import IN_CI, PG_URL, fresh_mysql, fresh_postgres
 
 from backend_codegen import api
 from backend_codegen.verify.runner import environment_for, verify
@@ -27,9 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.is_dir())
 CORPUS_DIR = ROOT.parent / "shared" / "corpus"
 CORPUS = sorted([*CORPUS_DIR.glob("specs/*.yaml"), *CORPUS_DIR.glob("realworld/*.yml")])
-PG_URL = os.environ.get("BACKEND_CODEGEN_TEST_POSTGRES")
-MYSQL_URL = os.environ.get("BACKEND_CODEGEN_TEST_MYSQL")
-IN_CI = os.environ.get("CI") == "true"
 # Examples whose generated servers pass their own schemathesis conformance tests (all of
 # them): a new example joins once it does, and until then its suite runs without them.
 CONFORMING_EXAMPLES = {"blog", "ecommerce", "library", "realworld", "todo", "user-system"}
@@ -37,14 +34,6 @@ CONFORMING_EXAMPLES = {"blog", "ecommerce", "library", "realworld", "todo", "use
 # against PostgreSQL in test_conforming_spec_passes_schemathesis_against_a_live_server);
 # they repeat the SQLite run's requests.
 NOT_CONFORMANCE = ["-m", "not conformance"]
-
-
-def _require(url: str | None, name: str) -> str:
-    if url:
-        return url
-    if IN_CI:
-        pytest.fail(f"{name} is not set: .ci/run must start the database and export it")
-    pytest.skip(f"{name} not set: no database server for this test (CI provides one)")
 
 
 @pytest.fixture(scope="session")
@@ -72,33 +61,6 @@ def _run(project: Path, *args: str, database_url: str | None = None) -> str:
     )
     assert done.returncode == 0, f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout + done.stderr
-
-
-def _fresh_postgres(name: str) -> tuple[str, str]:
-    """(async URL, libpq URL) of a new empty PostgreSQL database."""
-    base = _require(PG_URL, "BACKEND_CODEGEN_TEST_POSTGRES").rstrip("/")
-    libpq = base.replace("+asyncpg", "")
-    for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
-        subprocess.run(["psql", f"{libpq}/postgres", "-qc", sql], check=True, capture_output=True)
-    return f"{base}/{name}", f"{libpq}/{name}"
-
-
-def _mysql_args(base: str) -> list[str]:
-    match = re.match(r"mysql\+\w+://([^:]+):([^@]+)@([^:/]+):?(\d+)?", base)
-    assert match, base
-    user, password, host, port = match.groups()
-    return ["mariadb", f"-u{user}", f"-p{password}", f"-h{host}", f"-P{port or 3306}"]
-
-
-def _fresh_mysql(name: str) -> tuple[str, list[str]]:
-    base = _require(MYSQL_URL, "BACKEND_CODEGEN_TEST_MYSQL").rstrip("/")
-    client = _mysql_args(base)
-    subprocess.run(
-        [*client, "-e", f"DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}"],
-        check=True,
-        capture_output=True,
-    )
-    return f"{base}/{name}", [*client, name]
 
 
 # -- SQLite: always -----------------------------------------------------------------------
@@ -200,7 +162,7 @@ def test_conforming_spec_passes_schemathesis_against_a_live_server(
     source = next(p for p in CORPUS if p.stem == spec)
     database_url = None
     if PG_URL or IN_CI:
-        database_url, _ = _fresh_postgres(f"conformance_{spec.replace('-', '_').replace('.', '_')}")
+        database_url, _ = fresh_postgres(f"conformance_{spec.replace('-', '_').replace('.', '_')}")
     result = api.generate([source], tmp_path / "backend")
     outcome = api.conformance(
         result.project_dir, database_url=database_url, max_examples=30, seed=1
@@ -271,20 +233,20 @@ def test_reserved_words_project_passes_its_own_tests(
 
 
 def test_reserved_words_project_on_postgres_and_mariadb(reserved_project: Path) -> None:
-    pg_url, libpq = _fresh_postgres("bcg_reserved")
+    pg_url, libpq = fresh_postgres("bcg_reserved")
     outcome = verify(reserved_project, database_url=pg_url, pytest_args=NOT_CONFORMANCE)
     assert outcome.ok, outcome.output[-4000:]
-    pg_url, libpq = _fresh_postgres("bcg_reserved")
+    pg_url, libpq = fresh_postgres("bcg_reserved")
     for script in ("schema.postgresql.sql", "seed.sql"):
         subprocess.run(
             ["psql", libpq, "-v", "ON_ERROR_STOP=1", "-qf", str(reserved_project / "db" / script)],
             check=True,
             capture_output=True,
         )
-    my_url, client = _fresh_mysql("bcg_reserved")
+    my_url, client = fresh_mysql("bcg_reserved")
     outcome = verify(reserved_project, database_url=my_url, pytest_args=NOT_CONFORMANCE)
     assert outcome.ok, outcome.output[-4000:]
-    my_url, client = _fresh_mysql("bcg_reserved")
+    my_url, client = fresh_mysql("bcg_reserved")
     for script in ("schema.mysql.sql", "seed.sql"):
         with (reserved_project / "db" / script).open() as handle:
             subprocess.run(client, stdin=handle, check=True, capture_output=True)
@@ -297,16 +259,16 @@ def test_reserved_words_project_on_postgres_and_mariadb(reserved_project: Path) 
 def test_example_on_postgres(projects: dict[str, Path], example: str) -> None:
     project = projects[example]
     name = f"bcg_{example.replace('-', '_')}"
-    url, libpq = _fresh_postgres(name)
+    url, libpq = fresh_postgres(name)
     result = verify(project, database_url=url, pytest_args=NOT_CONFORMANCE)
     assert result.ok, result.output[-4000:]
     # migrations from scratch, no drift between models and migrations, and back down
-    url, libpq = _fresh_postgres(name)
+    url, libpq = fresh_postgres(name)
     _run(project, "-m", "alembic", "upgrade", "head", database_url=url)
     _run(project, "-m", "alembic", "check", database_url=url)
     _run(project, "-m", "alembic", "downgrade", "base", database_url=url)
     # the plain SQL files
-    url, libpq = _fresh_postgres(name)
+    url, libpq = fresh_postgres(name)
     for script in ("schema.postgresql.sql", "seed.sql"):
         subprocess.run(
             ["psql", libpq, "-v", "ON_ERROR_STOP=1", "-qf", str(project / "db" / script)],
@@ -319,13 +281,14 @@ def test_example_on_postgres(projects: dict[str, Path], example: str) -> None:
 def test_example_on_mariadb(projects: dict[str, Path], example: str) -> None:
     project = projects[example]
     name = f"bcg_{example.replace('-', '_')}"
-    url, client = _fresh_mysql(name)
+    url, client = fresh_mysql(name)
     result = verify(project, database_url=url, pytest_args=NOT_CONFORMANCE)
     assert result.ok, result.output[-4000:]
-    url, client = _fresh_mysql(name)
+    url, client = fresh_mysql(name)
     _run(project, "-m", "alembic", "upgrade", "head", database_url=url)
     _run(project, "-m", "alembic", "check", database_url=url)
-    url, client = _fresh_mysql(name)
+    _run(project, "-m", "alembic", "downgrade", "base", database_url=url)
+    url, client = fresh_mysql(name)
     for script in ("schema.mysql.sql", "seed.sql"):
         with (project / "db" / script).open() as handle:
             subprocess.run(client, stdin=handle, check=True, capture_output=True)

@@ -318,10 +318,10 @@ def test_owner_writes_rows_answer_403_to_others(tmp_path: Path) -> None:
 def test_generated_ownership_tests_pass_on_sqlite_and_postgres(projects_backend: Path) -> None:
     result = verify(projects_backend, pytest_args=["-m", "not conformance"])
     assert result.ok, result.output[-4000:]
-    from test_e2e import PG_URL, _fresh_postgres
+    from dbserver import PG_URL, fresh_postgres
 
     if PG_URL or os.environ.get("CI") == "true":
-        url, _ = _fresh_postgres("bcg_ownership")
+        url, _ = fresh_postgres("bcg_ownership")
         result = verify(projects_backend, database_url=url, pytest_args=["-m", "not conformance"])
         assert result.ok, result.output[-4000:]
 

@@ -183,13 +183,13 @@ def _databases(tmp_path: Path) -> list[str]:
     MariaDB, which it must have there)."""
     urls = [f"sqlite+aiosqlite:///{tmp_path}/app.db"]
     if PG_URL or os.environ.get("CI") == "true":
-        from test_e2e import _fresh_postgres
+        from dbserver import fresh_postgres
 
-        urls.append(_fresh_postgres("bcg_regenerate")[0])
+        urls.append(fresh_postgres("bcg_regenerate")[0])
     if MYSQL_URL or os.environ.get("CI") == "true":
-        from test_e2e import _fresh_mysql
+        from dbserver import fresh_mysql
 
-        urls.append(_fresh_mysql("bcg_regenerate")[0])
+        urls.append(fresh_mysql("bcg_regenerate")[0])
     return urls
 
 

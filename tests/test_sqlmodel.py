@@ -9,7 +9,8 @@ import ast
 from pathlib import Path
 
 import pytest
-from test_e2e import _fresh_mysql, _fresh_postgres, _run
+from dbserver import fresh_mysql, fresh_postgres
+from test_e2e import _run
 from typer.testing import CliRunner
 
 from backend_codegen import BackendScaffold, api
@@ -185,7 +186,7 @@ def test_sqlmodel_example_on_a_database_server(
     flavours: dict[str, tuple[Path, Path]], example: str, database: str
 ) -> None:
     _, project = flavours[example]
-    fresh = _fresh_postgres if database == "postgres" else _fresh_mysql
+    fresh = fresh_postgres if database == "postgres" else fresh_mysql
     name = f"bcg_sm_{example}"
     result = verify(project, database_url=fresh(name)[0], pytest_args=["-m", "not conformance"])
     assert result.ok, result.output[-4000:]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -2263,7 +2263,27 @@ def infer(
         tags=dict(spec.tag_descriptions),
     )
     _order_entities(model)
+    _warn_required_cycles(model, warnings, state.entity_locations)
     return model
+
+
+def _warn_required_cycles(
+    model: DomainModel, warnings: Warnings, locations: dict[str, Location | None]
+) -> None:
+    """A required key closing a cycle of required references: no first row of the cycle
+    can be stored where keys are checked at once (PostgreSQL, MySQL), nor seeded."""
+    for entity_name, field_name in sorted(model.forward_references()):
+        entity = model.entity(entity_name)
+        fld = next(f for f in entity.fields if f.name == field_name)
+        if fld.nullable:
+            continue
+        warnings.add(
+            f"{entity_name}.{fld.api_name} is required and references {fld.foreign_key}, "
+            f"whose required references lead back to {entity_name}: the first of their "
+            "rows cannot be stored on PostgreSQL or MySQL, nor seeded",
+            locations.get(entity_name),
+            "make one reference of the cycle optional (not required, or nullable)",
+        )
 
 
 def _check_names(entities: dict[str, Entity], locations: dict[str, Location | None]) -> None:
@@ -2280,24 +2300,80 @@ def _check_names(entities: dict[str, Entity], locations: dict[str, Location | No
 
 
 def _order_entities(model: DomainModel) -> None:
-    """Entities in FK order (parents first), ties by name: stable, deterministic output."""
+    """Entities in FK order (parents first), ties by name: stable, deterministic output.
+
+    Mutually referencing entities (a cycle of foreign keys) cannot all come after their
+    parents. Such a group (a strongly connected component, found with Tarjan's algorithm)
+    is kept together and ordered by its required references alone, so the references left
+    pointing forward (`DomainModel.forward_references`: added by the database after both
+    tables exist) are nullable ones wherever the design allows it. Without cycles this is
+    the depth-first post-order, parents first."""
     by_name = {e.name: e for e in model.entities}
+
+    def targets(name: str, required: bool = False) -> list[str]:
+        return [
+            f.foreign_key
+            for f in by_name[name].fields
+            if f.foreign_key
+            and f.foreign_key != name
+            and f.foreign_key in by_name
+            and not (required and f.nullable)
+        ]
+
     ordered: list[Entity] = []
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+
+    def connect(name: str) -> None:
+        index[name] = low[name] = len(index)
+        stack.append(name)
+        on_stack.add(name)
+        for target in targets(name):
+            if target not in index:
+                connect(target)
+                low[name] = min(low[name], low[target])
+            elif target in on_stack:
+                low[name] = min(low[name], index[target])
+        if low[name] != index[name]:
+            return
+        group: set[str] = set()
+        while True:
+            member = stack.pop()
+            on_stack.discard(member)
+            group.add(member)
+            if member == name:
+                break
+        ordered.extend(by_name[m] for m in _order_group(group, targets))
+
+    for entity in sorted(by_name):
+        if entity not in index:
+            connect(entity)
+    model.entities = ordered
+
+
+def _order_group(group: set[str], targets: Callable[..., list[str]]) -> list[str]:
+    """The members of one strongly connected group, parents first along required
+    references (post-order), ties by name."""
+    if len(group) == 1:
+        return list(group)
+    done: list[str] = []
     visiting: set[str] = set()
 
     def visit(name: str) -> None:
-        if name in visiting or by_name[name] in ordered:
+        if name in visiting or name in done:
             return
         visiting.add(name)
-        for fld in by_name[name].fields:
-            if fld.foreign_key and fld.foreign_key != name and fld.foreign_key in by_name:
-                visit(fld.foreign_key)
+        for target in targets(name, required=True):
+            if target in group:
+                visit(target)
         visiting.discard(name)
-        ordered.append(by_name[name])
+        done.append(name)
 
-    for entity in sorted(by_name):
-        visit(entity)
-    model.entities = ordered
+    for name in sorted(group):
+        visit(name)
+    return done
 
 
 __all__ = ["InferOptions", "infer", "unwrap", "OnDelete"]

@@ -500,6 +500,20 @@ class DomainModel:
     def find(self, name: str) -> Entity | None:
         return next((e for e in self.entities if e.name == name), None)
 
+    def forward_references(self) -> set[tuple[str, str]]:
+        """(entity, field) of the foreign keys pointing to an entity later in FK order.
+
+        They close a cycle of references (inference orders entities parents first, and
+        only a cycle leaves a reference pointing forward). The database adds them once
+        both tables exist (`use_alter`), and the seed fills them in afterwards."""
+        position = {e.name: i for i, e in enumerate(self.entities)}
+        return {
+            (entity.name, fld.name)
+            for i, entity in enumerate(self.entities)
+            for fld in entity.fields
+            if fld.foreign_key and position.get(fld.foreign_key, -1) > i
+        }
+
     def to_dict(self) -> dict[str, Any]:
         """What `dataclasses.asdict` gives, without its deep copies of every leaf (the
         snapshot is dumped to JSON at once): 4x faster on GitHub's 300 entities."""

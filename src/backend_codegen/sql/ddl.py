@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql, sqlite
-from sqlalchemy.schema import CreateIndex, CreateTable
+from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
 
 DIALECTS: dict[str, sa.engine.Dialect] = {
     "postgresql": postgresql.dialect(),  # type: ignore[no-untyped-call]
@@ -21,4 +21,19 @@ def compile_ddl(metadata: sa.MetaData, dialect: str, header: str) -> str:
         parts.append(f"{create};\n")
         for index in sorted(table.indexes, key=lambda i: i.name or ""):
             parts.append(f"{str(CreateIndex(index).compile(dialect=target)).strip()};\n")
+    if target.supports_alter:  # SQLite keeps them inline: it checks references lazily
+        for key in forward_keys(metadata):
+            add = AddConstraint(key, isolate_from_table=False)  # keeps it inline elsewhere
+            parts.append(f"{str(add.compile(dialect=target)).strip()};\n")
     return "\n".join(parts)
+
+
+def forward_keys(metadata: sa.MetaData) -> list[sa.ForeignKeyConstraint]:
+    """The foreign keys that close a cycle of references (`use_alter`): a table cannot
+    reference one not created yet, so they are added after every table exists."""
+    return [
+        key
+        for table in metadata.sorted_tables
+        for key in sorted(table.foreign_key_constraints, key=lambda k: str(k.name))
+        if key.use_alter
+    ]

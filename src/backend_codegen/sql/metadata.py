@@ -55,13 +55,21 @@ def sa_type(fld: Field) -> sa.types.TypeEngine[Any]:
     return simple[t]
 
 
-def _column(model: DomainModel, entity: Entity, fld: Field) -> sa.Column[Any]:
+def _column(
+    model: DomainModel, entity: Entity, fld: Field, forward: set[tuple[str, str]]
+) -> sa.Column[Any]:
     args: list[Any] = []
     if fld.foreign_key:
         target = model.entity(fld.foreign_key)
         rel = next((r for r in entity.relations if r.fk_field == fld.name), None)
         policy = ON_DELETE[rel.on_delete] if rel else "RESTRICT"
-        args.append(sa.ForeignKey(f"{target.table}.id", ondelete=policy))
+        args.append(
+            sa.ForeignKey(
+                f"{target.table}.id",
+                ondelete=policy,
+                use_alter=(entity.name, fld.name) in forward,
+            )
+        )
     server_default = (
         sa.text("CURRENT_TIMESTAMP") if fld.name in ("created_at", "updated_at") else None
     )
@@ -79,8 +87,10 @@ def _column(model: DomainModel, entity: Entity, fld: Field) -> sa.Column[Any]:
 
 def build_metadata(model: DomainModel) -> sa.MetaData:
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    forward = model.forward_references()
     for entity in model.entities:
-        sa.Table(entity.table, metadata, *(_column(model, entity, f) for f in entity.fields))
+        columns = (_column(model, entity, f, forward) for f in entity.fields)
+        sa.Table(entity.table, metadata, *columns)
     for entity in model.entities:
         for rel in entity.relations:
             if rel.kind != "many_to_many":

@@ -32,10 +32,68 @@ def render_ops(metadata: sa.MetaData) -> tuple[str, str]:
         )
         script = produce_migrations(context, metadata)
     engine.dispose()
-    opts = {"alembic_module_prefix": "op.", "sqlalchemy_module_prefix": "sa."}
-    upgrade = render_python_code(script.upgrade_ops, **opts)  # type: ignore[arg-type]
-    downgrade = render_python_code(script.downgrade_ops, **opts)  # type: ignore[arg-type]
-    return _clean(upgrade), _clean(downgrade)
+    assert script.upgrade_ops is not None and script.downgrade_ops is not None
+    _keep_indexes_of_dropped_tables(script.downgrade_ops)
+    bodies: list[str] = []
+    for container in (script.upgrade_ops, script.downgrade_ops):
+        first, last = _forward_keys_apart(container, metadata)
+        parts = [_render(first, batch=True), _render(container.ops), _render(last, batch=True)]
+        bodies.append("\n".join(p for p in parts if p))
+    return bodies[0], bodies[1]
+
+
+def _forward_keys_apart(
+    container: ops.OpContainer, *metadatas: sa.MetaData
+) -> tuple[list[ops.MigrateOperation], list[ops.MigrateOperation]]:
+    """Foreign keys closing a cycle of references (`use_alter`, see
+    `DomainModel.forward_references`) as operations of their own.
+
+    `op.create_table` leaves a `use_alter` key out on PostgreSQL and MySQL (only
+    `metadata.create_all` adds it afterwards), and a table of a cycle cannot be dropped
+    while the other still references it. So: tables are created without them and the keys
+    added once every table exists; before tables are dropped, their keys are dropped.
+    (SQLite rebuilds the table in batch mode for either: the revision is rendered so.)
+    `metadatas` name the keys: a table reflected by autogenerate has lost `use_alter`.
+
+    Returns the operations to run before `container`'s and after them."""
+    forward: dict[str, dict[str, sa.ForeignKeyConstraint]] = {}
+    for metadata in metadatas:
+        for table in metadata.tables.values():
+            for key in table.foreign_key_constraints:
+                if key.use_alter:
+                    forward.setdefault(table.name, {}).setdefault(str(key.name), key)
+    first: list[ops.MigrateOperation] = []
+    last: list[ops.MigrateOperation] = []
+    for op_ in container.ops:
+        keys = forward.get(getattr(op_, "table_name", ""), {})
+        if isinstance(op_, ops.CreateTableOp):
+            apart = [
+                c
+                for c in op_.columns
+                if isinstance(c, sa.ForeignKeyConstraint) and str(c.name) in keys
+            ]
+            if apart:
+                op_.columns = [c for c in op_.columns if not any(c is k for k in apart)]
+                adds = [ops.CreateForeignKeyOp.from_constraint(keys[str(k.name)]) for k in apart]
+                last.append(ops.ModifyTableOps(op_.table_name, list(adds)))
+        elif isinstance(op_, ops.DropTableOp) and keys:
+            drops = [ops.DropConstraintOp.from_constraint(k) for k in keys.values()]
+            first.append(ops.ModifyTableOps(op_.table_name, list(drops)))
+    return first, last
+
+
+def _render(operations: list[ops.MigrateOperation], *, batch: bool = False) -> str:
+    """Alembic's Python for `operations` ("" for none); `batch` renders table changes in
+    batch mode, which SQLite needs to add or drop a constraint."""
+    if not operations:
+        return ""
+    code = render_python_code(
+        ops.UpgradeOps(operations),
+        alembic_module_prefix="op.",
+        sqlalchemy_module_prefix="sa.",
+        render_as_batch=batch,
+    )
+    return _clean(code)
 
 
 def _clean(code: str) -> str:
@@ -103,6 +161,13 @@ def render_revision(
                 _previous_type(sub, previous, downgrade=True)
     if revision.empty:
         return revision
+    for container, names in (
+        (upgrade_ops, (current, previous)),
+        (downgrade_ops, (previous, current)),
+    ):
+        first, last = _forward_keys_apart(container, *names)
+        container.ops[:0] = first
+        container.ops.extend(last)
     opts: dict[str, Any] = {
         "alembic_module_prefix": "op.",
         "sqlalchemy_module_prefix": "sa.",

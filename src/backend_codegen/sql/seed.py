@@ -13,7 +13,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from backend_codegen.domain.model import DomainModel, Entity
+from backend_codegen.domain.model import DomainModel, Entity, Field
 from backend_codegen.domain.samples import SEED_PASSWORD, sample_value
 
 ROWS = 3
@@ -38,11 +38,15 @@ def literal(value: Any) -> str:
     return f"'{text}'"
 
 
-def _row(model: DomainModel, entity: Entity, n: int) -> tuple[list[str], list[str]]:
+def _row(
+    model: DomainModel, entity: Entity, n: int, forward: set[tuple[str, str]]
+) -> tuple[list[str], list[str]]:
+    """The columns and values of the n-th seed row; keys closing a cycle of references
+    (`forward`) are left out when they may be NULL, and set by `_forward_updates`."""
     columns: list[str] = []
     values: list[str] = []
     for fld in entity.fields:
-        if fld.name == "deleted_at":
+        if fld.name == "deleted_at" or ((entity.name, fld.name) in forward and fld.nullable):
             continue
         value: Any
         if fld.primary_key:
@@ -50,14 +54,9 @@ def _row(model: DomainModel, entity: Entity, n: int) -> tuple[list[str], list[st
                 continue
             value = _key(entity.id_type, n + 1)
         elif fld.foreign_key:
-            target = model.entity(fld.foreign_key)
-            if fld.foreign_key == entity.name:  # self reference: first row is the root
-                if n == 0:
-                    continue
-                ref = 1
-            else:
-                ref = (n % ROWS) + 1
-            value = _key(target.id_type, ref)
+            if fld.foreign_key == entity.name and n == 0:  # self reference: the root
+                continue
+            value = _reference(model, entity, fld, n)
         elif fld.name in ("created_at", "updated_at"):
             value = dt.datetime(2026, 1, 1 + n, 12, 0, 0)
         else:
@@ -67,6 +66,32 @@ def _row(model: DomainModel, entity: Entity, n: int) -> tuple[list[str], list[st
         columns.append(fld.column)
         values.append(literal(value))
     return columns, values
+
+
+def _reference(model: DomainModel, entity: Entity, fld: Field, n: int) -> Any:
+    """The key the n-th row's foreign key `fld` holds: the root for a self reference."""
+    assert fld.foreign_key
+    ref = 1 if fld.foreign_key == entity.name else (n % ROWS) + 1
+    return _key(model.entity(fld.foreign_key).id_type, ref)
+
+
+def _forward_updates(model: DomainModel, forward: set[tuple[str, str]]) -> list[str]:
+    """The nullable keys closing a cycle, set once the rows they reference exist."""
+    lines: list[str] = []
+    for entity in model.entities:
+        keys = [f for f in entity.fields if (entity.name, f.name) in forward and f.nullable]
+        pk = next((f for f in entity.fields if f.primary_key), None)
+        if not keys or pk is None:
+            continue
+        lines.append(f"-- {entity.name}: references closing a cycle")
+        for n in range(ROWS):
+            sets = ", ".join(
+                f"{f.column} = {literal(_reference(model, entity, f, n))}" for f in keys
+            )
+            where = literal(_key(entity.id_type, n + 1))
+            lines.append(f"UPDATE {entity.table} SET {sets} WHERE {pk.column} = {where};")
+        lines.append("")
+    return lines
 
 
 def _key(id_type: str, n: int) -> Any:
@@ -89,14 +114,16 @@ def build_seed(model: DomainModel, header: str) -> str:
             f"'{SEED_PASSWORD}'."
         )
         lines.append("")
+    forward = model.forward_references()
     for entity in model.entities:
         lines.append(f"-- {entity.name}")
         for n in range(ROWS):
-            columns, values = _row(model, entity, n)
+            columns, values = _row(model, entity, n, forward)
             lines.append(
                 f"INSERT INTO {entity.table} ({', '.join(columns)}) VALUES ({', '.join(values)});"
             )
         lines.append("")
+    lines.extend(_forward_updates(model, forward))
     for entity in model.entities:
         for rel in entity.relations:
             if rel.kind != "many_to_many":

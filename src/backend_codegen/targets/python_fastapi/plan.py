@@ -700,7 +700,8 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     sql_header = _header(model, "--")
     pending_sql = artifacts(model, options.previous_model, sql_header)
     env = jinja_env(PACKAGE)
-    views = {e.name: build_entity(model, e) for e in model.entities}
+    forward = model.forward_references()
+    views = {e.name: build_entity(model, e, forward) for e in model.entities}
     for view in views.values():
         for m in view.m2m:
             if m["objects"]:

@@ -440,7 +440,9 @@ STRICT_TYPES = {
 }
 
 
-def _column(fld: Field, model: DomainModel, entity: Entity) -> ColumnView:
+def _column(fld: Field, model: DomainModel, entity: Entity, forward: bool) -> ColumnView:
+    """`forward`: the key closes a cycle of references (`use_alter`, as in
+    `backend_codegen.sql.metadata`)."""
     attr = attr_of(fld)
     args: list[str] = []
     if fld.column != attr:
@@ -454,7 +456,8 @@ def _column(fld: Field, model: DomainModel, entity: Entity) -> ColumnView:
         target = model.entity(fld.foreign_key)
         rel = next((r for r in entity.relations if r.fk_field == fld.name), None)
         policy = (rel.on_delete if rel else "restrict").upper()
-        args.append(f'ForeignKey("{target.table}.id", ondelete="{policy}")')
+        alter = ", use_alter=True" if forward else ""
+        args.append(f'ForeignKey("{target.table}.id", ondelete="{policy}"{alter})')
     if fld.primary_key:
         args.append("primary_key=True")
         if fld.type == "uuid":
@@ -471,12 +474,12 @@ def _column(fld: Field, model: DomainModel, entity: Entity) -> ColumnView:
     nullable = fld.nullable and not fld.primary_key
     if nullable:
         annotation += " | None"
-    sm_annotation, sm_args = _sqlmodel_column(fld, model, entity, annotation)
+    sm_annotation, sm_args = _sqlmodel_column(fld, model, entity, annotation, forward)
     return ColumnView(attr, annotation, ", ".join(args), fld.system, sm_annotation, sm_args)
 
 
 def _sqlmodel_column(
-    fld: Field, model: DomainModel, entity: Entity, annotation: str
+    fld: Field, model: DomainModel, entity: Entity, annotation: str, forward: bool
 ) -> tuple[str, str]:
     """The same column as a SQLModel `Field(...)`: the column type is given as `sa_type`, so
     the tables (and so the migrations) are the SQLAlchemy flavour's, byte for byte."""
@@ -497,8 +500,15 @@ def _sqlmodel_column(
     if fld.foreign_key:
         target = model.entity(fld.foreign_key)
         rel = next((r for r in entity.relations if r.fk_field == fld.name), None)
-        args.append(f'foreign_key="{target.table}.id"')
-        args.append(f'ondelete="{(rel.on_delete if rel else "restrict").upper()}"')
+        policy = (rel.on_delete if rel else "restrict").upper()
+        if forward:  # SQLModel's `foreign_key=` has no `use_alter`
+            args.append(
+                f'sa_column_args=[ForeignKey("{target.table}.id", ondelete="{policy}", '
+                "use_alter=True)]"
+            )
+        else:
+            args.append(f'foreign_key="{target.table}.id"')
+            args.append(f'ondelete="{policy}"')
     if fld.unique:
         args.append("unique=True")
     elif fld.index:
@@ -759,9 +769,14 @@ def _writable(fld: Field) -> bool:
     )
 
 
-def build_entity(model: DomainModel, entity: Entity) -> EntityView:
+def build_entity(
+    model: DomainModel, entity: Entity, forward: set[tuple[str, str]] | None = None
+) -> EntityView:
+    """`forward`: `model.forward_references()`, computed once for all entities."""
     ident = Name.parse(entity.name)
-    columns = [_column(f, model, entity) for f in entity.fields]
+    if forward is None:
+        forward = model.forward_references()
+    columns = [_column(f, model, entity, (entity.name, f.name) in forward) for f in entity.fields]
     relations: list[RelationView] = []
     links: list[dict[str, Any]] = []
     m2m: list[dict[str, Any]] = []

@@ -158,18 +158,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_post_tags_tag_id"), table_name="post_tags")
     op.drop_table("post_tags")
-    op.drop_index(op.f("ix_comments_post_id"), table_name="comments")
-    op.drop_index(op.f("ix_comments_parent_id"), table_name="comments")
-    op.drop_index(op.f("ix_comments_deleted_at"), table_name="comments")
-    op.drop_index(op.f("ix_comments_author_id"), table_name="comments")
     op.drop_table("comments")
-    op.drop_index(op.f("ix_posts_status"), table_name="posts")
-    op.drop_index(op.f("ix_posts_deleted_at"), table_name="posts")
-    op.drop_index(op.f("ix_posts_author_id"), table_name="posts")
     op.drop_table("posts")
-    op.drop_index(op.f("ix_users_deleted_at"), table_name="users")
     op.drop_table("users")
-    op.drop_index(op.f("ix_tags_deleted_at"), table_name="tags")
     op.drop_table("tags")

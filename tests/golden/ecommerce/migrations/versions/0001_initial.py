@@ -201,21 +201,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_order_items_product_id"), table_name="order_items")
-    op.drop_index(op.f("ix_order_items_order_id"), table_name="order_items")
-    op.drop_index(op.f("ix_order_items_deleted_at"), table_name="order_items")
     op.drop_table("order_items")
-    op.drop_index(op.f("ix_products_status"), table_name="products")
-    op.drop_index(op.f("ix_products_price"), table_name="products")
-    op.drop_index(op.f("ix_products_deleted_at"), table_name="products")
-    op.drop_index(op.f("ix_products_category_id"), table_name="products")
     op.drop_table("products")
-    op.drop_index(op.f("ix_orders_user_id"), table_name="orders")
-    op.drop_index(op.f("ix_orders_status"), table_name="orders")
-    op.drop_index(op.f("ix_orders_deleted_at"), table_name="orders")
     op.drop_table("orders")
-    op.drop_index(op.f("ix_users_deleted_at"), table_name="users")
     op.drop_table("users")
-    op.drop_index(op.f("ix_categories_parent_id"), table_name="categories")
-    op.drop_index(op.f("ix_categories_deleted_at"), table_name="categories")
     op.drop_table("categories")

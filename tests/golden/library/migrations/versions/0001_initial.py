@@ -181,19 +181,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_copies_deleted_at"), table_name="copies")
-    op.drop_index(op.f("ix_copies_condition_"), table_name="copies")
-    op.drop_index(op.f("ix_copies_book_id"), table_name="copies")
     op.drop_table("copies")
-    op.drop_index(op.f("ix_books_published_on"), table_name="books")
-    op.drop_index(op.f("ix_books_language"), table_name="books")
-    op.drop_index(op.f("ix_books_genre_id"), table_name="books")
-    op.drop_index(op.f("ix_books_deleted_at"), table_name="books")
-    op.drop_index(op.f("ix_books_author_id"), table_name="books")
     op.drop_table("books")
-    op.drop_index(op.f("ix_librarians_deleted_at"), table_name="librarians")
     op.drop_table("librarians")
-    op.drop_index(op.f("ix_genres_deleted_at"), table_name="genres")
     op.drop_table("genres")
-    op.drop_index(op.f("ix_authors_deleted_at"), table_name="authors")
     op.drop_table("authors")

@@ -67,7 +67,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_tasks_user_id"), table_name="tasks")
-    op.drop_index(op.f("ix_tasks_completed"), table_name="tasks")
     op.drop_table("tasks")
     op.drop_table("users")

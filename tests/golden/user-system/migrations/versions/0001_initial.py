@@ -51,6 +51,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_users_role_"), table_name="users")
-    op.drop_index(op.f("ix_users_is_active"), table_name="users")
     op.drop_table("users")
