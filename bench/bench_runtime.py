@@ -212,6 +212,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     if args.knobs:  # the generated app's production settings, one change at a time
         apps |= {
             "DB_POOL_PRE_PING=false": ("app.main:app", project, {"DB_POOL_PRE_PING": "false"}, 1),
+            "DB_POOL_PING_IDLE=0": ("app.main:app", project, {"DB_POOL_PING_IDLE": "0"}, 1),
             "DB_POOL_SIZE=32": ("app.main:app", project, {"DB_POOL_SIZE": "32"}, 1),
             "DB_POOL_SIZE=2, DB_MAX_OVERFLOW=0": (
                 "app.main:app",

@@ -22,7 +22,10 @@ class Settings(BaseSettings):
     db_max_overflow: int = 10
     db_pool_timeout: float = 30.0  # seconds a request waits for a free connection
     db_pool_recycle: int = 1800  # seconds before a connection is replaced (idle timeouts)
-    db_pool_pre_ping: bool = True  # test each connection as it leaves the pool (one round trip)
+    # test a connection leaving the pool if it sat there db_pool_ping_idle seconds or more
+    # (0: every time); a connection a database restart closed is replaced before use
+    db_pool_pre_ping: bool = True
+    db_pool_ping_idle: float = 10.0
     cors_origins: list[str] = ["http://localhost:3000"]
     cors_methods: list[str] = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
     cors_headers: list[str] = ["Authorization", "Content-Type"]
