@@ -157,6 +157,41 @@ def _wrk(url: str, script: Path, duration: int, connections: int) -> dict[str, f
     }
 
 
+def _get_ms(url: str) -> tuple[float, Any]:
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        body = json.loads(answer.read())
+    return (time.perf_counter() - started) * 1000, body
+
+
+def _depths(server: str, rows: int, samples: int) -> tuple[list[dict[str, Any]], list[str]]:
+    """Latency of one page of 20 at growing depth, one request at a time: `?page=N`
+    (OFFSET: the database skips (N-1)*20 rows first) against `?cursor=` (the key of the
+    previous page's last row: read through the primary key). Both must give the same rows."""
+    pages = max(1, rows // 20)
+    depths = sorted({d for d in (1, 10, 100, 1000, pages // 2, pages) if 1 <= d <= pages})
+    out: list[dict[str, Any]] = []
+    failures: list[str] = []
+    for depth in depths:
+        urls = {
+            "offset": f"{server}/api/books?page={depth}&limit=20",
+            "cursor": f"{server}/api/books?cursor={(depth - 1) * 20}&limit=20",
+        }
+        entry: dict[str, Any] = {"page": depth, "row": (depth - 1) * 20 + 1}
+        for how, url in urls.items():
+            times = []
+            for n in range(samples + 2):  # two warm-up requests
+                took, body = _get_ms(url)
+                if n >= 2:
+                    times.append(took)
+            first = body["items"][0]["id"] if body.get("items") else None
+            if first != entry["row"]:
+                failures.append(f"{how} page {depth} starts at {first}, not {entry['row']}")
+            entry[f"{how}_ms"] = statistics.median(times)
+        out.append(entry)
+    return out, failures
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
@@ -240,6 +275,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             finally:
                 proc.terminate()
                 proc.wait(10)
+    # deep pages: the generated app at its defaults, after the loads (caches warm alike)
+    proc, server = _serve(python, "app.main:app", project, {**env, "PYTHONPATH": str(project)})
+    try:
+        depths, depth_failures = _depths(server, args.rows, 3 if args.quick else 15)
+        failures += depth_failures
+    finally:
+        proc.terminate()
+        proc.wait(10)
     rows = []
     for scenario in SCENARIOS:
         gen, bas = samples[("generated", scenario)], samples[("baseline", scenario)]
@@ -268,6 +311,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return {
         "rows": rows,
         "knobs": knobs,
+        "depths": depths,
         "failures": failures,
         "settings": {
             "books": args.rows,
@@ -275,6 +319,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "connections": args.connections,
             "rounds": args.rounds,
             "seed_s": round(seeded, 1),
+            "depth_samples": 3 if args.quick else 15,
             "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
             f"Python {platform.python_version()}",
             "load_average": " ".join(f"{x:.2f}" for x in os.getloadavg()),
@@ -308,7 +353,8 @@ def markdown(result: dict[str, Any], command: str) -> str:
         lines += [
             "",
             "The generated app's production settings, one at a time (requests/s, and against "
-            "the defaults: pool 10 + 10 overflow, pre-ping on, one worker):",
+            "the defaults: pool 10 + 10 overflow, connections tested after 10 s idle, one "
+            "worker):",
             "",
             "| setting | " + " | ".join(SCENARIOS) + " |",
             "|---|" + "--:|" * len(SCENARIOS),
@@ -316,10 +362,84 @@ def markdown(result: dict[str, Any], command: str) -> str:
         for k in result["knobs"]:
             cells = [f"{k[s]['rps']:,.0f} ({k[s]['vs_default']:.0%})" for s in SCENARIOS]
             lines.append(f"| `{k['setting']}` | " + " | ".join(cells) + " |")
+    if result.get("depths"):
+        lines += [
+            "",
+            "Deep pages of the generated app (one request at a time, median of "
+            f"{s.get('depth_samples', 15)}): `?page=N` against `?cursor=` (the previous "
+            "page's last key), the same 20 rows; each answer also counts the live rows. "
+            "Plotted, with the table above, in bench/runtime.png.",
+            "",
+            "| page | first row | `?page=` | `?cursor=` |",
+            "|--:|--:|--:|--:|",
+        ]
+        for d in result["depths"]:
+            lines.append(
+                f"| {d['page']:,} | {d['row']:,} | {d['offset_ms']:.1f} ms "
+                f"| {d['cursor_ms']:.1f} ms |"
+            )
     if result["failures"]:
         lines += ["", "Failures: " + "; ".join(result["failures"])]
     lines += ["", END]
     return "\n".join(lines)
+
+
+def make_plot(result: dict[str, Any], path: Path) -> bool:
+    """Left: requests/s of the generated app and the baseline per request; right: the
+    latency of a page at growing depth, by offset and by cursor."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed: skipping the plot", file=sys.stderr)
+        return False
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.6))
+    names = [r["scenario"] for r in result["rows"]]
+    xs = range(len(names))
+    width = 0.38
+    left.bar(
+        [x - width / 2 for x in xs],
+        [r["generated_rps"] for r in result["rows"]],
+        width,
+        label="generated",
+    )
+    left.bar(
+        [x + width / 2 for x in xs],
+        [r["baseline_rps"] for r in result["rows"]],
+        width,
+        label="hand-written baseline",
+    )
+    for x, r in zip(xs, result["rows"], strict=True):
+        left.annotate(
+            f"{r['ratio']:.0%}",
+            (x, max(r["generated_rps"], r["baseline_rps"])),
+            ha="center",
+            va="bottom",
+            fontsize=9,
+        )
+    left.set_xticks(list(xs), names, fontsize=8)
+    left.set(ylabel="requests/s", title="PostgreSQL, 100k rows, wrk 32 connections")
+    left.legend(fontsize=8)
+    left.grid(axis="y", alpha=0.3)
+    depths = result.get("depths") or []
+    if depths:
+        pages = [d["page"] for d in depths]
+        right.plot(pages, [d["offset_ms"] for d in depths], "o-", label="?page=N (OFFSET)")
+        right.plot(pages, [d["cursor_ms"] for d in depths], "s-", label="?cursor= (keyset)")
+        right.set_xscale("log")
+        right.set(
+            xlabel="page (20 rows each)",
+            ylabel="ms per request (median)",
+            title="a page at growing depth",
+        )
+        right.legend(fontsize=8)
+        right.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
 
 
 def main() -> int:
@@ -351,6 +471,8 @@ def main() -> int:
     result = run(args)
     text = markdown(result, command)
     print(json.dumps(result, indent=2) if args.json else text)
+    if args.out and not args.quick:
+        make_plot(result, ROOT / "bench" / "runtime.png")
     if args.out:
         doc = args.out.read_text()
         if BEGIN in doc:
