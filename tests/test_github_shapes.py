@@ -64,6 +64,28 @@ def test_an_empty_closed_response_does_not_close_the_entity() -> None:
     assert "text: str" in read
 
 
+def test_a_put_or_patch_without_a_body_is_not_a_replace(tmp_path: Path) -> None:
+    """GitHub's `PUT /user/starred/{owner}/{repo}` and `PATCH
+    /notifications/threads/{thread_id}` take no body: as a replace or a patch the generated
+    route required one and refused every valid request with 422."""
+    text = SPEC.read_text().replace(
+        "    put:\n      operationId: replaceConfiguration",
+        "    patch:\n"
+        "      operationId: markConfigurationSeen\n"
+        "      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]\n"
+        '      responses: {"205": {description: seen}}\n'
+        "    put:\n      operationId: replaceConfiguration",
+    )
+    spec = tmp_path / "bodiless.yaml"
+    spec.write_text(text)
+    model = api.inspect([spec]).model
+    bindings = {b.operation_id: b for b in model.bindings}
+    assert bindings["replaceConfiguration"].action == "replace"
+    seen = bindings["markConfigurationSeen"]
+    assert seen.action == "custom"
+    assert any("takes no body" in r for r in seen.reasons), seen.reasons
+
+
 @pytest.mark.e2e
 def test_the_generated_project_passes_its_tests_and_conformance(tmp_path: Path) -> None:
     result = api.generate([SPEC], tmp_path / "backend")

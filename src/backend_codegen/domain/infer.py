@@ -436,6 +436,18 @@ class _Inference:
                 f"GET {op.path} returns a list addressed by {{{shape.item_param}}}: "
                 "not a single-row read"
             )
+        elif (
+            shape.item_param
+            and method in ("put", "patch")
+            and op.request_body is None
+            and self.spec.source_format == "openapi"
+        ):
+            # GitHub's PUT /user/starred/{owner}/{repo}, PATCH .../threads/{id}: a state set
+            # by the call itself; as a replace it would refuse every valid (bodiless) request
+            item.reasons.append(
+                f"{method.upper()} on one {entity_name} takes no body: it does not write "
+                "the row's fields"
+            )
         elif shape.item_param:
             action = {"get": "read", "put": "replace", "patch": "patch", "delete": "delete"}.get(
                 method, "custom"
