@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -657,6 +658,66 @@ def test_visit_registry_answers_membership_from_a_set() -> None:
     assert list(registry) == [3, 1, 3]  # still the list the library appends to
     assert 1 in registry and 3 in registry and 2 not in registry
     assert 2 not in _IdRegistry()
+
+
+def test_pathable_tests_nodes_with_the_cached_structural_check() -> None:
+    """pathable's runtime Protocol check recomputes its members per call on Python 3.11;
+    ours gives the same answers from a per-type cache."""
+    import collections
+    from collections.abc import Mapping
+
+    import pathable.accessors
+    from pathable.protocols import Subscriptable
+
+    from backend_codegen.spec.validation import _Subscriptable
+
+    class Lookup(Mapping[str, int]):
+        def __getitem__(self, key: str) -> int:
+            return 1
+
+        def __iter__(self) -> Iterator[str]:
+            return iter(())
+
+        def __len__(self) -> int:
+            return 0
+
+    class GetOnly:
+        def __getitem__(self, key: str) -> int:
+            return 1
+
+    class Unset(GetOnly):
+        __contains__ = None
+        __len__ = None
+
+    class Full(GetOnly):
+        def __contains__(self, key: object) -> bool:
+            return True
+
+        def __len__(self) -> int:
+            return 0
+
+    values = [
+        {},
+        [],
+        "",
+        b"",
+        (),
+        1,
+        1.5,
+        None,
+        True,
+        set(),
+        range(2),
+        collections.OrderedDict(),
+        Lookup(),
+        GetOnly(),
+        Unset(),
+        Full(),
+        object(),
+    ]
+    for value in values:
+        assert isinstance(value, _Subscriptable) == isinstance(value, Subscriptable), value
+    assert pathable.accessors.Subscriptable is _Subscriptable  # type: ignore[attr-defined]
 
 
 def test_schema_validators_get_set_backed_registries(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ validate) in a forked helper while this process reads the document
 
 from __future__ import annotations
 
+import abc
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -97,6 +98,41 @@ class _RemotePlaceholder(dict[str, Any]):
 
 def _remote_handler(uri: str) -> Any:
     return _RemotePlaceholder()
+
+
+class _Subscriptable(abc.ABC):  # noqa: B024 (a structural check: nothing to implement)
+    """`pathable.protocols.Subscriptable`'s isinstance test, answered from a per-type cache.
+
+    pathable asks `isinstance(node, Subscriptable)` at every step through the document
+    (128,000 times on GitHub's REST description); on Python 3.11 a runtime-checkable
+    Protocol recomputes its member list on every call, about a second of validation. The
+    same structural test as an ABC hook is computed once per type and cached by ABCMeta.
+    tests/test_openapi_validation.py holds the two to the same answers."""
+
+    _MEMBERS = ("__contains__", "__getitem__", "__len__")
+
+    @classmethod
+    def __subclasshook__(cls, other: type) -> bool:
+        if cls is not _Subscriptable:
+            return NotImplemented  # type: ignore[no-any-return]
+        return all(
+            any(name in vars(base) and vars(base)[name] is not None for base in other.__mro__)
+            for name in cls._MEMBERS
+        )
+
+
+def _fast_structural_checks() -> None:
+    """Point pathable's accessors at `_Subscriptable` (the name it tests nodes with), if
+    that name is still pathable's protocol (another layout keeps its own check)."""
+    import pathable.accessors
+    import pathable.protocols
+
+    protocol = getattr(pathable.protocols, "Subscriptable", None)
+    if protocol is not None and getattr(pathable.accessors, "Subscriptable", None) is protocol:
+        setattr(pathable.accessors, "Subscriptable", _Subscriptable)  # noqa: B010
+
+
+_fast_structural_checks()
 
 
 class _IdRegistry(list[int]):
