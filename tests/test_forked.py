@@ -222,3 +222,37 @@ def test_a_dead_validation_helper_means_validating_here(tmp_path: Path) -> None:
         """,
     )
     assert "validated here:" in out and "is a required property" in out
+
+
+def test_an_answered_validation_error_stops_rendering(tmp_path: Path) -> None:
+    """generate checks between rendering steps whether the validation helper has answered:
+    a large invalid document is reported without waiting for the whole rendering (before,
+    8.8 s on a 2.8 MB document, most of it rendering what was then thrown away)."""
+    out = _on_bad_document(
+        tmp_path,
+        """
+        import time
+        from backend_codegen.spec.model import ApiSpec
+        from backend_codegen.targets.python_fastapi import plan
+
+        original = ApiSpec.settle_answered
+
+        def answered_then_settle(self):
+            while self.pending and not self.pending[0][1]():
+                time.sleep(0.01)  # the test waits for the helper to answer; generate does not
+            original(self)
+
+        ApiSpec.settle_answered = answered_then_settle
+        formatted = []
+        plan.format_python = lambda files: formatted.append(len(files))
+        openapi.start_validation()
+        out = Path(bad).parent / "out"
+        try:
+            api.generate([Path(bad)], out)
+        except SpecError as exc:
+            print("stopped:", exc.render().splitlines()[0], "formatted:", formatted)
+        print("written:", out.exists())
+        """,
+    )
+    assert "stopped:" in out and "is a required property" in out, out
+    assert "formatted: []" in out and "written: False" in out, out

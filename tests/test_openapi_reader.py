@@ -6,6 +6,7 @@ import json
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -741,6 +742,45 @@ def test_schema_validators_get_set_backed_registries(tmp_path: Path) -> None:
     assert isinstance(schema_validator.meta_checked_schema_ids, _IdRegistry)
     messages = [str(e) for e in validator.iter_errors()]
     assert any("Required list has not defined properties: ['b']" in m for m in messages)
+
+
+def test_jsonschema_checks_only_the_entries_jsonschema_rs_found_wrong() -> None:
+    """A rejected document is re-checked by jsonschema for its messages on the entries that
+    hold mistakes only (GitHub's description: 10 s became a fraction of one); the errors and
+    their paths are those of checking the whole document."""
+    pytest.importorskip("jsonschema_rs")
+    from backend_codegen.spec.validation import _document_checker, _document_checkers
+
+    ok_path = {"get": {"responses": {"200": {"description": "ok"}}}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t"},  # no version
+        "paths": {
+            **{f"/fine{n}": ok_path for n in range(50)},
+            "/broken": {"get": {"responses": {"200": {}}}},  # no description
+        },
+        "components": {
+            "schemas": {
+                **{f"Fine{n}": {"type": "object"} for n in range(50)},
+                "Broken": {"type": "object", "required": "name"},  # not a list
+            },
+            "parameters": {"Limit": {"name": "limit", "in": "query", "schema": {}}},
+        },
+    }
+    checker = _document_checker("3.0", document)
+    pruned = checker.pruned
+    assert list(pruned["paths"]) == ["/broken"]
+    assert list(pruned["components"]["schemas"]) == ["Broken"]
+    assert pruned["components"]["parameters"] == {}
+    assert document["paths"].keys() >= {"/fine0", "/broken"}  # the document is untouched
+
+    def seen(errors: Iterator[Any]) -> list[tuple[str, list[Any]]]:
+        return [(e.message, list(e.absolute_path)) for e in errors]
+
+    precise, _ = _document_checkers("3.0")
+    found = seen(checker.iter_errors(document))
+    assert found == seen(precise.iter_errors(document))
+    assert {tuple(path[:2]) for _, path in found} >= {("info",), ("paths", "/broken")}
 
 
 def test_the_document_check_falls_back_to_jsonschema_for_its_messages() -> None:

@@ -94,6 +94,8 @@ class Inspection:
     warnings: Warnings
     # waits for checks still running (see ApiSpec.pending) and raises what they found
     settle: Callable[[], None] = lambda: None
+    # raises what the checks that have answered already found (no wait)
+    settle_answered: Callable[[], None] = lambda: None
 
 
 @dataclass
@@ -129,7 +131,7 @@ def inspect(
         raise
     if not defer_checks:
         spec.settle()
-    return Inspection(model, warnings, spec.settle)
+    return Inspection(model, warnings, spec.settle, spec.settle_answered)
 
 
 def _infer(spec: ApiSpec, options: Options, warnings: Warnings, log: WorkLog | None) -> DomainModel:
@@ -165,9 +167,11 @@ def render(
     allow_destructive: bool = False,
     warnings: Warnings | None = None,
     phase: str = "web",
+    checkpoint: Callable[[], None] | None = None,
 ) -> list[GeneratedFile]:
     """The generated files, in memory. For a project generated before (at `project_dir`),
-    its migration revisions are kept and a new one takes its schema to this model's."""
+    its migration revisions are kept and a new one takes its schema to this model's.
+    `checkpoint` is called between rendering steps; what it raises stops rendering."""
     if phase == "console":
         from backend_codegen.targets.python_console.plan import generate as console
 
@@ -212,8 +216,13 @@ def render(
             previous_revisions=previous.revisions if previous is not None else {},
             user_revisions=previous.user_revisions if previous is not None else {},
             allow_destructive=allow_destructive,
+            checkpoint=checkpoint or _nothing,
         ),
     )
+
+
+def _nothing() -> None:
+    return None
 
 
 def generate(
@@ -237,7 +246,12 @@ def generate(
     phase = options.phase if options is not None else "web"
     try:
         files = render(
-            model, project_dir, allow_destructive=allow_destructive, warnings=warnings, phase=phase
+            model,
+            project_dir,
+            allow_destructive=allow_destructive,
+            warnings=warnings,
+            phase=phase,
+            checkpoint=inspection.settle_answered,
         )
     finally:
         inspection.settle()  # a validation error comes first, before anything is written

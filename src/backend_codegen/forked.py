@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import select
 import sys
 import threading
 from collections.abc import Callable
@@ -63,6 +64,13 @@ class Helper:
         self._sender = threading.Thread(target=send, daemon=True)
         self._sender.start()
         return True
+
+    def answered(self) -> bool:
+        """The answer is there (or the helper is gone): `result()` would not wait."""
+        try:
+            return bool(select.select([self._results], [], [], 0)[0])
+        except (OSError, ValueError):  # closed already: result() answers at once
+            return True
 
     def result(self) -> tuple[str, Any] | None:
         """("ok", value) or ("error", exception); None if the helper failed."""

@@ -173,10 +173,19 @@ class ApiSpec:
     tag_descriptions: dict[str, str] = field(default_factory=dict)
     requirements: list[str] = field(default_factory=list)  # requirement bullets (for docs)
     raw: dict[str, Any] | None = None  # the resolved OpenAPI document, when there was one
-    # checks still running elsewhere (validation in a forked helper): `settle()` waits for
-    # them and raises what they found; nothing may be written before it is called
-    pending: list[Callable[[], None]] = field(default_factory=list, repr=False, compare=False)
+    # checks still running elsewhere (validation in a forked helper), each with a test of
+    # whether it has answered: `settle()` waits for them and raises what they found (nothing
+    # may be written before it is called); `settle_answered()` takes those that need no wait
+    pending: list[tuple[Callable[[], None], Callable[[], bool]]] = field(
+        default_factory=list, repr=False, compare=False
+    )
 
     def settle(self) -> None:
         while self.pending:
-            self.pending.pop(0)()
+            self.pending.pop(0)[0]()
+
+    def settle_answered(self) -> None:
+        """Settle the checks that have answered already (in order): a large document's
+        validation error is then reported while rendering, not after it."""
+        while self.pending and self.pending[0][1]():
+            self.pending.pop(0)[0]()

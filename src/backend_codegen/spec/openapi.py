@@ -337,7 +337,7 @@ class _Reader:
         except BaseException:
             self._validated(helper, doc, version, mark)  # its error comes first, as in order
             raise
-        spec.pending.append(lambda: self._validated(helper, doc, version, mark))
+        spec.pending.append((lambda: self._validated(helper, doc, version, mark), helper.answered))
         return spec
 
     def check(self, path: Path) -> None:

@@ -292,9 +292,77 @@ def _document_checker(version: str, data: Any) -> Any:
     about 7 s); only a document it rejects goes through jsonschema, whose errors name the
     innermost mistake (`oneOf` branches included) and which the messages are built from."""
     precise, fast = _document_checkers(version)
-    if fast is not None and fast.is_valid(data):
+    if fast is None:
+        return precise
+    located = [list(e.instance_path) for e in fast.iter_errors(data)]
+    if not located:
         return _NoErrors()
-    return precise
+    return _Pruned(precise, _pruned(data, located))
+
+
+# Maps whose entries the OpenAPI schema checks one by one (patternProperties /
+# additionalProperties): an entry's errors do not depend on its siblings.
+_ENTRY_MAPS = (
+    ("paths",),
+    ("webhooks",),
+    *(
+        ("components", kind)
+        for kind in (
+            "schemas",
+            "responses",
+            "parameters",
+            "examples",
+            "requestBodies",
+            "headers",
+            "securitySchemes",
+            "links",
+            "callbacks",
+            "pathItems",
+        )
+    ),
+)
+
+
+def _pruned(data: Any, located: list[list[Any]]) -> Any:
+    """`data` with only the entries of `paths`, `webhooks` and `components` that hold a
+    mistake (at `located`, the instance paths jsonschema-rs found): jsonschema then checks
+    a few entries instead of the whole document (on GitHub's 13 MB description 10 s became
+    a fraction of one) and finds the same errors, at the same paths."""
+    if not isinstance(data, dict):
+        return data
+    out = dict(data)
+    for keys in _ENTRY_MAPS:
+        parent = out
+        for key in keys[:-1]:
+            child = parent.get(key)
+            if not isinstance(child, dict):
+                break
+            parent[key] = parent = dict(child)
+        else:
+            entries = parent.get(keys[-1])
+            depth = len(keys)
+            if not isinstance(entries, dict) or any(
+                p[:depth] == list(keys) and len(p) == depth for p in located
+            ):
+                continue  # not a map, or the map itself is wrong: kept whole
+            wanted = {p[depth] for p in located if p[:depth] == list(keys) and len(p) > depth}
+            parent[keys[-1]] = {k: v for k, v in entries.items() if k in wanted}
+    return out
+
+
+class _Pruned:
+    """jsonschema run on the pruned document; on the whole one should it find nothing."""
+
+    def __init__(self, precise: Any, pruned: Any) -> None:
+        self.precise, self.pruned = precise, pruned
+
+    def iter_errors(self, instance: Any) -> Iterator[Any]:
+        found = False
+        for error in self.precise.iter_errors(self.pruned):
+            found = True
+            yield error
+        if not found:
+            yield from self.precise.iter_errors(instance)
 
 
 def _is_regex_format_error(error: Any) -> bool:

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -45,6 +46,9 @@ class TargetOptions:
     previous_revisions: dict[str, str] = field(default_factory=dict)
     user_revisions: dict[str, str] = field(default_factory=dict)  # read only: the head
     allow_destructive: bool = False  # a new revision may drop tables or columns
+    # called between rendering steps (a check still running elsewhere may have failed: what
+    # it raises stops rendering early)
+    checkpoint: Callable[[], None] = field(default=lambda: None, repr=False, compare=False)
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:

@@ -986,7 +986,10 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     if mcp_views:
         add("app/mcp_server.py", "app__mcp_server.py.jinja")
         add("tests/test_mcp.py", "tests__test_mcp.py.jinja")
-    for view in views.values():
+    options.checkpoint()
+    for n, view in enumerate(views.values()):
+        if n % 25 == 24:
+            options.checkpoint()
         model_template = "model_sqlmodel.py.jinja" if ctx["orm"] == "sqlmodel" else "model.py.jinja"
         add(f"app/models/{view.module}.py", model_template, view=view)
         add(f"app/schemas/{view.module}.py", "schema.py.jinja", view=view)
@@ -999,7 +1002,9 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         add(f"app/schemas/{union.module}.py", "union_schema.py.jinja", union=union)
         add(f"app/api/routes/{union.module}.py", "union_routes.py.jinja", union=union)
         add(f"tests/test_{union.module}.py", "test_union.py.jinja", union=union)
+    options.checkpoint()
     sql = pending_sql.get()
+    options.checkpoint()
     if options.previous_revisions:
         files.extend(_next_revision(model, options, env, ctx, sql))
     else:
