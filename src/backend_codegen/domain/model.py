@@ -523,8 +523,13 @@ class DomainModel:
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
     kind = type(value)
+    if kind in _SCALARS:  # most leaves: no dataclass test
+        return value
     names = _FIELD_NAMES.get(kind)
     if names is None and is_dataclass(value) and not isinstance(value, type):
         names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
