@@ -935,6 +935,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         "app/api/routes/__init__.py",
         "migrations/env.py",
         "migrations/script.py.mako",
+        "tests/__init__.py",
         "tests/conftest.py",
         "tests/factories.py",
         "tests/test_health.py",

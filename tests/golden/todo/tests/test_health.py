@@ -61,6 +61,13 @@ def test_production_refuses_a_missing_or_weak_secret(monkeypatch: pytest.MonkeyP
     assert strong.secret_key == "s" * 48
 
 
+def test_the_test_support_is_loaded_once() -> None:
+    """tests/ is a package, so the conftest pytest loads is the module the tests import."""
+    import sys
+
+    assert "tests.conftest" in sys.modules and "conftest" not in sys.modules
+
+
 async def test_unexpected_errors_leak_no_internals() -> None:
     """A crash or a database error answers 500 with a plain error body: no stack trace, no
     SQL, no driver message (they go to the server log)."""
