@@ -167,7 +167,7 @@ def render(
     allow_destructive: bool = False,
     warnings: Warnings | None = None,
     phase: str = "web",
-    checkpoint: Callable[[], None] | None = None,
+    checkpoint: Callable[[], None] = lambda: None,
 ) -> list[GeneratedFile]:
     """The generated files, in memory. For a project generated before (at `project_dir`),
     its migration revisions are kept and a new one takes its schema to this model's.
@@ -216,13 +216,9 @@ def render(
             previous_revisions=previous.revisions if previous is not None else {},
             user_revisions=previous.user_revisions if previous is not None else {},
             allow_destructive=allow_destructive,
-            checkpoint=checkpoint or _nothing,
+            checkpoint=checkpoint,
         ),
     )
-
-
-def _nothing() -> None:
-    return None
 
 
 def generate(

@@ -107,7 +107,7 @@ class _Subscriptable(abc.ABC):  # noqa: B024 (a structural check: nothing to imp
     (128,000 times on GitHub's REST description); on Python 3.11 a runtime-checkable
     Protocol recomputes its member list on every call, about a second of validation. The
     same structural test as an ABC hook is computed once per type and cached by ABCMeta.
-    tests/test_openapi_validation.py holds the two to the same answers."""
+    tests/test_openapi_reader.py holds the two to the same answers."""
 
     _MEMBERS = ("__contains__", "__getitem__", "__len__")
 

@@ -19,6 +19,7 @@ from alembic.operations import ops
 from backend_codegen.domain.model import Field
 from backend_codegen.domain.samples import sample_value
 from backend_codegen.errors import SpecError
+from backend_codegen.sql.ddl import forward_keys
 
 _COMMENT = re.compile(r"^\s*# ### .*###\s*$")
 
@@ -87,10 +88,8 @@ def _forward_keys_apart(
     Returns the operations to run before `container`'s and after them."""
     forward: dict[str, dict[str, sa.ForeignKeyConstraint]] = {}
     for metadata in metadatas:
-        for table in metadata.tables.values():
-            for key in table.foreign_key_constraints:
-                if key.use_alter:
-                    forward.setdefault(table.name, {}).setdefault(str(key.name), key)
+        for key in forward_keys(metadata):
+            forward.setdefault(key.table.name, {}).setdefault(str(key.name), key)
     first: list[ops.MigrateOperation] = []
     last: list[ops.MigrateOperation] = []
     for op_ in container.ops:
