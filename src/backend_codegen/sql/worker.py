@@ -64,6 +64,11 @@ class Pending:
         self._request = (model, previous, header)
         self._helper = forked.ask(HELPER, *self._request)
 
+    def ready(self) -> bool:
+        """`get()` would not wait for the helper (computing here, when there is none, is
+        not waiting for it)."""
+        return self._helper is None or self._helper.answered()
+
     def get(self) -> SqlArtifacts:
         if self._helper is not None:
             outcome, self._helper = self._helper.result(), None

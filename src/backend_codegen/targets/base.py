@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -71,7 +72,18 @@ def jinja_env(package: str) -> Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
+    env.filters["identifiers"] = identifiers
     return env
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def identifiers(text: str) -> frozenset[str]:
+    """The words of `text` that could be Python names: a template renders its code into a
+    variable first and imports only the names this finds there (a name that only appears in
+    a string or comment is imported too, and ruff's unused-import fix removes it)."""
+    return frozenset(_IDENTIFIER.findall(text))
 
 
 # What ruff reports that is a bug in the generator, never a matter of style: code that does
