@@ -4,6 +4,7 @@ only be a generator bug fails generation instead of being written."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -54,7 +55,7 @@ def _rendered(monkeypatch: pytest.MonkeyPatch, example: str) -> dict[str, str]:
     from backend_codegen import api
     from backend_codegen.targets.python_fastapi import plan
 
-    monkeypatch.setattr(plan, "format_python", lambda files: None)
+    monkeypatch.setattr(plan, "format_python", lambda files, meanwhile=None: None)
     model = api.inspect([EXAMPLES / example]).model
     return {f.path: f.content for f in api.render(model)}
 
@@ -91,9 +92,9 @@ def test_ruff_formats_the_rest_while_the_migration_is_computed(
     model = api.inspect([EXAMPLES / "todo"]).model
     batches: list[list[str]] = []
 
-    def recorded(files: list[GeneratedFile]) -> None:
+    def recorded(files: list[GeneratedFile], meanwhile: Callable[[], None]) -> None:
         batches.append([f.path for f in files if f.path.endswith(".py")])
-        format_python(files)
+        format_python(files, meanwhile)
 
     monkeypatch.setattr(plan, "format_python", recorded)
     together = {f.path: f.content for f in api.render(model)}
@@ -104,3 +105,20 @@ def test_ruff_formats_the_rest_while_the_migration_is_computed(
     assert batches[1] == ["migrations/versions/0001_initial.py"]
     assert "migrations/versions/0001_initial.py" not in batches[0] and len(batches[0]) > 10
     assert apart == together
+
+
+def test_meanwhile_is_called_once_while_ruff_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    running: list[bool] = []
+    calls: list[bool] = []
+    original = subprocess.Popen
+
+    class Watched(original):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)
+            running.append(True)
+
+    monkeypatch.setattr(subprocess, "Popen", Watched)
+    format_python([GeneratedFile("app/x.py", "x  =  1\n")], lambda: calls.append(bool(running)))
+    assert calls == [True]

@@ -369,3 +369,27 @@ def test_a_dropped_table_takes_its_indexes_with_it() -> None:
     assert added.downgrade.strip() == "op.drop_table('projects')"
     dropped = render_revision(schema(True), schema(False))
     assert dropped.upgrade.strip() == "op.drop_table('projects')"
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in (ROOT / "examples").iterdir()))
+def test_rendering_only_reads_the_model(example: str) -> None:
+    """`generate` writes the model snapshot from a thread while rendering waits for ruff
+    and the SQL helper: rendering must leave the model as it found it."""
+    model = api.inspect([ROOT / "examples" / example]).model
+    before = json.dumps(model.to_dict(), default=str, sort_keys=True)
+    api.render(model)
+    assert json.dumps(model.to_dict(), default=str, sort_keys=True) == before
+
+
+def test_the_snapshot_is_the_model_whichever_thread_made_it(tmp_path: Path) -> None:
+    from backend_codegen.api import _model_json, _Snapshot
+
+    model = api.inspect([TODO]).model
+    made = _Snapshot(model)
+    made.start()
+    made.start()  # once
+    assert made.text() == _model_json(model)
+    assert _Snapshot(model).text() == _model_json(model)  # never started: made here
+    api.generate([TODO], tmp_path / "proj")
+    written = (tmp_path / "proj" / ".backend-codegen" / "model.json").read_text()
+    assert json.loads(written) == json.loads(_model_json(model))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,10 +170,12 @@ def render(
     warnings: Warnings | None = None,
     phase: str = "web",
     checkpoint: Callable[[], None] = lambda: None,
+    idle: Callable[[], None] = lambda: None,
 ) -> list[GeneratedFile]:
     """The generated files, in memory. For a project generated before (at `project_dir`),
     its migration revisions are kept and a new one takes its schema to this model's.
-    `checkpoint` is called between rendering steps; what it raises stops rendering."""
+    `checkpoint` is called between rendering steps; what it raises stops rendering. `idle`
+    is called when rendering starts waiting for other processes (a time for threads)."""
     if phase == "console":
         from backend_codegen.targets.python_console.plan import generate as console
 
@@ -217,6 +221,7 @@ def render(
             user_revisions=previous.user_revisions if previous is not None else {},
             allow_destructive=allow_destructive,
             checkpoint=checkpoint,
+            idle=idle,
         ),
     )
 
@@ -240,6 +245,7 @@ def generate(
     inspection = inspect(inputs, options, log, defer_checks=True)
     model, warnings = inspection.model, inspection.warnings
     phase = options.phase if options is not None else "web"
+    snapshot = _Snapshot(model)
     try:
         files = render(
             model,
@@ -248,6 +254,7 @@ def generate(
             warnings=warnings,
             phase=phase,
             checkpoint=inspection.settle_answered,
+            idle=snapshot.start,
         )
     finally:
         inspection.settle()  # a validation error comes first, before anything is written
@@ -263,7 +270,7 @@ def generate(
             "stack": stack,
             "sources": model.sources,
         },
-        state={MODEL_SNAPSHOT: json.dumps(model.to_dict(), default=str, sort_keys=True)},
+        state={MODEL_SNAPSHOT: snapshot.text()},
     )
     log("write", f"{len(report.written)} files in {project_dir}")
     for path in report.overwritten_edits:
@@ -282,6 +289,35 @@ def generate(
         log("warn", w.render("warning").replace("\n", " "))
     log.flush()
     return GenerateResult(model, files, project_dir, docs_path, log_path, warnings, report)
+
+
+class _Snapshot:
+    """The model as JSON (`.backend-codegen/model.json`), made by a thread once rendering
+    waits for other processes (ruff, the SQL helper: seconds on a large API) — rendering
+    only reads the model. Made here when nothing started it."""
+
+    def __init__(self, model: DomainModel) -> None:
+        self._model = model
+        self._text: str | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._make, daemon=True)
+            self._thread.start()
+
+    def _make(self) -> None:
+        with contextlib.suppress(Exception):  # text() makes it again and meets it itself
+            self._text = _model_json(self._model)
+
+    def text(self) -> str:
+        if self._thread is not None:
+            self._thread.join()
+        return self._text if self._text is not None else _model_json(self._model)
+
+
+def _model_json(model: DomainModel) -> str:
+    return json.dumps(model.to_dict(), default=str, sort_keys=True)
 
 
 def plan(

@@ -104,8 +104,7 @@ class Name:
 
     @classmethod
     def parse(cls, text: str) -> Name:
-        words = split_words(text)
-        return cls(tuple(words) if words else ("x",))
+        return _parsed(text)
 
     @classmethod
     def entity(cls, text: str) -> Name:
@@ -144,3 +143,11 @@ class Name:
 
     def __str__(self) -> str:
         return self.snake
+
+
+@lru_cache(maxsize=16384)
+def _parsed(text: str) -> Name:
+    """`Name.parse`, once per text (a Name is immutable; rendering GitHub's description
+    parses 12,000 names, most of them many times)."""
+    words = split_words(text)
+    return Name(tuple(words) if words else ("x",))

@@ -50,6 +50,9 @@ class TargetOptions:
     # called between rendering steps (a check still running elsewhere may have failed: what
     # it raises stops rendering early)
     checkpoint: Callable[[], None] = field(default=lambda: None, repr=False, compare=False)
+    # called when rendering starts waiting for other processes (ruff, the SQL helper): the
+    # caller's threads may work then without slowing rendering down
+    idle: Callable[[], None] = field(default=lambda: None, repr=False, compare=False)
 
 
 def _bytecode_cache() -> FileSystemBytecodeCache | None:
@@ -92,12 +95,12 @@ def identifiers(text: str) -> frozenset[str]:
 _BROKEN = {"invalid-syntax", "E999", None, "F821", "F811"}
 
 
-def format_python(files: list[GeneratedFile]) -> None:
+def format_python(files: list[GeneratedFile], meanwhile: Callable[[], None] = lambda: None) -> None:
     """Format every Python file with one `ruff check --fix` (imports sorted, modernised)
     and one `ruff format` pass. Code that does not parse, an undefined name or a clobbered
     definition fails generation (FormatError): ruff's parser reports what CPython's does,
     so the files are not parsed twice (2 s of a 12 s run on GitHub's REST description).
-    Without ruff, each file is parsed with `ast`."""
+    Without ruff, each file is parsed with `ast`. `meanwhile` is called once ruff runs."""
     py = [f for f in files if f.path.endswith(".py")]
     ruff = _ruff()
     if ruff is None or not py:
@@ -119,14 +122,18 @@ def format_python(files: list[GeneratedFile]) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             target.write_text(f.content)
-        checked = subprocess.run(
+        with subprocess.Popen(
             [ruff, "check", "--fix", "--exit-zero", "--output-format", "json", "."],
             cwd=root,
-            check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-        )
-        _refuse_broken(checked.stdout, root, {f.path: f for f in py})
+        ) as running:
+            meanwhile()
+            out, err = running.communicate()
+        if running.returncode:
+            raise subprocess.CalledProcessError(running.returncode, running.args, out, err)
+        _refuse_broken(out, root, {f.path: f for f in py})
         subprocess.run([ruff, "format", "--quiet", "."], cwd=root, check=True, capture_output=True)
         for f in py:
             f.content = (root / f.path).read_text()

@@ -1006,7 +1006,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     options.checkpoint()
     formatted = 0
     if not pending_sql.ready():  # ruff works on the rest meanwhile (2 s on GitHub's API)
-        format_python(files)
+        format_python(files, meanwhile=options.idle)
         formatted = len(files)
         options.checkpoint()
     sql = pending_sql.get()
@@ -1016,7 +1016,7 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     else:
         ctx.update(upgrade=sql.upgrade, downgrade=sql.downgrade)
         add("migrations/versions/0001_initial.py", "migrations__versions__initial.py.jinja")
-    format_python(files[formatted:])
+    format_python(files[formatted:], meanwhile=options.idle)
     for dialect, ddl in sql.ddl.items():
         files.append(GeneratedFile(f"db/schema.{dialect}.sql", ddl))
     files.append(GeneratedFile("db/seed.sql", build_seed(model, sql_header)))
