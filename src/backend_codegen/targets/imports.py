@@ -1,0 +1,110 @@
+"""A cheap pass over rendered Python before ruff: `from … import …` statements lose the names
+the module never mentions and are written as ruff's isort writes them.
+
+Templates import what a module may need (a model module imports every column type it could
+use); ruff's unused-import and import-sorting fixes then rewrite nearly every file, and a file
+with fixes is linted again until nothing changes: on GitHub's REST description (1,374 modules)
+`ruff check --fix` took 1.05 s, 0.16 s on the same files once clean. This pass makes them
+clean in the common case. ruff stays the authority: it still checks and fixes every file,
+so anything this pass leaves (an order it sorts differently, a name used only in a string)
+costs time, never correctness. It only removes names that appear nowhere else in the module,
+as a word: a subset of what ruff's fix removes.
+"""
+
+from __future__ import annotations
+
+import re
+
+LINE_LENGTH = 100  # the generated projects' ruff line-length
+
+# a top-level `from module import names`, on one line or parenthesised over several
+_FROM = re.compile(
+    r"^from ([\w.]+) import (?:\(\n((?:[ \t]+[^\n]*\n)+?)\)|([^\n(#\\]+))\n", re.MULTILINE
+)
+_IMPORT = re.compile(r"^import ([\w.]+)(?: as (\w+))?\n", re.MULTILINE)  # `import a.b as c`
+_BLANKS = re.compile(r"\n{3,}")
+_NAME = re.compile(r"\s*([A-Za-z_]\w*)(?:\s+as\s+([A-Za-z_]\w*))?\s*")
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def identifiers(text: str) -> frozenset[str]:
+    """The words of `text` that could be Python names. Also a Jinja filter: a template
+    renders its code into a variable first and imports only the names found there."""
+    return frozenset(_IDENTIFIER.findall(text))
+
+
+def tidy_imports(path: str, text: str) -> str:
+    """`text` with its top-level `from` imports pruned and sorted (see the module doc)."""
+    if path.endswith("__init__.py") or "__all__" in text:
+        return text  # imports may be there to be re-exported
+    statements = list(_FROM.finditer(text))
+    if not statements:
+        return text
+    used = identifiers(_IMPORT.sub("", _FROM.sub("", text)))
+    text = _IMPORT.sub(lambda m: m.group(0) if _bound(m) in used else "", text)
+    statements = list(_FROM.finditer(text))
+    bound: set[str] = set()
+    parts: list[str] = []
+    end = 0
+    for match in statements:
+        parts.append(text[end : match.start()])
+        end = match.end()
+        module, block, line = match.group(1), match.group(2), match.group(3)
+        names = _names(block if block is not None else line)
+        if module == "__future__" or names is None:
+            parts.append(match.group(0))
+            continue
+        kept = []
+        for name, alias in names:
+            as_bound = alias or name
+            if as_bound in used and as_bound not in bound:
+                bound.add(as_bound)
+                kept.append((name, alias))
+        if kept:
+            parts.append(_statement(module, kept))
+    first = statements[0].start()
+    imports = "".join(parts)[first:]
+    # a statement that went may leave two blank lines where isort keeps one
+    return text[:first] + _BLANKS.sub("\n\n", imports) + text[end:]
+
+
+def _bound(match: re.Match[str]) -> str:
+    """The name an `import` statement binds."""
+    return match.group(2) or match.group(1).split(".")[0]
+
+
+def _names(listed: str) -> list[tuple[str, str | None]] | None:
+    """(name, alias) pairs of an import list; None when it holds anything else (a comment,
+    a star): left to ruff."""
+    names = []
+    for item in listed.split(","):
+        if not item.strip():
+            continue
+        match = _NAME.fullmatch(item)
+        if match is None:
+            return None
+        names.append((match.group(1), match.group(2)))
+    return names
+
+
+def _statement(module: str, names: list[tuple[str, str | None]]) -> str:
+    members = [f"{n} as {a}" if a else n for n, a in sorted(names, key=_member_order)]
+    line = f"from {module} import {', '.join(members)}"
+    if len(line) <= LINE_LENGTH:
+        return line + "\n"
+    return f"from {module} import (\n" + "".join(f"    {m},\n" for m in members) + ")\n"
+
+
+def _member_order(member: tuple[str, str | None]) -> tuple[int, str, str]:
+    """isort's order with `order-by-type` (ruff's default): constants, classes, the rest;
+    each case-insensitively."""
+    name = member[0]
+    if len(name) > 1 and name.isupper():
+        kind = 0
+    elif name[:1].isupper():
+        kind = 1
+    else:
+        kind = 2
+    return kind, name.lower(), member[1] or ""
