@@ -5,8 +5,10 @@ For `generate`, a short-lived run whose speed users notice (issue 7):
   SQLAlchemy and alembic and computes the migrations and DDL (backend_codegen.sql.worker),
   one, for a large OpenAPI document, imports openapi-spec-validator and validates it
   (backend_codegen.spec.openapi) while this process converts it, infers and renders;
-- the cyclic garbage collector runs less often: a run allocates many long-lived objects
-  (the model, the rendered files) and frees them all at exit;
+- the cyclic garbage collector is off: a run allocates many long-lived objects (the
+  model, the rendered files) and frees them all at exit, and makes little cyclic garbage
+  (GitHub's description: the same 320 MiB peak with it off; it spent 0.15 s in 30
+  collections that found next to nothing);
 - the process ends with os._exit once its output is flushed, skipping the interpreter's
   teardown of every module (about 0.1 s): files are written and closed by then, and no
   atexit work is registered on this path.
@@ -59,7 +61,7 @@ def main() -> None:
             from backend_codegen.spec.openapi import start_validation
 
             start_validation()
-        gc.set_threshold(100_000, 50, 100)
+        gc.disable()
     from backend_codegen.cli import main as cli
 
     if not generating:
