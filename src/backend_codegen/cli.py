@@ -54,8 +54,9 @@ def _fail(exc: SpecError) -> None:
 
 
 def _warn(warnings: Warnings) -> None:
-    for w in warnings:
-        err.print(w.render("warning"), style="yellow", markup=False, highlight=False)
+    if len(warnings):  # one print: rich's cost is per call (GitHub's description warns 400 times)
+        text = "\n".join(w.render("warning") for w in warnings)
+        err.print(text, style="yellow", markup=False, highlight=False)
 
 
 def _version(value: bool) -> None:
