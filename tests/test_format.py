@@ -122,3 +122,16 @@ def test_meanwhile_is_called_once_while_ruff_runs(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(subprocess, "Popen", Watched)
     format_python([GeneratedFile("app/x.py", "x  =  1\n")], lambda: calls.append(bool(running)))
     assert calls == [True]
+
+
+def test_ruff_works_on_a_memory_file_system_when_there_is_room(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(base, "_MEMORY_FS", str(tmp_path))
+    assert base._scratch(1000) == str(tmp_path)
+    assert base._scratch(10**18) is None  # no room: the default temporary directory
+    monkeypatch.setattr(base, "_MEMORY_FS", str(tmp_path / "absent"))
+    assert base._scratch(1000) is None
+    files = [GeneratedFile("app/x.py", "x  =  1\n")]
+    format_python(files)
+    assert files[0].content == "x = 1\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -97,7 +98,8 @@ def format_python(files: list[GeneratedFile], meanwhile: Callable[[], None] = la
         for f in py:
             _parse(f)
         return
-    with tempfile.TemporaryDirectory(prefix="bcg-fmt-") as tmp:
+    size = sum(len(f.content) for f in py)
+    with tempfile.TemporaryDirectory(prefix="bcg-fmt-", dir=_scratch(size)) as tmp:
         root = Path(tmp)
         (root / "pyproject.toml").write_text(
             '[tool.ruff]\nline-length = 100\ntarget-version = "py311"\n'
@@ -128,6 +130,21 @@ def format_python(files: list[GeneratedFile], meanwhile: Callable[[], None] = la
         subprocess.run([ruff, "format", "--quiet", "."], cwd=root, check=True, capture_output=True)
         for f in py:
             f.content = (root / f.path).read_text()
+
+
+_MEMORY_FS = "/dev/shm"
+
+
+def _scratch(size: int) -> str | None:
+    """Where ruff's copy of the files goes: a memory file system when there is one with
+    room to spare (ruff writes each file back; on a disk that took 0.4 – 0.6 s more for
+    GitHub's 1,374 modules), else the default temporary directory."""
+    try:
+        stats = os.statvfs(_MEMORY_FS)
+    except OSError:
+        return None
+    room = stats.f_bavail * stats.f_frsize
+    return _MEMORY_FS if room > 4 * size and os.access(_MEMORY_FS, os.W_OK) else None
 
 
 def _parse(f: GeneratedFile) -> None:
