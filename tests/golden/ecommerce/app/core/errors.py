@@ -69,8 +69,9 @@ class PayloadTooLarge(AppError):
 
 class BodyLimit:
     """Refuses request bodies larger than `limit` bytes with 413: by their Content-Length
-    before anything is read; a body sent without one is read up to the limit first (nothing
-    larger is ever held in memory), then handed on."""
+    before anything is read; a body sent without one (chunked) is read up to the limit first
+    (nothing larger is ever held in memory), then handed on. A request with neither header
+    has no body (RFC 9112, 6.3): it passes straight through."""
 
     def __init__(self, app: Any, limit: int) -> None:
         self.app, self.limit = app, limit
@@ -79,11 +80,15 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length = dict(scope.get("headers") or []).get(b"content-length")
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
         if length is not None:
             if length.isdigit() and int(length) > self.limit:
                 await self._refuse(scope, receive, send)
                 return
+            await self.app(scope, receive, send)
+            return
+        if b"transfer-encoding" not in headers:  # no body: nothing to read or count
             await self.app(scope, receive, send)
             return
         chunks: list[bytes] = []
