@@ -123,6 +123,25 @@ def _serve(
     raise RuntimeError(f"{app} did not answer within 20 s")
 
 
+def _cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) the server has used: the process and its live children
+    (uvicorn's workers), from /proc; None where there is no /proc."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0
+    try:
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # gone meanwhile
+            own = int(stat.parent.name)
+            if own == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+                total += int(fields[11]) + int(fields[12])  # utime, stime
+    except OSError:
+        return None
+    return total / tick if total else None
+
+
 def _wrk(url: str, script: Path, duration: int, connections: int) -> dict[str, float]:
     done = subprocess.run(
         [
@@ -143,6 +162,7 @@ def _wrk(url: str, script: Path, duration: int, connections: int) -> dict[str, f
     )
     text = done.stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))  # type: ignore[union-attr]
+    count = re.search(r"(\d+) requests in", text)
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", text)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
@@ -151,6 +171,7 @@ def _wrk(url: str, script: Path, duration: int, connections: int) -> dict[str, f
     )
     return {
         "rps": rps,
+        "requests": float(count.group(1)) if count else 0.0,
         "p99_ms": float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan"),
         "non_2xx": float(bad.group(1)) if bad else 0.0,
         "socket_errors": float(sum(int(n) for n in errors.groups())) if errors else 0.0,
@@ -268,7 +289,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             try:
                 for scenario, script in scripts.items():
                     _wrk(server, script, 1, args.connections)  # warm-up: pools, caches
+                    before = _cpu_s(proc.pid)
                     result = _wrk(server, script, args.duration, args.connections)
+                    after = _cpu_s(proc.pid)
+                    if before is not None and after is not None and result["requests"]:
+                        result["cpu_ms"] = (after - before) * 1000 / result["requests"]
                     samples.setdefault((who, scenario), []).append(result)
                     if result["non_2xx"] or result["socket_errors"]:
                         failures.append(f"{who} / {scenario}: {result}")
@@ -296,6 +321,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "ratio": g_rps / b_rps if b_rps else float("nan"),
                 "generated_p99_ms": statistics.median(s["p99_ms"] for s in gen),
                 "baseline_p99_ms": statistics.median(s["p99_ms"] for s in bas),
+                "generated_cpu_ms": _median_of(gen, "cpu_ms"),
+                "baseline_cpu_ms": _median_of(bas, "cpu_ms"),
             }
         )
     knobs = []
@@ -328,6 +355,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _median_of(samples: list[dict[str, float]], key: str) -> float | None:
+    values = [s[key] for s in samples if key in s]
+    return statistics.median(values) if values else None
+
+
+def _ms(value: float | None) -> str:
+    return f"{value:.1f} ms" if value is not None else "n/a"
+
+
 def markdown(result: dict[str, Any], command: str) -> str:
     s = result["settings"]
     lines = [
@@ -341,14 +377,20 @@ def markdown(result: dict[str, Any], command: str) -> str:
         "uvicorn with one worker for each app.",
         "",
         "| request | generated req/s | baseline req/s | generated / baseline "
-        "| generated p99 | baseline p99 |",
-        "|---|--:|--:|--:|--:|--:|",
+        "| generated p99 | baseline p99 | generated CPU / request | baseline CPU / request |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in result["rows"]:
         lines.append(
             f"| {r['scenario']} | {r['generated_rps']:,.0f} | {r['baseline_rps']:,.0f} | "
-            f"{r['ratio']:.0%} | {r['generated_p99_ms']:.1f} ms | {r['baseline_p99_ms']:.1f} ms |"
+            f"{r['ratio']:.0%} | {r['generated_p99_ms']:.1f} ms | {r['baseline_p99_ms']:.1f} ms "
+            f"| {_ms(r.get('generated_cpu_ms'))} | {_ms(r.get('baseline_cpu_ms'))} |"
         )
+    lines += [
+        "",
+        "CPU / request: the server process's CPU time (user + system, /proc) during the "
+        "measurement over the requests it answered; PostgreSQL's and wrk's are not in it.",
+    ]
     if result["knobs"]:
         lines += [
             "",

@@ -50,6 +50,7 @@ def test_runtime_benchmark_smoke_run() -> None:
     assert scenarios == {"read by id", "list a page (20, with tags)", "create"}
     for row in result["rows"]:
         assert row["generated_rps"] > 0 and row["baseline_rps"] > 0
+        assert row["generated_cpu_ms"] > 0 and row["baseline_cpu_ms"] > 0  # /proc, on Linux
     # deep pages: offset and cursor reached the same rows (a mismatch is a failure above)
     assert [d["page"] for d in result["depths"]] == [1, 10, 50, 100]
     assert all(d["offset_ms"] > 0 and d["cursor_ms"] > 0 for d in result["depths"])
