@@ -74,3 +74,17 @@ def test_ruff_makes_the_same_files_with_and_without_it(
     tidied = {f.path: f.content for f in api.render(model)}
     monkeypatch.setattr(base, "tidy_imports", lambda path, text: text)
     assert {f.path: f.content for f in api.render(model)} == tidied
+
+
+def test_only_the_leading_import_block_is_touched() -> None:
+    """A docstring or string that holds `from x import y` at a line's start, and an import
+    after the code begins, are left to ruff: changing text inside a string would change
+    the program."""
+    source = (
+        '"""Module.\n\nfrom here import nothing\n"""\n'
+        "from a import unused\n"
+        "\n"
+        "TEXT = '''\nfrom b import kept_in_a_string\n'''\n"
+        "from c import late\n"
+    )
+    assert tidy_imports("app/x.py", source) == source.replace("from a import unused\n", "")

@@ -1,9 +1,10 @@
 """The `backend-codegen` command's entry point.
 
 For `generate`, a short-lived run whose speed users notice (issue 7):
-- helpers are forked before anything heavy is imported (backend_codegen.forked): one imports
-  SQLAlchemy and alembic and computes the migrations and DDL (backend_codegen.sql.worker),
-  one, for a large OpenAPI document, imports openapi-spec-validator and validates it
+- helpers do work on the second core (backend_codegen.forked): one, forked before anything
+  heavy is imported, imports SQLAlchemy and alembic and computes the migrations and DDL
+  (backend_codegen.sql.worker); for a large OpenAPI document another one, forked once the
+  document is loaded, imports openapi-spec-validator and validates it
   (backend_codegen.spec.openapi) while this process converts it, infers and renders;
 - the cyclic garbage collector is off: a run allocates many long-lived objects (the
   model, the rendered files) and frees them all at exit, and makes little cyclic garbage

@@ -36,21 +36,22 @@ def identifiers(text: str) -> frozenset[str]:
 
 
 def tidy_imports(path: str, text: str) -> str:
-    """`text` with its top-level `from` imports pruned and sorted (see the module doc)."""
+    """`text` with the `from` imports of its leading import block pruned and sorted, and its
+    unused `import … as …` dropped (see the module doc)."""
     if path.endswith("__init__.py") or "__all__" in text:
         return text  # imports may be there to be re-exported
-    statements = list(_FROM.finditer(text))
-    if not statements:
+    start, end = _import_block(text)
+    head = text[start:end]
+    if not _FROM.search(head):
         return text
-    used = identifiers(_IMPORT.sub("", _FROM.sub("", text)))
-    text = _IMPORT.sub(lambda m: m.group(0) if _bound(m) in used else "", text)
-    statements = list(_FROM.finditer(text))
+    used = identifiers(_IMPORT.sub("", _FROM.sub("", head)) + text[:start] + text[end:])
+    head = _IMPORT.sub(lambda m: m.group(0) if _bound(m) in used else "", head)
     bound: set[str] = set()
     parts: list[str] = []
-    end = 0
-    for match in statements:
-        parts.append(text[end : match.start()])
-        end = match.end()
+    done = 0
+    for match in _FROM.finditer(head):
+        parts.append(head[done : match.start()])
+        done = match.end()
         module, block, line = match.group(1), match.group(2), match.group(3)
         names = _names(block if block is not None else line)
         if module == "__future__" or names is None:
@@ -64,10 +65,43 @@ def tidy_imports(path: str, text: str) -> str:
                 kept.append((name, alias))
         if kept:
             parts.append(_statement(module, kept))
-    first = statements[0].start()
-    imports = "".join(parts)[first:]
+    parts.append(head[done:])
     # a statement that went may leave two blank lines where isort keeps one
-    return text[:first] + _BLANKS.sub("\n\n", imports) + text[end:]
+    return text[:start] + _BLANKS.sub("\n\n", "".join(parts)) + text[end:]
+
+
+def _import_block(text: str) -> tuple[int, int]:
+    """Where the module's leading imports are: after its comments and docstring, up to the
+    first top-level line that is not an import, a comment, a blank line, `if TYPE_CHECKING:`
+    or indented (a continuation, that block's body). Nothing inside a string is in it."""
+    lines = text.splitlines(keepends=True)
+    offset, index = 0, 0
+    while index < len(lines) and (not lines[index].strip() or lines[index].startswith("#")):
+        offset += len(lines[index])
+        index += 1
+    if index < len(lines) and lines[index].lstrip().startswith(('"""', "'''")):
+        quote = lines[index].lstrip()[:3]
+        rest = lines[index].lstrip()[3:]
+        while quote not in rest:  # the docstring's closing quotes
+            offset += len(lines[index])
+            index += 1
+            if index >= len(lines):
+                return offset, offset
+            rest = lines[index]
+        offset += len(lines[index])
+        index += 1
+    start = end = offset
+    for line in lines[index:]:
+        if not (
+            not line.strip()
+            or line[0] in " \t#)"
+            or line.startswith(("from ", "import ", "if TYPE_CHECKING:"))
+        ):
+            break
+        offset += len(line)
+        if line.strip():
+            end = offset  # the blank lines after the block are not in it
+    return start, end
 
 
 def _bound(match: re.Match[str]) -> str:
