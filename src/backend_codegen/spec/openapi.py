@@ -61,7 +61,7 @@ _DATA_KEYS = frozenset({"example", "enum", "const"})
 _IGNORED_METHODS = ("head", "options", "trace")
 
 
-_validate_apart: list[bool] = []  # start_validation() was called: the next read forks
+_validate_apart = False  # start_validation() was called: the next read forks a helper
 
 
 def start_validation() -> None:
@@ -70,8 +70,8 @@ def start_validation() -> None:
     `$ref`s checked, so it inherits them rather than parsing the document again (0.5 s of
     CPU on GitHub's 13 MB description); it then imports openapi-spec-validator and
     validates while this process converts, infers and renders."""
-    if forked.enabled():
-        _validate_apart[:] = [True]
+    global _validate_apart
+    _validate_apart = forked.enabled()
 
 
 def _prepare_validation() -> None:
@@ -155,10 +155,11 @@ def _escape(part: str | int) -> str:
 def _join(pointer: str, *parts: str | int) -> str:
     if len(parts) == 1:  # most calls (274,000 on GitHub's description): no generator
         return f"{pointer}/{_escape(parts[0])}"
-    return pointer + "".join(f"/{_escape(part)}" for part in parts)
+    return pointer + _pointer(parts)
 
 
-def _pointer(path: list[str | int]) -> str:
+def _pointer(path: list[str | int] | tuple[str | int, ...]) -> str:
+    """The JSON pointer of a path's segments."""
     return "".join(f"/{_escape(part)}" for part in path)
 
 
@@ -351,9 +352,10 @@ class _Reader:
         return spec
 
     def _validation_helper(self, doc: _Document, version: str) -> Helper | None:
+        global _validate_apart
         if not _validate_apart:
             return None
-        _validate_apart.clear()  # one document per helper
+        _validate_apart = False  # one document per helper
 
         def validate_loaded() -> tuple[list[Diagnostic], SpecError | None]:
             """(In the helper.) The warnings validating adds, and its error."""
