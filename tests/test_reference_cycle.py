@@ -100,6 +100,29 @@ def test_the_initial_revision_adds_the_key_last_and_drops_it_first() -> None:
     assert "op.batch_alter_table(" in upgrade and "op.batch_alter_table(" in downgrade
 
 
+def test_keys_closing_cycles_come_in_name_order_every_time(tmp_path: Path) -> None:
+    """A table's constraints are a set, ordered by object ids: two keys of one table that
+    close cycles were added in a different order from one run to the next (GitHub's
+    initial revision changed on every `generate`)."""
+    spec = tmp_path / "two-forward-keys.yaml"
+    spec.write_text(
+        SPEC.read_text().replace(
+            "        captain_id: {type: integer, nullable: true, x-references: Member}\n",
+            "        captain_id: {type: integer, nullable: true, x-references: Member}\n"
+            "        vice_captain_id: {type: integer, nullable: true, x-references: Member}\n",
+        )
+    )
+    model = api.inspect([spec]).model
+    assert model.forward_references() == {("Club", "captain_id"), ("Club", "vice_captain_id")}
+    names = ["fk_clubs_captain_id_members", "fk_clubs_vice_captain_id_members"]
+    renders = set()
+    for _ in range(8):  # each metadata's constraint set has its own order
+        upgrade, downgrade = render_ops(build_metadata(model))
+        assert upgrade.index(names[0]) < upgrade.index(names[1])
+        renders.add((upgrade, downgrade))
+    assert len(renders) == 1
+
+
 def test_a_later_revision_creating_the_cycle_adds_the_key_last() -> None:
     """The previous model had no tables; the next one has both."""
     current = _model()

@@ -134,11 +134,14 @@ def _forward_keys_apart(
     for op_ in container.ops:
         keys = forward.get(getattr(op_, "table_name", ""), {})
         if isinstance(op_, ops.CreateTableOp):
-            apart = [
-                c
-                for c in op_.columns
-                if isinstance(c, sa.ForeignKeyConstraint) and str(c.name) in keys
-            ]
+            apart = sorted(  # the table's constraints are a set: named order, every run
+                (
+                    c
+                    for c in op_.columns
+                    if isinstance(c, sa.ForeignKeyConstraint) and str(c.name) in keys
+                ),
+                key=lambda c: str(c.name),
+            )
             if apart:
                 op_.columns = [c for c in op_.columns if not any(c is k for k in apart)]
                 adds = [ops.CreateForeignKeyOp.from_constraint(keys[str(k.name)]) for k in apart]

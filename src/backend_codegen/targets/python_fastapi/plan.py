@@ -32,6 +32,7 @@ from backend_codegen.targets.python_fastapi.views import (
     INT_RANGES,
     EntityView,
     FilterView,
+    ModelIndex,
     ParamView,
     RouteView,
     attr_of,
@@ -700,8 +701,9 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
     sql_header = _header(model, "--")
     pending_sql = artifacts(model, options.previous_model, sql_header)
     env = jinja_env(PACKAGE)
-    forward = model.forward_references()
-    views = {e.name: build_entity(model, e, forward) for e in model.entities}
+    index = ModelIndex.of(model)
+    views = {e.name: build_entity(model, e, index) for e in model.entities}
+    variant_entities = {v.entity for b in model.bindings for v in b.variants}
     for view in views.values():
         for m in view.m2m:
             if m["objects"]:
@@ -719,11 +721,8 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         view.copies_rows |= any(views[o["cls"]].copies_rows for o in view.owned)
     account_view = views.get(model.auth.account or "")
     for view in views.values():
-        bound = [
-            b
-            for b in model.bindings
-            if b.entity == view.entity.name and b.action in RESOURCE_ACTIONS
-        ]
+        own = index.bindings.get(view.entity.name, [])
+        bound = [b for b in own if b.action in RESOURCE_ACTIONS]
         paths = [route_path(b.path) for b in bound]
         view.prefix = common_prefix(paths) if paths else ""
         view.tag = bound[0].tags[0] if bound and bound[0].tags else view.plural.replace("_", "-")
@@ -758,9 +757,10 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
                 if count > 1:
                     route.change_class = f"{route.change_class}{count}"
         view.change_classes = [r.change_class for r in view.routes if r.change_class]
-        actions = {b.action for b in model.bindings if b.entity == view.entity.name}
-        view.creates = bool(actions & {"create", "sub_create", "register"}) or any(
-            v.entity == view.entity.name for b in model.bindings for v in b.variants
+        actions = {b.action for b in own}
+        view.creates = (
+            bool(actions & {"create", "sub_create", "register"})
+            or view.entity.name in variant_entities
         )
         view.updates = bool(actions & {"replace", "patch", "me_update"})
         view.deletes = "delete" in actions
