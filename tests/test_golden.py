@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -70,3 +72,36 @@ def test_generated_tree_matches_golden(example: Path) -> None:
 def test_generation_is_deterministic() -> None:
     example = EXAMPLES[0]
     assert _render(example) == _render(example)
+
+
+def test_generation_is_the_same_in_every_process(tmp_path: Path) -> None:
+    """Two CLI runs with other string hashes and other object addresses write the same
+    tree (sets of names or of objects must not order the output; the reference-cycle spec
+    has a table whose keys close a cycle)."""
+    spec = tmp_path / "cycle.yaml"
+    spec.write_text(
+        (Path(__file__).parent / "data" / "reference-cycle.yaml")
+        .read_text()
+        .replace(
+            "        captain_id: {type: integer, nullable: true, x-references: Member}\n",
+            "        captain_id: {type: integer, nullable: true, x-references: Member}\n"
+            "        vice_captain_id: {type: integer, nullable: true, x-references: Member}\n",
+        )
+    )
+    trees = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out-{seed}"
+        code = "from backend_codegen.launch import main; main()"
+        args = [sys.executable, "-c", code, "generate", str(spec)]
+        done = subprocess.run(
+            [*args, "-o", str(out)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        trees.append(
+            {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        )
+    assert sorted(trees[0]) == sorted(trees[1])
+    assert [p for p in sorted(trees[0]) if trees[0][p] != trees[1][p]] == []
