@@ -9,11 +9,13 @@ What it does:
    the generated migrations;
 2. fills it with SQL: 1,000 authors, 50 tags, --rows books (default 100,000), two tags each;
 3. serves the generated app and bench/runtime/baseline.py (a minimal hand-written FastAPI +
-   SQLAlchemy app doing the same queries) with uvicorn, one worker each, one at a time;
+   SQLAlchemy app doing the same queries) with uvicorn, one worker each, side by side;
 4. loads each with wrk (Debian package `wrk`) on loopback: read a book by id, list a page of 20
-   books with their tags, create a book; the apps alternate within each round;
-5. reports requests/s and p99 latency per app (median over rounds) and their ratio, and with
-   --out writes them into BENCHMARKS.md between the bench:runtime markers.
+   books with their tags, create a book; for each request the two apps are measured back to
+   back, in turns (the knobs, with --knobs, are served one at a time after them);
+5. reports requests/s and p99 latency per app (median over rounds) and their ratio (the median
+   of the rounds' back-to-back pairs), and with --out writes them into BENCHMARKS.md between
+   the bench:runtime markers.
 
 Exit status 1 only if something failed (a server that does not start, non-2xx answers).
 """
@@ -280,23 +282,43 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         }
     samples: dict[tuple[str, str], list[dict[str, float]]] = {}
     failures: list[str] = []
+
+    def measure(who: str, pid: int, server: str, scenario: str) -> None:
+        _wrk(server, scripts[scenario], 1, args.connections)  # warm-up: pools, caches
+        before = _cpu_s(pid)
+        result = _wrk(server, scripts[scenario], args.duration, args.connections)
+        after = _cpu_s(pid)
+        if before is not None and after is not None and result["requests"]:
+            result["cpu_ms"] = (after - before) * 1000 / result["requests"]
+        samples.setdefault((who, scenario), []).append(result)
+        if result["non_2xx"] or result["socket_errors"]:
+            failures.append(f"{who} / {scenario}: {result}")
+
+    def serve(who: str) -> tuple[subprocess.Popen[bytes], str]:
+        app, cwd, extra, workers = apps[who]
+        return _serve(python, app, cwd, {**env, **extra, "PYTHONPATH": str(cwd)}, workers)
+
+    pair = ["generated", "baseline"]
     for round_no in range(args.rounds):
-        order = list(apps) if round_no % 2 == 0 else list(reversed(apps))
-        for who in order:
-            app, cwd, extra, workers = apps[who]
-            server_env = {**env, **extra, "PYTHONPATH": str(cwd)}
-            proc, server = _serve(python, app, cwd, server_env, workers)
+        # The generated app and the baseline are served together (the one not loaded is
+        # idle) and measured back to back for each scenario, in turns: each pair of figures
+        # is taken within seconds, so the other tenants' load varies less between them.
+        served = {who: serve(who) for who in pair}
+        try:
+            for number, scenario in enumerate(scripts):
+                order = pair if (round_no + number) % 2 == 0 else pair[::-1]
+                for who in order:
+                    proc, server = served[who]
+                    measure(who, proc.pid, server, scenario)
+        finally:
+            for proc, _ in served.values():
+                proc.terminate()
+                proc.wait(10)
+        for who in list(apps)[2:]:  # the knobs, one server at a time
+            proc, server = serve(who)
             try:
-                for scenario, script in scripts.items():
-                    _wrk(server, script, 1, args.connections)  # warm-up: pools, caches
-                    before = _cpu_s(proc.pid)
-                    result = _wrk(server, script, args.duration, args.connections)
-                    after = _cpu_s(proc.pid)
-                    if before is not None and after is not None and result["requests"]:
-                        result["cpu_ms"] = (after - before) * 1000 / result["requests"]
-                    samples.setdefault((who, scenario), []).append(result)
-                    if result["non_2xx"] or result["socket_errors"]:
-                        failures.append(f"{who} / {scenario}: {result}")
+                for scenario in scripts:
+                    measure(who, proc.pid, server, scenario)
             finally:
                 proc.terminate()
                 proc.wait(10)
@@ -313,12 +335,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         gen, bas = samples[("generated", scenario)], samples[("baseline", scenario)]
         g_rps = statistics.median(s["rps"] for s in gen)
         b_rps = statistics.median(s["rps"] for s in bas)
+        paired = [g["rps"] / b["rps"] for g, b in zip(gen, bas, strict=True) if b["rps"]]
         rows.append(
             {
                 "scenario": scenario,
                 "generated_rps": g_rps,
                 "baseline_rps": b_rps,
-                "ratio": g_rps / b_rps if b_rps else float("nan"),
+                # the median of each round's pair, measured back to back
+                "ratio": statistics.median(paired) if paired else float("nan"),
+                "ratio_low": min(paired, default=float("nan")),
+                "ratio_high": max(paired, default=float("nan")),
                 "generated_p99_ms": statistics.median(s["p99_ms"] for s in gen),
                 "baseline_p99_ms": statistics.median(s["p99_ms"] for s in bas),
                 "generated_cpu_ms": _median_of(gen, "cpu_ms"),
@@ -360,6 +386,13 @@ def _median_of(samples: list[dict[str, float]], key: str) -> float | None:
     return statistics.median(values) if values else None
 
 
+def _spread(row: dict[str, Any]) -> str:
+    low, high = row.get("ratio_low"), row.get("ratio_high")
+    if low is None or high is None or low != low or low == high:  # one round, or NaN
+        return ""
+    return f" ({low:.0%}–{high:.0%})"
+
+
 def _ms(value: float | None) -> str:
     return f"{value:.1f} ms" if value is not None else "n/a"
 
@@ -373,8 +406,10 @@ def markdown(result: dict[str, Any], command: str) -> str:
         "",
         f"`{command}`: {s['books']:,} books (two tags each), 1,000 authors, 50 tags on "
         f"PostgreSQL; wrk, 1 thread, {s['connections']} connections, {s['duration_s']} s per "
-        f"measurement after a 1 s warm-up, {s['rounds']} rounds alternating the apps (median); "
-        "uvicorn with one worker for each app.",
+        f"measurement after a 1 s warm-up, {s['rounds']} rounds; uvicorn with one worker for "
+        "each app. Both apps are served together and measured back to back for each request, "
+        "in turns; requests/s and p99 are medians over the rounds, and generated / baseline "
+        "is the median of the rounds' pairs (in brackets: the lowest and highest pair).",
         "",
         "| request | generated req/s | baseline req/s | generated / baseline "
         "| generated p99 | baseline p99 | generated CPU / request | baseline CPU / request |",
@@ -383,7 +418,8 @@ def markdown(result: dict[str, Any], command: str) -> str:
     for r in result["rows"]:
         lines.append(
             f"| {r['scenario']} | {r['generated_rps']:,.0f} | {r['baseline_rps']:,.0f} | "
-            f"{r['ratio']:.0%} | {r['generated_p99_ms']:.1f} ms | {r['baseline_p99_ms']:.1f} ms "
+            f"{r['ratio']:.0%}{_spread(r)} | {r['generated_p99_ms']:.1f} ms | "
+            f"{r['baseline_p99_ms']:.1f} ms "
             f"| {_ms(r.get('generated_cpu_ms'))} | {_ms(r.get('baseline_cpu_ms'))} |"
         )
     lines += [

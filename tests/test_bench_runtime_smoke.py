@@ -51,6 +51,9 @@ def test_runtime_benchmark_smoke_run() -> None:
     for row in result["rows"]:
         assert row["generated_rps"] > 0 and row["baseline_rps"] > 0
         assert row["generated_cpu_ms"] > 0 and row["baseline_cpu_ms"] > 0  # /proc, on Linux
+        # the ratio is the median of the back-to-back pairs (one round: its only pair)
+        assert row["ratio_low"] <= row["ratio"] <= row["ratio_high"]
+        assert row["ratio"] == pytest.approx(row["generated_rps"] / row["baseline_rps"])
     # deep pages: offset and cursor reached the same rows (a mismatch is a failure above)
     assert [d["page"] for d in result["depths"]] == [1, 10, 50, 100]
     assert all(d["offset_ms"] > 0 and d["cursor_ms"] > 0 for d in result["depths"])
