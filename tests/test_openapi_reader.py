@@ -721,6 +721,62 @@ def test_pathable_tests_nodes_with_the_cached_structural_check() -> None:
     assert pathable.accessors.Subscriptable is _Subscriptable  # type: ignore[attr-defined]
 
 
+def test_jsonschema_path_subscripts_the_generics_only_inside_casts() -> None:
+    """`_cheap_casts` gives jsonschema_path.resolvers a stand-in for `Resolved` and
+    `Resolver` that answers any subscription with the bare class. That is right only while
+    the module subscribes them for `typing.cast` alone (a no-op), never to build, test or
+    call: this reads the installed module's code to hold it so."""
+    import ast
+    import inspect
+
+    import jsonschema_path.resolvers as resolvers
+    import referencing._core
+
+    from backend_codegen.spec.validation import CAST_ONLY_GENERICS, _Unsubscripted
+
+    tree = ast.parse(inspect.getsource(resolvers))
+    in_cast: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "cast":
+            in_cast |= {id(n) for n in ast.walk(node.args[0])}
+    annotations: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for arg in [*node.args.args, *node.args.kwonlyargs]:
+                if arg.annotation is not None:
+                    annotations |= {id(n) for n in ast.walk(arg.annotation)}
+            if node.returns is not None:
+                annotations |= {id(n) for n in ast.walk(node.returns)}
+        elif isinstance(node, ast.AnnAssign):
+            annotations |= {id(n) for n in ast.walk(node.annotation)}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in CAST_ONLY_GENERICS:
+            assert id(node) in in_cast | annotations, (node.id, node.lineno)
+    for name in CAST_ONLY_GENERICS:
+        stand_in = getattr(resolvers, name)
+        assert isinstance(stand_in, _Unsubscripted)
+        assert stand_in["anything"] is getattr(referencing._core, name)
+
+
+def test_the_resolved_path_cache_keeps_every_entry() -> None:
+    from jsonschema_path import SchemaPath
+
+    from backend_codegen.spec.validation import _PathCache, _schema_path
+
+    path = _schema_path({"a": {"b": [1, 2]}}, "file:///x.json", {})
+    assert isinstance(path.accessor._resolved_cache, _PathCache)
+    assert (path / "a" / "b").read_value() == [1, 2]
+    assert "b" in (path / "a") and "c" not in (path / "a")
+    cache = _PathCache()
+    for n in range(5000):  # the library's LRU held 1,024
+        cache.set(["k", n], n)
+    assert cache.get(("k", 0)) == 0 and cache.get(["k", 4999]) == 4999
+    assert cache.get(["k", 5000]) is None
+    assert cache.get([["unhashable"]]) is None
+    cache.set([["unhashable"]], 1)  # not cached, no error
+    assert isinstance(path, SchemaPath)
+
+
 def test_schema_validators_get_set_backed_registries(tmp_path: Path) -> None:
     """The library's schema validator tests `id in list` per schema visited (quadratic on
     large documents); ours answers from a set, without changing what is reported."""
