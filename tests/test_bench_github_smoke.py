@@ -28,4 +28,6 @@ def test_github_benchmark_smoke_run() -> None:
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     ours = next(line for line in done.stdout.splitlines() if line.startswith("| backend-codegen"))
     assert "| ok: " in ours, done.stdout
+    cpu = ours.split(" | ")[3]  # the process tree's CPU time, from wait4
+    assert cpu.endswith(" s") and float(cpu.removesuffix(" s")) > 0, ours
     assert "/openapi.json lists 1224 operations" in done.stdout, done.stdout
