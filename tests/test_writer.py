@@ -13,7 +13,8 @@ import pytest
 from backend_codegen.errors import SpecError
 from backend_codegen.output import writer
 from backend_codegen.output.writer import (
-    BASE_DIR,
+    BASE,
+    LEGACY_BASE_DIR,
     MANIFEST,
     digest,
     plan_tree,
@@ -33,6 +34,11 @@ V2 = [
     GeneratedFile("app/new.py", "new = 2\n"),
 ]
 META = {"generator": "backend-codegen", "generator_version": "test"}
+
+
+def base_of(root: Path, path: str) -> str:
+    """The merge base kept for `path` (.backend-codegen/base.json)."""
+    return str(json.loads((root / BASE).read_text())["files"][path])
 
 
 def leftovers(parent: Path) -> list[str]:
@@ -133,9 +139,49 @@ def test_regenerating_updates_untouched_files_and_merges_edited_ones(tmp_path: P
     assert report.of("update") == ["app/main.py"] and report.removed == ["app/old.py"]
     assert not (root / "app/old.py").exists()
     # the base of the next merge is the new output, and the file still counts as edited
-    assert (root / BASE_DIR / "app/m.py").read_text() == MODULE_V2
+    assert base_of(root, "app/m.py") == MODULE_V2
     again = write_tree([GeneratedFile("app/m.py", MODULE_V2)], root, force=False, meta=META)
     assert again.merged == ["app/m.py"] and (root / "app/m.py").read_text().count("# mine") == 1
+
+
+def test_the_bases_are_one_file(tmp_path: Path) -> None:
+    """One file holds every base (1,389 fewer files to create on GitHub's description),
+    one line per file, so a diff of it names the files that changed."""
+    root = tmp_path / "proj"
+    write_tree([GeneratedFile("app/m.py", MODULE_V1), *V1], root, force=False, meta=META)
+    text = (root / BASE).read_text()
+    assert json.loads(text)["files"] == {"app/m.py": MODULE_V1, **{f.path: f.content for f in V1}}
+    assert len(text.splitlines()) == len(V1) + 1 + 4  # braces and the "files" key
+    assert not (root / LEGACY_BASE_DIR).exists()
+
+
+def test_a_project_with_the_older_base_files_still_merges(tmp_path: Path) -> None:
+    """A project generated before base.json keeps its bases as files: they are read, and
+    the next generation replaces them with base.json."""
+    root = tmp_path / "proj"
+    write_tree([GeneratedFile("app/m.py", MODULE_V1), *V1[:1]], root, force=False, meta=META)
+    for path, text in json.loads((root / BASE).read_text())["files"].items():
+        (root / LEGACY_BASE_DIR / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / LEGACY_BASE_DIR / path).write_text(text)
+    (root / BASE).unlink()
+    edited = MODULE_V1.replace("return 1\n", "return 1  # mine\n")
+    (root / "app/m.py").write_text(edited)
+    report = write_tree([GeneratedFile("app/m.py", MODULE_V2)], root, force=False, meta=META)
+    assert report.merged == ["app/m.py"]
+    assert (root / "app/m.py").read_text() == edited.replace("return 2\n", "return 22\n")
+    assert base_of(root, "app/m.py") == MODULE_V2
+    assert not (root / LEGACY_BASE_DIR).exists()
+
+
+def test_a_damaged_base_file_means_no_base(tmp_path: Path) -> None:
+    """An unreadable base.json (or an entry that no longer matches the manifest) gives no
+    base: the edited file conflicts instead of merging against a wrong base."""
+    root = tmp_path / "proj"
+    write_tree([GeneratedFile("app/m.py", MODULE_V1)], root, force=False, meta=META)
+    (root / "app/m.py").write_text(MODULE_V1.replace("return 1\n", "return 1  # mine\n"))
+    (root / BASE).write_text("{not json")
+    report = write_tree([GeneratedFile("app/m.py", MODULE_V2)], root, force=False, meta=META)
+    assert report.conflicts == ["app/m.py"]
 
 
 def test_a_conflict_keeps_the_users_file_and_writes_the_new_one_beside_it(
@@ -150,7 +196,7 @@ def test_a_conflict_keeps_the_users_file_and_writes_the_new_one_beside_it(
     assert (root / "app/m.py").read_text() == mine
     assert (root / "app/m.py.new").read_text() == MODULE_V2
     # the old output stays the base: once the user takes the new line, the merge is clean
-    assert (root / BASE_DIR / "app/m.py").read_text() == MODULE_V1
+    assert base_of(root, "app/m.py") == MODULE_V1
     (root / "app/m.py").write_text(MODULE_V2.replace("import os", "import os  # mine"))
     report = write_tree([GeneratedFile("app/m.py", MODULE_V2)], root, force=False, meta=META)
     assert report.merged == ["app/m.py"]
@@ -247,7 +293,7 @@ def test_force_replaces_generated_files_and_keeps_unmanaged_ones(tmp_path: Path)
     assert (root / ".venv/pyvenv.cfg").is_file()
     manifest = json.loads((root / MANIFEST).read_text())
     assert manifest["files"] == {f.path: digest(f.content) for f in V2}
-    assert (root / BASE_DIR / "app/main.py").read_text() == "print('v2')\n"
+    assert base_of(root, "app/main.py") == "print('v2')\n"
     assert leftovers(tmp_path) == []
 
 
