@@ -27,10 +27,73 @@ def test_unused_names_go_and_the_rest_are_sorted_by_kind() -> None:
     assert tidy_imports("app/x.py", source) == (
         "import os\n"
         "from sqlalchemy import JSON, Integer, select\n"
-        "\n"
-        "\n"
+        "\n"  # one blank line before a statement, as isort leaves it
         "x = select(Integer(), JSON, os.sep)\n"
     )
+
+
+def test_statements_are_sorted_within_their_group_and_as_imports_stand_alone() -> None:
+    source = (
+        '"""Doc."""\n'
+        "\n"
+        "from typing import Any\n"
+        "import math\n"
+        "\n"
+        "from fastapi import Depends\n"
+        "from pydantic import BaseModel\n"
+        "from fastapi.exceptions import RequestValidationError\n"
+        "from sqlalchemy import Index as SaIndex, String\n"
+        "\n"
+        "from app.services import user as user_service\n"
+        "from app.hooks import post as hooks\n"
+        "from app.services import post as post_service\n"
+        "from app.db import SessionDep\n"
+        "\n"
+        "\n"
+        "\n"
+        "class A(BaseModel):\n"
+        "    x: Any = Depends(math.floor, RequestValidationError, SaIndex, String)\n"
+        "    y = (user_service, hooks, post_service, SessionDep)\n"
+    )
+    assert tidy_imports("app/x.py", source) == (
+        '"""Doc."""\n'
+        "\n"
+        "import math\n"
+        "from typing import Any\n"
+        "\n"
+        "from fastapi import Depends\n"
+        "from fastapi.exceptions import RequestValidationError\n"
+        "from pydantic import BaseModel\n"
+        "from sqlalchemy import String\n"
+        "from sqlalchemy import Index as SaIndex\n"
+        "\n"
+        "from app.db import SessionDep\n"
+        "from app.hooks import post as hooks\n"
+        "from app.services import post as post_service\n"
+        "from app.services import user as user_service\n"
+        "\n"
+        "\n"  # two before a class or a function
+        "class A(BaseModel):\n"
+        "    x: Any = Depends(math.floor, RequestValidationError, SaIndex, String)\n"
+        "    y = (user_service, hooks, post_service, SessionDep)\n"
+    )
+
+
+def test_a_package_init_is_sorted_and_keeps_every_name() -> None:
+    source = "from app.models.user import User\nfrom app.models.base import Base, unused\n"
+    assert tidy_imports("app/models/__init__.py", source) == (
+        "from app.models.base import Base, unused\nfrom app.models.user import User\n"
+    )
+
+
+def test_code_under_a_comment_that_ends_the_block_stays_under_it() -> None:
+    source = "from a import y\n\n# what x is\nx = y\n"
+    assert tidy_imports("app/x.py", source) == source
+
+
+def test_a_commented_group_keeps_its_order() -> None:
+    source = "from b import x  # first\nfrom a import y\n\nx(y)\n"
+    assert tidy_imports("app/x.py", source) == source
 
 
 def test_a_long_list_is_wrapped_one_name_a_line() -> None:

@@ -36,16 +36,18 @@ def identifiers(text: str) -> frozenset[str]:
 
 
 def tidy_imports(path: str, text: str) -> str:
-    """`text` with the `from` imports of its leading import block pruned and sorted, and its
-    unused `import … as …` dropped (see the module doc)."""
-    if path.endswith("__init__.py") or "__all__" in text:
-        return text  # imports may be there to be re-exported
+    """`text` with the `from` imports of its leading import block pruned and written as
+    isort writes them, its unused `import … as …` dropped, its groups of imports sorted and
+    the blank lines after them as isort wants them (see the module doc). A package's
+    `__init__.py` and a module with `__all__` may import names to re-export them: there,
+    nothing is dropped."""
     start, end = _import_block(text)
     head = text[start:end]
-    if not _FROM.search(head):
-        return text
-    used = identifiers(_IMPORT.sub("", _FROM.sub("", head)) + text[:start] + text[end:])
-    head = _IMPORT.sub(lambda m: m.group(0) if _bound(m) in used else "", head)
+    prune = not (path.endswith("__init__.py") or "__all__" in text)
+    # what comes before the block is comments and the module's docstring: no code
+    used = identifiers(_IMPORT.sub("", _FROM.sub("", head)) + text[end:])
+    if prune:
+        head = _IMPORT.sub(lambda m: m.group(0) if _bound(m) in used else "", head)
     bound: set[str] = set()
     parts: list[str] = []
     done = 0
@@ -60,14 +62,64 @@ def tidy_imports(path: str, text: str) -> str:
         kept = []
         for name, alias in names:
             as_bound = alias or name
-            if as_bound in used and as_bound not in bound:
+            if (as_bound in used or not prune) and as_bound not in bound:
                 bound.add(as_bound)
                 kept.append((name, alias))
         if kept:
             parts.append(_statement(module, kept))
     parts.append(head[done:])
     # a statement that went may leave two blank lines where isort keeps one
-    return text[:start] + _BLANKS.sub("\n\n", "".join(parts)) + text[end:]
+    head = _BLANKS.sub("\n\n", "".join(parts))
+    return text[:start] + _sorted_groups(head) + _after_imports(text[end:])
+
+
+def _sorted_groups(head: str) -> str:
+    """Each run of import statements (up to a blank line, a comment or any other line) in
+    isort's order: `import x` first, then `from` imports, by module, case-insensitively;
+    the `as` imports of a module after its other names, by name. A run with a comment on
+    one of its lines stays as it is."""
+    out: list[str] = []
+    run: list[str] = []
+    commented = False
+    for line in head.splitlines(keepends=True):
+        if line.startswith(("from ", "import ")):
+            run.append(line)
+        elif run and line[:1] in (" ", ")"):
+            run[-1] += line  # a parenthesised list's continuation
+        else:
+            out.extend(run if commented else sorted(run, key=_statement_order))
+            out.append(line)
+            run, commented = [], False
+            continue
+        commented = commented or "#" in line
+    out.extend(run if commented else sorted(run, key=_statement_order))
+    return "".join(out)
+
+
+def _statement_order(statement: str) -> tuple[int, str, str, int, tuple[int, str, str]]:
+    words = statement.split()
+    module = words[1]
+    if words[0] == "import":
+        return 0, module.lower(), module, 0, (0, "", "")
+    listed = statement.split(" import ", 1)[1].strip().strip("()")
+    names = _names(listed) or []
+    if len(names) == 1 and names[0][1] is not None:  # `from m import n as a`
+        return 1, module.lower(), module, 1, _member_order(names[0])
+    return 1, module.lower(), module, 0, (0, "", "")
+
+
+_DEFINITION = re.compile(r"(?:class |def |async def |@)")
+
+
+def _after_imports(rest: str) -> str:
+    """The code after the import block, with the blank lines isort puts between them (its
+    `lines-after-imports = -1`, ruff's default): two before a class, a function or a
+    decorator, one before anything else. Code right after a comment that ends the block
+    (no blank line), a comment, or the end of the module: as it is."""
+    code = rest.lstrip("\n")
+    if code == rest or not code or not (code[0].isalpha() or code[0] == "@"):
+        return rest
+    return ("\n\n" if _DEFINITION.match(code) else "\n") + code
 
 
 def _import_block(text: str) -> tuple[int, int]:
@@ -124,7 +176,16 @@ def _names(listed: str) -> list[tuple[str, str | None]] | None:
 
 
 def _statement(module: str, names: list[tuple[str, str | None]]) -> str:
-    members = [f"{n} as {a}" if a else n for n, a in sorted(names, key=_member_order)]
+    """`from module import …` as isort writes it: the plain names in one statement, each
+    `name as alias` in one of its own after it (ruff's `combine-as-imports = false`)."""
+    plain = [n for n, a in sorted(names, key=_member_order) if not a]
+    text = _wrapped(module, plain) if plain else ""
+    for name, alias in sorted((m for m in names if m[1]), key=_member_order):
+        text += _wrapped(module, [f"{name} as {alias}"])
+    return text
+
+
+def _wrapped(module: str, members: list[str]) -> str:
     line = f"from {module} import {', '.join(members)}"
     if len(line) <= LINE_LENGTH:
         return line + "\n"

@@ -321,6 +321,12 @@ class EntityView:
     updates: bool = False  # the API replaces / patches rows (service update_<entity>)
     deletes: bool = False  # the API deletes rows (service delete_<entity>)
 
+    @property
+    def filter_ops(self) -> set[str]:
+        """The comparisons its lists filter with (`eq`, `in`, `gte`, ...): the service
+        imports the helpers of those only."""
+        return {f.op for route in self.routes for f in route.filters}
+
 
 def module_of(entity: str) -> str:
     """The module (and factory suffix) of an entity: `OrderItem` -> `order_item`,
