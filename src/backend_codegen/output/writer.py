@@ -173,7 +173,9 @@ def _bases_text(bases: dict[str, str]) -> str:
     """base.json: one file per line (a diff of it names the files that changed). One file
     rather than one per generated file: on GitHub's REST description that is 1,389 files
     fewer to create, 0.2 – 0.7 s of the file system's time."""
-    return json.dumps({"files": bases}, indent=0, sort_keys=True, ensure_ascii=False) + "\n"
+    # a line break as the separator rather than an indent: json encodes with an indent in
+    # Python (0.25 s on GitHub's 20 MB), without one in C (0.12 s)
+    return json.dumps({"files": bases}, sort_keys=True, separators=(",\n", ": ")) + "\n"
 
 
 def _previous(root: Path) -> _Previous:
@@ -214,6 +216,9 @@ def plan_tree(files: list[GeneratedFile], root: Path, *, force: bool) -> WriteRe
             "with -o",
         )
     report = WriteReport()
+    if not root.exists():  # a new project: every file is new (no lookup of each)
+        report.changes = [FileChange(f.path, "create", after=f.content) for f in files]
+        return report
     for f in files:
         report.changes.append(_change(f, root, previous, force))
     wanted = {f.path for f in files}
@@ -272,15 +277,12 @@ def write_tree(
     staging.chmod(0o777 & ~_umask())  # mkdtemp makes 0700; a project is a normal directory
     try:
         tree = staging / "tree"
-        made: set[Path] = set()
-        puts: list[str] = []
+        staged: list[tuple[str, str]] = []  # (path under the tree, text)
         for change in report.changes:
             if change.kind in ("create", "update", "merge", "overwrite", "unchanged"):
-                _stage(made, tree, change.path, change.after or "")
-                puts.append(change.path)
+                staged.append((change.path, change.after or ""))
             elif change.kind == "conflict":
-                _stage(made, tree, change.path + BESIDE, change.after or "")
-                puts.append(change.path + BESIDE)
+                staged.append((change.path + BESIDE, change.after or ""))
         hashes: dict[str, str] = {}
         bases: dict[str, str] = {}
         kinds = {c.path: c.kind for c in report.changes}
@@ -296,10 +298,10 @@ def write_tree(
             hashes[f.path] = digest(f.content)
             bases[f.path] = f.content
         manifest = {**meta, "files": hashes, "owners": {f.path: f.owner for f in files}}
-        _stage(made, tree, MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        _stage(made, tree, BASE, _bases_text(bases))
-        for path, text in (state or {}).items():
-            _stage(made, tree, path, text)
+        staged.append((MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n"))
+        staged.append((BASE, _bases_text(bases)))
+        staged.extend((state or {}).items())
+        _stage(tree, staged)
         removes = report.removed
         if not root.exists():
             os.replace(tree, root)
@@ -310,13 +312,35 @@ def write_tree(
     return report
 
 
-def _stage(made: set[Path], tree: Path, path: str, text: str) -> None:
-    """Write `text` at `path` under `tree`; `made`: the directories made so far."""
-    target = tree / path
-    if target.parent not in made:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        made.add(target.parent)
-    target.write_text(text, encoding="utf-8")
+_WRITERS = 2
+
+
+def _stage(tree: Path, entries: list[tuple[str, str]]) -> None:
+    """Write each (path, text) under `tree`: the directories first, then the files from two
+    threads. Creating a file is the file system's work, done without the GIL; on ext4 it
+    took 0.2 – 0.5 ms a file under load, and two threads wrote GitHub's 1,392 files in
+    about 80 % of the time one did."""
+    made: set[Path] = set()
+    targets: list[tuple[Path, str]] = []
+    for path, text in entries:
+        target = tree / path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        targets.append((target, text))
+    if len(targets) < 100:
+        _write_all(targets)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(_WRITERS) as pool:
+        for _ in pool.map(_write_all, [targets[i::_WRITERS] for i in range(_WRITERS)]):
+            pass  # an error in either thread is raised here
+
+
+def _write_all(targets: list[tuple[Path, str]]) -> None:
+    for target, text in targets:
+        target.write_text(text, encoding="utf-8")
 
 
 def _swap(staging: Path, root: Path, removes: list[str]) -> None:
