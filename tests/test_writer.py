@@ -174,8 +174,8 @@ def test_the_bases_are_one_file(tmp_path: Path) -> None:
     write_tree([GeneratedFile("app/m.py", MODULE_V1), *V1], root, force=False, meta=META)
     text = (root / BASE).read_text()
     assert json.loads(text)["files"] == {"app/m.py": MODULE_V1, **{f.path: f.content for f in V1}}
-    assert len(text.splitlines()) == len(V1) + 1
-    assert text.splitlines()[1] == json.dumps("app/m.py") + ": " + json.dumps(MODULE_V1) + ","
+    assert len(text.splitlines()) == len(V1) + 1 + 2  # the braces open and close
+    assert text.splitlines()[2] == json.dumps("app/m.py") + ": " + json.dumps(MODULE_V1) + ","
     assert not (root / LEGACY_BASE_DIR).exists()
 
 

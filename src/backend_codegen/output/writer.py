@@ -169,13 +169,17 @@ def _read_bases(root: Path) -> dict[str, str]:
     return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
 
 
-def _bases_text(bases: dict[str, str]) -> str:
-    """base.json: one file per line (a diff of it names the files that changed). One file
-    rather than one per generated file: on GitHub's REST description that is 1,389 files
-    fewer to create, 0.2 – 0.7 s of the file system's time."""
-    # a line break as the separator rather than an indent: json encodes with an indent in
-    # Python (0.25 s on GitHub's 20 MB), without one in C (0.12 s)
-    return json.dumps({"files": bases}, sort_keys=True, separators=(",\n", ": ")) + "\n"
+def _write_bases(target: Path, bases: dict[str, str]) -> None:
+    """base.json: one file per line (a diff of it names the files that changed), written
+    entry by entry (each string escaped by json's C encoder: the 20 MB of GitHub's project
+    are never one string in memory). One file rather than a copy per generated file: on
+    GitHub's REST description that is 1,389 files fewer to create."""
+    with target.open("w", encoding="utf-8") as out:
+        out.write('{"files": {')
+        for number, (path, text) in enumerate(sorted(bases.items())):
+            out.write(f"{',' if number else ''}\n{json.dumps(path)}: ")
+            out.write(json.dumps(text))
+        out.write("\n}}\n")
 
 
 def _previous(root: Path) -> _Previous:
@@ -299,9 +303,9 @@ def write_tree(
             bases[f.path] = f.content
         manifest = {**meta, "files": hashes, "owners": {f.path: f.owner for f in files}}
         staged.append((MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n"))
-        staged.append((BASE, _bases_text(bases)))
         staged.extend((state or {}).items())
         _stage(tree, staged)
+        _write_bases(tree / BASE, bases)
         removes = report.removed
         if not root.exists():
             os.replace(tree, root)
