@@ -91,6 +91,11 @@ def test_code_under_a_comment_that_ends_the_block_stays_under_it() -> None:
     assert tidy_imports("app/x.py", source) == source
 
 
+def test_a_future_import_stays_first() -> None:
+    source = "from __future__ import annotations\nimport os\n\nos.sep\n"
+    assert tidy_imports("app/x.py", source) == source
+
+
 def test_a_commented_group_keeps_its_order() -> None:
     source = "from b import x  # first\nfrom a import y\n\nx(y)\n"
     assert tidy_imports("app/x.py", source) == source

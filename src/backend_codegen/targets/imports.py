@@ -77,7 +77,7 @@ def _sorted_groups(head: str) -> str:
     """Each run of import statements (up to a blank line, a comment or any other line) in
     isort's order: `import x` first, then `from` imports, by module, case-insensitively;
     the `as` imports of a module after its other names, by name. A run with a comment on
-    one of its lines stays as it is."""
+    one of its lines, or with a `__future__` import, stays as it is."""
     out: list[str] = []
     run: list[str] = []
     commented = False
@@ -91,7 +91,8 @@ def _sorted_groups(head: str) -> str:
             out.append(line)
             run, commented = [], False
             continue
-        commented = commented or "#" in line
+        # a comment, or `__future__` (which must stay first), leaves the run as it is
+        commented = commented or "#" in line or line.startswith("from __future__ ")
     out.extend(run if commented else sorted(run, key=_statement_order))
     return "".join(out)
 
