@@ -303,8 +303,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         # The generated app and the baseline are served together (the one not loaded is
         # idle) and measured back to back for each scenario, in turns: each pair of figures
         # is taken within seconds, so the other tenants' load varies less between them.
-        served = {who: serve(who) for who in pair}
+        served: dict[str, tuple[subprocess.Popen[bytes], str]] = {}
         try:
+            for who in pair:  # inside the try: one that fails to start stops the other
+                served[who] = serve(who)
             for number, scenario in enumerate(scripts):
                 order = pair if (round_no + number) % 2 == 0 else pair[::-1]
                 for who in order:
