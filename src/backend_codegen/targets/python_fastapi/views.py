@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from dataclasses import replace as with_changes
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from backend_codegen.domain.errors import status_for
 from backend_codegen.domain.model import Binding, DomainModel, Entity, Field, Relation
@@ -46,18 +46,27 @@ class RelationView:
 
 
 def _relation(
-    attr: str, annotation: str, pairs: list[tuple[str, str]], target: str, module: str
+    attr: str,
+    holds: Literal["list", "one", "optional"],
+    pairs: list[tuple[str, str]],
+    target: str,
+    module: str,
 ) -> RelationView:
-    """One relationship, written for both flavours from the same keyword arguments."""
+    """One relationship to the class `target`, holding a list of rows, one row or an
+    optional one, written for both flavours from the same keyword arguments. The
+    SQLAlchemy models have `from __future__ import annotations`: the class is named as
+    it is; SQLModel reads it from the annotation at run time: quoted, an optional one as
+    `Optional["X"]`."""
     sa_args = ", ".join(f"{k}={v}" for k, v in pairs)
     lifted = [f"{k}={v}" for k, v in pairs if k == "back_populates"]
     rest = [(k, v) for k, v in pairs if k != "back_populates"]
     if rest:
         lifted.append("sa_relationship_kwargs={" + ", ".join(f"{k!r}: {v}" for k, v in rest) + "}")
-    # SQLModel reads the target class from the annotation: an optional one is Optional["X"]
-    sm_annotation = annotation
-    if annotation.endswith(' | None"'):
-        sm_annotation = f'Optional["{annotation[1 : -len(" | None") - 1]}"]'
+    annotation, sm_annotation = {
+        "list": (f"list[{target}]", f'list["{target}"]'),
+        "one": (target, f'"{target}"'),
+        "optional": (f"{target} | None", f'Optional["{target}"]'),
+    }[holds]
     return RelationView(attr, annotation, sa_args, target, module, sm_annotation, ", ".join(lifted))
 
 
@@ -827,7 +836,7 @@ def build_entity(model: DomainModel, entity: Entity, index: ModelIndex | None = 
             relations.append(
                 _relation(
                     attr,
-                    f'list["{t_cls}"]',
+                    "list",
                     [
                         ("back_populates", f'"{py_name(rel.back_populates or ident.snake)}"'),
                         ("cascade", '"all, delete-orphan"'),
@@ -864,12 +873,11 @@ def build_entity(model: DomainModel, entity: Entity, index: ModelIndex | None = 
                 for r in target.relations
             )
             fk_attr = py_name(rel.fk_field or "")
-            optional = " | None" if rel.nullable else ""
             if parent_owned:
                 relations.append(
                     _relation(
                         attr,
-                        f'"{t_cls}"',
+                        "one",
                         [
                             ("back_populates", f'"{py_name(rel.back_populates or "")}"'),
                             ("lazy", '"raise"'),
@@ -886,7 +894,7 @@ def build_entity(model: DomainModel, entity: Entity, index: ModelIndex | None = 
                 relations.append(
                     _relation(
                         attr,
-                        f'"{t_cls}{optional}"',
+                        "optional" if rel.nullable else "one",
                         [("foreign_keys", f'"{ident.pascal}.{fk_attr}"'), *remote]
                         + [("lazy", f'"{lazy}"')],
                         t_cls,
@@ -898,7 +906,7 @@ def build_entity(model: DomainModel, entity: Entity, index: ModelIndex | None = 
             relations.append(
                 _relation(
                     attr,
-                    f'list["{t_cls}"]',
+                    "list",
                     [
                         (
                             "primaryjoin",
@@ -954,7 +962,7 @@ def build_entity(model: DomainModel, entity: Entity, index: ModelIndex | None = 
             relations.append(
                 _relation(
                     attr,
-                    f'list["{t_cls}"]',
+                    "list",
                     [
                         ("secondary", f'"{rel.join_table}"'),
                         ("lazy", '"selectin"'),
