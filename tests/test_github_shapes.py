@@ -86,6 +86,98 @@ def test_a_put_or_patch_without_a_body_is_not_a_replace(tmp_path: Path) -> None:
     assert any("takes no body" in r for r in seen.reasons), seen.reasons
 
 
+USERS = """\
+openapi: 3.0.3
+info: {title: Users, version: "1"}
+paths:
+  /users:
+    get:
+      operationId: listUsers
+      responses:
+        "200":
+          description: users
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/SimpleUser"}}
+  /users/{username}:
+    get:
+      operationId: getUser
+      parameters: [{name: username, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: one
+          content: {application/json: {schema: {$ref: "#/components/schemas/SimpleUser"}}}
+  /orgs/{org}/users:
+    get:
+      operationId: listOrgUsers
+      parameters: [{name: org, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: members
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Membership"}}
+  /users/{username}/card:
+    get:
+      operationId: getHovercard
+      parameters: [{name: username, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: card
+          content: {application/json: {schema: {$ref: "#/components/schemas/Hovercard"}}}
+  /users/{username}/projectsV2:
+    get:
+      operationId: listUserProjects
+      parameters: [{name: username, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: projects
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/ProjectsV2"}}
+components:
+  schemas:
+    SimpleUser:
+      type: object
+      properties: {id: {type: integer}, login: {type: string}}
+    Membership:
+      type: object
+      properties: {id: {type: integer}, role: {type: string}}
+    Hovercard:
+      type: object
+      properties: {contexts: {type: array, items: {type: string}}}
+    ProjectsV2:
+      type: object
+      properties:
+        id: {type: integer}
+        title: {type: string}
+        owner: {$ref: "#/components/schemas/SimpleUser"}
+"""
+
+
+def test_a_collection_is_named_by_its_own_operations_not_by_its_actions(
+    tmp_path: Path,
+) -> None:
+    """GitHub's `/users` collection took the entity of the last GET under it: `GET
+    /users/{username}/projectsV2` (read as an action `projectsV2` on a user), so `GET /users`
+    and `GET /users/{username}` answered ProjectsV2 rows. The operations on the collection
+    at the top of the path decide; those under a parent or an action only when none does."""
+    spec = tmp_path / "users.yaml"
+    spec.write_text(USERS)
+    model = api.inspect([spec]).model
+    bindings = {b.operation_id: b for b in model.bindings}
+    assert (bindings["listUsers"].entity, bindings["listUsers"].action) == ("SimpleUser", "list")
+    assert (bindings["getUser"].entity, bindings["getUser"].action) == ("SimpleUser", "read")
+    assert bindings["listOrgUsers"].entity == "SimpleUser"
+    assert bindings["getHovercard"].entity == "SimpleUser"  # an action on one user: custom
+    projects = bindings["listUserProjects"]  # `projectsV2` is a collection under a user
+    assert (projects.entity, projects.action, projects.parent) == (
+        "ProjectsV2",
+        "sub_list",
+        "SimpleUser",
+    )
+
+
 @pytest.mark.e2e
 def test_the_generated_project_passes_its_tests_and_conformance(tmp_path: Path) -> None:
     result = api.generate([SPEC], tmp_path / "backend")

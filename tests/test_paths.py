@@ -19,6 +19,10 @@ CASES = [
     ("/products/search", "", ("products", None, None, None, "search")),
     ("/users/:id", "", ("users", "id", None, None, None)),
     ("/shelves/{shelf}/books/{book}:archive", "", ("books", "book", "shelves", "shelf", "archive")),
+    # a version after the noun (GitHub): a collection, not an action on a user
+    ("/users/{username}/projectsV2", "", ("projectsV2", None, "users", "username", None)),
+    ("/orgs/{org}/items-v1/{id}", "", ("items-v1", "id", "orgs", "org", None)),
+    ("/images/{id}/v2", "", ("images", "id", None, None, "v2")),
 ]
 
 

@@ -267,7 +267,12 @@ class _Inference:
                 )
             )
 
-        # A collection word is named after the schema its operations carry, if any.
+        # A collection word is named after the schema its operations carry, if any: those
+        # on the collection at the top of the path first (`GET /users`, `GET /users/{id}`),
+        # then those on it further down (`/orgs/{org}/users`, `/user/repos`), then its
+        # actions (`GET /users/{u}/hovercard` answers something else); a GET before other
+        # methods, the last GET of a rank deciding.
+        ranks: dict[str, tuple[bool, bool, bool]] = {}
         for item in self.ops:
             col = item.shape.collection
             if not col or self._auth_action(item):
@@ -275,8 +280,14 @@ class _Inference:
             named = next(
                 (s.name for s in (item.response, item.body) if s is not None and s.name), None
             )
+            if not named:
+                continue
             key = col.lower()
-            if named and (key not in self.collection_entity or item.op.method == "get"):
+            get = item.op.method == "get"
+            top = item.shape.parent is None and item.shape.words[:1] == [key]
+            rank = (item.shape.action is not None, not top, not get)
+            if key not in ranks or rank < ranks[key] or (rank == ranks[key] and get):
+                ranks[key] = rank
                 self.collection_entity[key] = (
                     named if named[:1].isupper() else Name.entity(named).pascal
                 )

@@ -61,11 +61,19 @@ def split_path(path: str, base_path: str = "") -> list[Segment]:
     return segments
 
 
+# a version after the noun: GitHub's `projectsV2`, `items-v1`
+_VERSIONED = re.compile(r"^(?P<noun>.*?[a-z])[-_]?v\d+$")
+
+
 def is_collection_word(word: str, known: set[str]) -> bool:
-    """A plural noun or the name of a known resource, as opposed to a verb like 'complete'."""
+    """A plural noun or the name of a known resource, as opposed to a verb like 'complete'.
+    A version after the noun (`projectsV2`) does not make it a verb."""
     low = word.lower()
     if low in known:
         return True
+    versioned = _VERSIONED.match(low)
+    if versioned:
+        low = versioned["noun"]
     return singular(low) != low and not low.endswith("ing")
 
 
