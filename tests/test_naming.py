@@ -68,6 +68,26 @@ def test_empty_or_symbol_only_text_still_gives_a_name() -> None:
     assert Name.parse("--").snake == "x"
 
 
+
+@pytest.mark.parametrize(
+    ("text", "snake"),
+    [
+        ("größe", "grosse"),
+        ("Straße", "strasse"),
+        ("café_besucht", "cafe_besucht"),
+        ("名前", "ming_qian"),
+        ("住所", "zhu_suo"),  # two names in the same script stay two names
+        ("имя", "imya"),
+        ("όνομα", "onoma"),
+    ],
+)
+def test_letters_outside_ascii_are_written_in_ascii(text: str, snake: str) -> None:
+    """Before: every letter outside ASCII split words, so `größe` was `gr_e` and every
+    member named in another script was `x` (two of them: 'two fields named x')."""
+    name = Name.parse(text)
+    assert name.snake == snake
+    assert name.snake.isidentifier() and name.snake.isascii()
+
 def test_names_compare_and_sort_by_words() -> None:
     assert Name.parse("OrderItem") == Name.parse("order item")
     assert sorted([Name.parse("b"), Name.parse("a_c"), Name.parse("a")]) == [

@@ -148,6 +148,12 @@ class Name:
 @lru_cache(maxsize=16384)
 def _parsed(text: str) -> Name:
     """`Name.parse`, once per text (a Name is immutable; rendering GitHub's description
-    parses 12,000 names, most of them many times)."""
+    parses 12,000 names, most of them many times). Letters outside ASCII are written in
+    ASCII first (anyascii: `größe` → grosse, `名前` → ming_qian, `имя` → imya): identifiers
+    and table and column names must be plain in every target and SQL dialect."""
+    if not text.isascii():
+        from anyascii import anyascii
+
+        text = anyascii(text)
     words = split_words(text)
     return Name(tuple(words) if words else ("x",))

@@ -289,7 +289,7 @@ class _Inference:
             if key not in ranks or rank < ranks[key] or (rank == ranks[key] and get):
                 ranks[key] = rank
                 self.collection_entity[key] = (
-                    named if named[:1].isupper() else Name.entity(named).pascal
+                    named if named[:1].isupper() and named.isascii() else Name.entity(named).pascal
                 )
         for item in self.ops:
             col = item.shape.collection
@@ -2075,16 +2075,19 @@ class _Inference:
                     )
                 )
             _merge_key_members(entity)
-            seen: set[str] = set()
+            seen: dict[str, Field] = {}
             for fld in entity.fields:
                 fld.column = sql_safe(fld.name)
-                if fld.name in seen:
+                first = seen.get(fld.name)
+                if first is not None:
+                    spelled = sorted({first.api_name, fld.api_name} - {fld.name})
                     raise SpecError(
-                        f"{entity.name} has two fields named '{fld.name}'",
+                        f"{entity.name} has two fields named '{fld.name}'"
+                        + (f" (from {' and '.join(map(repr, spelled))})" if spelled else ""),
                         self.entity_locations.get(entity.name),
                         "rename one of them in the documents",
                     )
-                seen.add(fld.name)
+                seen[fld.name] = fld
 
 
 def _merge_key_members(entity: Entity) -> None:
