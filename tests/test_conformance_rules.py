@@ -3,6 +3,7 @@ failure of the server from a gap in the contract."""
 
 from __future__ import annotations
 
+import base64
 import json
 import textwrap
 from pathlib import Path
@@ -13,7 +14,13 @@ from backend_codegen import api
 from backend_codegen.domain.infer import infer
 from backend_codegen.domain.model import DomainModel
 from backend_codegen.spec.loader import load_spec
-from backend_codegen.verify.conformance import Finding, contract_of, gap_of, read_findings
+from backend_codegen.verify.conformance import (
+    Finding,
+    beyond_columns,
+    contract_of,
+    gap_of,
+    read_findings,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 AZURE = ROOT.parent / "shared" / "corpus" / "specs" / "azure-todo.yaml"
@@ -324,6 +331,35 @@ def test_gap_of_explains_each_kind() -> None:
     assert "not implemented" in gap_of(unfilled, frozenset(), frozenset({"GET /a/{id}/qr"}))
     assert gap_of(unfilled, frozenset(), frozenset()) == ""
     assert gap_of(Finding("GET /b", "ST101", 501, "x"), frozenset(), frozenset({"GET /a"})) == ""
+
+
+def _answered(body: object, answer: str, uri: str = "http://x/items") -> dict[str, object]:
+    encode = lambda text: {"$base64": base64.b64encode(text.encode()).decode()}  # noqa: E731
+    request = {"method": "POST", "uri": uri, "body": encode(json.dumps(body))}
+    return {"request": request, "response": {"status_code": 422, "content": encode(answer)}}
+
+
+COLUMN_ANSWER = (
+    '{"detail":[{"loc":["body","size"],"msg":"Input should be less than or equal to 2147483647"}]}'
+)
+
+
+def test_an_integer_beyond_its_column_is_a_gap_only_when_the_answer_names_a_column() -> None:
+    """The contract leaves `size` unbounded; the column is int32. Refusing 2**70 with the
+    column's bound is the contract's gap, not the server's failure."""
+    assert beyond_columns(_answered({"size": 2**70, "name": "x"}, COLUMN_ANSWER))
+    assert beyond_columns(_answered({"rows": [{"size": -(2**40)}]}, COLUMN_ANSWER))
+    assert beyond_columns(_answered({}, COLUMN_ANSWER, "http://x/items?size=99999999999"))
+    # a value the column holds, or a refusal naming another bound (the contract's own)
+    assert not beyond_columns(_answered({"size": 2**31 - 1}, COLUMN_ANSWER))
+    assert not beyond_columns(_answered({"size": True}, COLUMN_ANSWER))
+    other = COLUMN_ANSWER.replace("2147483647", "100")
+    assert not beyond_columns(_answered({"size": 2**70}, other))
+    assert not beyond_columns(_answered({"size": 2**70}, '{"detail": "bad"}'))
+    beyond = Finding("POST /items", "ST202", 422, "x", beyond_column=True)
+    assert "beyond what its column stores" in gap_of(beyond, frozenset())
+    assert gap_of(Finding("POST /items", "ST202", 422, "x"), frozenset()) == ""
+    assert gap_of(Finding("POST /items", "ST101", 500, "x", beyond_column=True), frozenset()) == ""
 
 
 @pytest.mark.skipif(not AZURE.exists(), reason="shared corpus not available")

@@ -68,7 +68,6 @@ def test_empty_or_symbol_only_text_still_gives_a_name() -> None:
     assert Name.parse("--").snake == "x"
 
 
-
 @pytest.mark.parametrize(
     ("text", "snake"),
     [
@@ -87,6 +86,7 @@ def test_letters_outside_ascii_are_written_in_ascii(text: str, snake: str) -> No
     name = Name.parse(text)
     assert name.snake == snake
     assert name.snake.isidentifier() and name.snake.isascii()
+
 
 def test_names_compare_and_sort_by_words() -> None:
     assert Name.parse("OrderItem") == Name.parse("order item")

@@ -49,6 +49,7 @@ def test_a_schema_named_outside_ascii_is_an_ascii_entity(tmp_path: Path) -> None
     files = {f.path: f.content for f in api.render(model)}
     assert "class Strasse(" in files["app/models/strasse.py"]
 
+
 def test_two_members_spelled_alike_in_ascii_are_reported(tmp_path: Path) -> None:
     spec = tmp_path / "clash.yaml"
     spec.write_text(

@@ -3,6 +3,7 @@ against the OpenAPI contract the project was generated from."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -12,11 +13,13 @@ import tempfile
 import time
 import tomllib
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -35,6 +38,9 @@ class Finding:
     message: str
     bodiless: bool = False  # the request carried no body
     media: str = ""  # the request body's media type
+    # the request carried an integer beyond an int32 column, refused naming only the
+    # columns' bounds (see beyond_columns)
+    beyond_column: bool = False
     gap: str = ""  # why this is a gap in the contract rather than a failure ("" if it is not)
 
     @property
@@ -67,9 +73,16 @@ def gap_of(
       carry text only, and the text is also a valid value;
     - a body of one of several kinds accepted with a discriminator value that the contract's
       mapping gives its kind (listed as several-tags): schemathesis pins each kind to one
-      of its values and takes the others for invalid input."""
+      of its values and takes the others for invalid input;
+    - a valid request refused for an integer beyond what its column stores: the contract
+      leaves the member unbounded, and no integer column is."""
     if finding.code == "ST103" and finding.status is not None and is_gap_status(finding.status):
         return f"answers {finding.status}, which it does not declare"
+    if finding.code == "ST202" and finding.status == 422 and finding.beyond_column:
+        return (
+            "refuses an integer beyond what its column stores, which the contract leaves "
+            "unbounded (declare a `maximum`, or `format: int64`)"
+        )
     if finding.status == 501 and finding.operation in not_implemented:
         return "answers 501: not implemented (fill in its function in app/services/custom.py)"
     if finding.code == "ST202" and finding.bodiless and finding.operation in optional_bodies:
@@ -190,6 +203,7 @@ def read_findings(
                     else message.split("\n")[0],
                     (interaction.get("request") or {}).get("body") is None,
                     _media((interaction.get("request") or {}).get("headers") or {}),
+                    beyond_columns(interaction),
                 )
                 finding.gap = gap_of(
                     finding, optional_bodies, not_implemented, form_nested, several_tags
@@ -205,6 +219,52 @@ def read_findings(
                     finding,
                 )
     return sorted(found.values()), errors
+
+
+# The bounds of the integer columns (smallint, integer, bigint), and the server's message
+# for a value beyond one. Mirrored by `beyond_columns` in the generated
+# tests/test_conformance.py.
+COLUMN_LIMITS = frozenset({2**15 - 1, -(2**15), 2**31 - 1, -(2**31), 2**63 - 1, -(2**63)})
+_COLUMN_BOUND = re.compile(r"than or equal to (-?\d+)")
+_DIGITS = re.compile(r"-?[0-9]+")
+
+
+def beyond_columns(interaction: dict[str, Any]) -> bool:
+    """A recorded request carrying an integer beyond what an int32 column holds (in its
+    JSON body or its query), answered with only the columns' bounds."""
+    answer = _recorded_text((interaction.get("response") or {}).get("content"))
+    bounds = {int(found) for found in _COLUMN_BOUND.findall(answer)}
+    if not bounds or not bounds <= COLUMN_LIMITS:
+        return False
+    request = interaction.get("request") or {}
+    query = urllib.parse.parse_qsl(urllib.parse.urlsplit(str(request.get("uri", ""))).query)
+    try:
+        body = json.loads(_recorded_text(request.get("body")) or "null")
+    except ValueError:
+        body = None
+    return _big_integer(body) or any(_big_integer(value) for _, value in query)
+
+
+def _recorded_text(recorded: object) -> str:
+    """A body as schemathesis records it (`{"$base64": ...}`), as text."""
+    if isinstance(recorded, dict) and isinstance(recorded.get("$base64"), str):
+        return base64.b64decode(recorded["$base64"]).decode("utf-8", "replace")
+    return recorded if isinstance(recorded, str) else ""
+
+
+def _big_integer(value: object) -> bool:
+    """An integer (or integer text) outside the int32 range, anywhere in `value`."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return not -(2**31) <= value < 2**31
+    if isinstance(value, str):
+        return _DIGITS.fullmatch(value) is not None and _big_integer(int(value))
+    if isinstance(value, dict):
+        return any(_big_integer(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_big_integer(item) for item in value)
+    return False
 
 
 def _media(headers: dict[str, object]) -> str:
