@@ -30,6 +30,7 @@ from backend_codegen.domain.model import (
     Field,
     Filter,
     FilterOp,
+    LogicalType,
     OnDelete,
     PageParam,
     QueryParam,
@@ -761,6 +762,7 @@ class _Inference:
             precision=info.precision,
             scale=info.scale,
             enum_values=info.enum_values or [],
+            int_enum=info.int_values or [],
             required=required and not schema.has_default,
             nullable=not required and not schema.has_default or schema.nullable,
             unique=schema.unique,
@@ -787,6 +789,7 @@ class _Inference:
             reasons.append(f"renamed from '{renamed.strip()}': a migration renames the column")
         fld.empty_is_null = (
             self.spec.source_format == "openapi"
+            and _formats_annotate(self.spec)
             and schema.nullable
             and schema.type == "string"
             and fld.type in ("date", "datetime", "time", "url", "email", "uuid")
@@ -806,6 +809,7 @@ class _Inference:
             item = type_of(schema.items, singular(snake))
             if item.type != "json":
                 fld.items, fld.item_enum = item.type, list(item.enum_values or [])
+                fld.item_field = _item_field(fld.items, schema.items)
         if (
             prop.required_in_response
             and not fld.required
@@ -2129,6 +2133,7 @@ def _describe_json(fld: Field, schema: Schema, path: tuple[str, ...]) -> None:
         fld.extra_members = _extra_members(schema)
     elif schema.type == "array":
         fld.json_kind = "array"
+        fld.min_items, fld.max_items = schema.min_items, schema.max_items
         scalar = schema.items is not None and schema.items.type in (
             "string",
             "integer",
@@ -2139,10 +2144,45 @@ def _describe_json(fld: Field, schema: Schema, path: tuple[str, ...]) -> None:
             item_info = type_of(schema.items, singular(fld.name))
             if item_info.type != "json":  # each item checked as declared
                 fld.items, fld.item_enum = item_info.type, list(item_info.enum_values or [])
+                fld.item_field = _item_field(fld.items, schema.items)
         if schema.items is not None and _is_object(schema.items):
             item = Field(name=f"{fld.name}_item", api_name=fld.api_name, type="json", required=True)
             _describe_json(item, schema.items, path)
             fld.json_item = item
+
+
+def _formats_annotate(spec: ApiSpec) -> bool:
+    """Whether the document's `format`s are annotations rather than assertions: from
+    OpenAPI 3.1 on its schemas are JSON Schema 2020-12, where `""` is a valid value of a
+    nullable `date-time` member. OpenAPI 3.0 validators (schemathesis among them) hold a
+    format as a check, so there `""` is invalid input."""
+    declared = str((spec.raw or {}).get("openapi") or "")
+    parts = declared.split(".")
+    try:
+        return (int(parts[0]), int(parts[1])) >= (3, 1)
+    except (ValueError, IndexError):
+        return False
+
+
+def _item_field(kind: LogicalType, item: Schema) -> Field | None:
+    """One scalar item of an array with the bounds its schema declares (`maxLength`,
+    `minimum`, `pattern`, ...), or None when it declares none."""
+    bounded = Field(
+        name="item",
+        api_name="item",
+        type=kind,
+        length=item.max_length,
+        min_length=item.min_length,
+        minimum=item.minimum,
+        maximum=item.maximum,
+        exclusive_minimum=item.exclusive_minimum,
+        exclusive_maximum=item.exclusive_maximum,
+        pattern=item.pattern,
+        required=True,
+        nullable=False,
+    )
+    declared = (item.max_length, item.min_length, item.minimum, item.maximum, item.pattern)
+    return bounded if any(bound is not None for bound in declared) else None
 
 
 def _members_of(schema: Schema, path: tuple[str, ...] = ()) -> list[Field]:
@@ -2153,7 +2193,9 @@ def _members_of(schema: Schema, path: tuple[str, ...] = ()) -> list[Field]:
         snake = Name.parse(name).snake
         info = type_of(sub, snake if snake != "id" else "key")
         if sub.type == "integer":
-            info = TypeInfo("bigint" if sub.format == "int64" else "integer")
+            info = TypeInfo(
+                "bigint" if sub.format == "int64" else "integer", int_values=info.int_values
+            )
         required = name in schema.required and not sub.read_only  # (not in requests)
         member = Field(
             name=snake,
@@ -2163,6 +2205,7 @@ def _members_of(schema: Schema, path: tuple[str, ...] = ()) -> list[Field]:
             precision=info.precision,
             scale=info.scale,
             enum_values=info.enum_values or [],
+            int_enum=info.int_values or [],
             required=required and not sub.has_default,
             nullable=not required or sub.nullable,
             min_length=sub.min_length,

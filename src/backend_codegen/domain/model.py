@@ -100,6 +100,7 @@ class Field:
     precision: int | None = None
     scale: int | None = None
     enum_values: list[str] = field(default_factory=list)
+    int_enum: list[int] = field(default_factory=list)  # an integer's only values (`enum`)
     required: bool = False  # must be given on create
     nullable: bool = True  # column NULL-able
     # JSON null accepted in bodies and sent in responses (False: an absent value is omitted).
@@ -134,6 +135,11 @@ class Field:
     # a JSON array of scalars: the type of its items (and their enum values), checked in bodies
     items: LogicalType | None = None
     item_enum: list[str] = field(default_factory=list)
+    # ... and the bounds the contract puts on each of those items (length, range, pattern)
+    item_field: Field | None = None
+    # a JSON array: how many items it holds at least / at most (`minItems` / `maxItems`)
+    min_items: int | None = None
+    max_items: int | None = None
     json_kind: Literal["object", "array"] | None = None  # a JSON member's declared shape
     xml_wrapped: bool = False  # an array whose XML items sit inside one element
     xml_name: str | None = None  # the XML element carrying it, where not its JSON name

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -50,6 +51,8 @@ def sample_value(fld: Field, n: int = 0) -> Any:
         return fld.example
     if fld.type == "enum":
         return fld.enum_values[n % len(fld.enum_values)] if fld.enum_values else None
+    if fld.int_enum:
+        return fld.int_enum[n % len(fld.int_enum)]
     if fld.type == "email":
         return f"{_FIRST[n % len(_FIRST)].lower()}{n}@example.com"
     if fld.type == "url":
@@ -77,10 +80,15 @@ def sample_value(fld: Field, n: int = 0) -> Any:
         item = Field(
             name=fld.name, api_name=fld.api_name, type=fld.items, enum_values=fld.item_enum
         )
-        one: Any = sample_value(item, n)
-        if isinstance(one, dt.date | dt.time):  # datetime is a date
-            one = one.isoformat()
-        return [float(one) if isinstance(one, Decimal) else one]
+        if fld.item_field is not None:  # within the item schema's own bounds
+            item = replace(fld.item_field, name=fld.name, enum_values=fld.item_enum)
+        values: list[Any] = []
+        for k in range(max(1, fld.min_items or 0)):  # as many as the array needs, distinct
+            one: Any = sample_value(item, n + k)
+            if isinstance(one, dt.date | dt.time):  # datetime is a date
+                one = one.isoformat()
+            values.append(float(one) if isinstance(one, Decimal) else one)
+        return values
     if fld.type == "json" and fld.members:  # an object with declared members: each one
         sample: dict[str, Any] = {}
         for member in fld.members:
@@ -129,6 +137,8 @@ def _usable_example(fld: Field) -> bool:
         )
     if fld.type in ("integer", "bigint", "smallint"):
         ok = isinstance(value, int) and not isinstance(value, bool)
+        if fld.int_enum:
+            return ok and value in fld.int_enum
     elif fld.type in ("float", "decimal"):
         ok = isinstance(value, int | float) and not isinstance(value, bool)
     elif fld.type == "boolean":

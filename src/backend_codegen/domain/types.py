@@ -36,6 +36,7 @@ class TypeInfo:
     precision: int | None = None
     scale: int | None = None
     enum_values: list[str] | None = None
+    int_values: list[int] | None = None  # an integer with a closed set of values (`enum`)
 
 
 def _from_logical(text: str, schema: Schema) -> TypeInfo | None:
@@ -123,7 +124,9 @@ def type_of(schema: Schema, field_name: str) -> TypeInfo:
             return TypeInfo("text")
         return TypeInfo("string", length=schema.max_length or DEFAULT_STRING_LENGTH)
     if schema.type == "integer":
-        return TypeInfo("bigint" if fmt == "int64" and field_name != "id" else "integer")
+        kind: LogicalType = "bigint" if fmt == "int64" and field_name != "id" else "integer"
+        ints = [v for v in schema.enum or [] if isinstance(v, int) and not isinstance(v, bool)]
+        return TypeInfo(kind, int_values=ints or None)
     if schema.type == "number":
         if fmt in ("float", "double"):
             return TypeInfo("float")

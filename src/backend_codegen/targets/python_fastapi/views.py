@@ -89,6 +89,7 @@ class TestField:
     max_length: int | None = None
     required: bool = False
     unique: bool = False
+    returned: bool = True  # answered back (a write-only member is not)
 
 
 @dataclass
@@ -403,6 +404,8 @@ def _annotation(fld: Field, *, schema: bool) -> str:
     if schema and fld.type in STRICT_TYPES:
         # JSON types are kept apart in bodies: "1" is not an integer, 1 is not a boolean.
         base = STRICT_TYPES[fld.type]
+    if schema and fld.int_enum and fld.type in INT_RANGES:  # only the values listed
+        base = f"Annotated[Literal[{', '.join(map(str, fld.int_enum))}], JsonIntegerOnly]"
     if schema and fld.type == "json" and fld.json_item is not None and (fld.json_item.json_model):
         return f"list[{_annotation(fld.json_item, schema=True)}]"
     if schema and fld.type == "json" and fld.json_model:
@@ -417,8 +420,30 @@ def _annotation(fld: Field, *, schema: bool) -> str:
             item = "Literal[" + ", ".join(repr(v) for v in fld.item_enum) + "]"
         else:
             item = JSON_ITEM_TYPES.get(fld.items, "Any")
+        bounds = _item_args(fld.item_field) if fld.item_field is not None else []
+        if bounds:  # each item held to its schema's own bounds
+            item = f"Annotated[{item}, Field({', '.join(bounds)})]"
         base = f"list[{item}]"
     return base
+
+
+def _item_args(item: Field) -> list[str]:
+    """pydantic's arguments for the bounds an array's item schema declares (no column
+    holds an item: only the contract's own bounds)."""
+    args: list[str] = []
+    if item.type in ("string", "text", "email", "url", "password"):
+        if item.length is not None:
+            args.append(f"max_length={item.length}")
+        if item.min_length is not None:
+            args.append(f"min_length={item.min_length}")
+        if item.pattern and compile_pattern(item.pattern):
+            args.append(f"pattern={item.pattern!r}")
+    if item.type in ("integer", "bigint", "smallint", "float", "decimal"):
+        if item.minimum is not None:
+            args.append(f"{'gt' if item.exclusive_minimum else 'ge'}={_num(item, item.minimum)}")
+        if item.maximum is not None:
+            args.append(f"{'lt' if item.exclusive_maximum else 'le'}={_num(item, item.maximum)}")
+    return args
 
 
 JSON_ITEM_TYPES = {
@@ -561,7 +586,7 @@ def _field_args(fld: Field, *, for_update: bool = False) -> list[str]:
             args.append(f"max_length={fld.length}")
         if fld.min_length:
             args.append(f"min_length={fld.min_length}")
-    if fld.type in INT_RANGES and not (
+    if fld.type in INT_RANGES and not fld.int_enum and not (
         fld.foreign_key and fld.minimum is None and fld.maximum is None
     ):
         # Integers are also held to what their column can store (a reference beyond it
@@ -573,6 +598,11 @@ def _field_args(fld: Field, *, for_update: bool = False) -> list[str]:
         below = fld.exclusive_maximum and fld.maximum is not None and fld.maximum <= high
         args.append(f"{'gt' if above else 'ge'}={_num(fld, minimum)}")
         args.append(f"{'lt' if below else 'le'}={_num(fld, maximum)}")
+    if fld.type == "json" and fld.json_kind == "array":  # how many items, as declared
+        if fld.min_items is not None:
+            args.append(f"min_length={fld.min_items}")
+        if fld.max_items is not None:
+            args.append(f"max_length={fld.max_items}")
     if fld.type == "float":
         if fld.minimum is not None:
             args.append(f"{'gt' if fld.exclusive_minimum else 'ge'}={_num(fld, fld.minimum)}")
@@ -1400,6 +1430,7 @@ def _test_data(model: DomainModel, entity: Entity, view: EntityView) -> None:
             fld.length if fld.type == "string" else None,
             fld.required,
             fld.unique,
+            not fld.write_only,
         )
         if fld.type == "password":
             view.factory_fields.append(tf)
@@ -1414,27 +1445,19 @@ def _test_data(model: DomainModel, entity: Entity, view: EntityView) -> None:
             tf.value = "uuid4()"
             view.factory_fields.append(tf)
             if _writable(fld):
-                view.test_fields.append(
-                    TestField(
-                        tf.attr, tf.api, tf.type, "str(uuid4())", None, tf.required, tf.unique
-                    )
-                )
+                view.test_fields.append(with_changes(tf, value="str(uuid4())", max_length=None))
             continue
         view.factory_fields.append(tf)
         if _writable(fld):
             view.test_fields.append(
-                TestField(
-                    tf.attr,
-                    tf.api,
-                    tf.type,
-                    tf.value if fld.unique else json_value(fld, value),
-                    tf.max_length,
-                    tf.required,
-                    tf.unique,
-                )
+                with_changes(tf, value=tf.value if fld.unique else json_value(fld, value))
             )
     for tf in view.test_fields:
-        if tf.unique or tf.type not in ("string", "text", "enum", "boolean", "integer"):
+        if (
+            tf.unique
+            or not tf.returned
+            or tf.type not in ("string", "text", "enum", "boolean", "integer")
+        ):
             continue
         fld = next(f for f in entity.fields if attr_of(f) == tf.attr)
         changed: Any

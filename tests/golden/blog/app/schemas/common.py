@@ -66,6 +66,8 @@ def _iso_text(value: Any) -> Any:
 
 # An integer in a request body.
 JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+# An integer member with a closed set of values: `Annotated[Literal[1, 2, 3], JsonIntegerOnly]`.
+JsonIntegerOnly = BeforeValidator(_json_integer)
 # Dates, times and uuids in a request body.
 TextDateTime = Annotated[dt.datetime, BeforeValidator(_iso_text)]
 TextDate = Annotated[dt.date, BeforeValidator(_iso_text)]
@@ -143,8 +145,8 @@ def _email(value: str) -> str:
 
 
 EmailText = Annotated[str, AfterValidator(_email), Field(json_schema_extra={"format": "email"})]
-# URLs are validated, then stored as plain strings.
-UrlStr = Annotated[AnyUrl, AfterValidator(str)]
+# URLs are validated, then stored as plain strings (and dumped as the text they are).
+UrlStr = Annotated[AnyUrl, AfterValidator(str), PlainSerializer(lambda text: text, return_type=str)]
 
 
 class Page(BaseModel, Generic[T]):
