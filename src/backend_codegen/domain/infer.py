@@ -14,6 +14,7 @@ Every decision appends a reason that `inspect` prints.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -30,6 +31,7 @@ from backend_codegen.domain.model import (
     Field,
     Filter,
     FilterOp,
+    HeaderParam,
     LogicalType,
     OnDelete,
     PageParam,
@@ -57,6 +59,22 @@ from backend_codegen.spec.model import ApiSpec, Operation, Schema
 
 ACCOUNT_WORDS = ("user", "account", "member", "customer", "patient")
 OWNER_FIELDS = {"user_id", "owner_id", "author_id", "created_by", "created_by_id", "creator_id"}
+# words naming a person's role in a row: where no entity has that name, `assignee_id` is a
+# reference to the account (not filled from the caller, as an owner's is)
+PERSON_ROLES = {
+    "assignee",
+    "reviewer",
+    "reporter",
+    "approver",
+    "requester",
+    "editor",
+    "moderator",
+    "manager",
+    "sender",
+    "recipient",
+    "updated_by",
+    "modified_by",
+}
 PAGE_PARAMS = {"page", "page_number", "pagenumber"}
 LIMIT_PARAMS = {"limit", "size", "page_size", "pagesize", "per_page", "perpage", "top"}
 OFFSET_PARAMS = {"offset", "skip", "start"}
@@ -823,6 +841,31 @@ class _Inference:
             # Always answered, never null, not always given: empty until set.
             fld.default, fld.has_default, fld.nullable = "", True, False
             reasons.append("required in responses and not nullable: defaults to ''")
+        elif (
+            prop.required_in_response
+            and not fld.required
+            and not fld.has_default
+            and not schema.nullable
+            and not schema.enum
+            and self.spec.source_format == "openapi"
+            and (
+                schema.type == "boolean"
+                or (
+                    schema.type == "integer"
+                    and fld.read_only
+                    and snake != "id"
+                    and not snake.endswith("_id")
+                )
+            )
+        ):
+            # a state or a count the server keeps (`done`, `likes`): answered from the start
+            start: bool | int = False
+            if schema.type == "integer":
+                start = max(0, int(schema.minimum)) if schema.minimum is not None else 0
+            fld.default, fld.has_default, fld.nullable = start, True, False
+            reasons.append(
+                f"required in responses and not nullable: starts as {json.dumps(start)}"
+            )
         if info.type == "string" and schema.max_length is None and not schema.logical:
             reasons.append(f"no max length given: VARCHAR({info.length})")
             fld.free_length = True
@@ -1053,6 +1096,12 @@ class _Inference:
             target = entity.name if stem == "parent" else self._target_for(stem)
             if target is None and name in OWNER_FIELDS and self.auth.account:
                 target = self.auth.account
+            if target is None and Name.parse(stem).snake in PERSON_ROLES and self.auth.account:
+                target = self.auth.account
+                fld.reasons.append(
+                    f"no entity is named {Name.parse(stem).pascal}: "
+                    f"'{stem}' is a person's role, an account"
+                )
             if target is None:
                 self.warnings.add(
                     f"{entity.name}.{fld.api_name} looks like a reference but no entity "
@@ -1410,6 +1459,7 @@ class _Inference:
                     if param.location_in == "path" and param.schema.type in ("string", "integer"):
                         uuid = param.schema.format == "uuid"
                         b.param_types[param.name] = "uuid" if uuid else param.schema.type
+                b.headers = self._headers(op)
             entity = self.entities.get(item.entity or "")
             b.view, b.relation = item.view, item.relation
             if item.feed is not None:
@@ -1563,6 +1613,37 @@ class _Inference:
             bindings.append(b)
         return bindings
 
+    def _headers(self, op: Operation) -> list[HeaderParam]:
+        """The request headers the operation declares, but those HTTP and the security
+        schemes handle (OpenAPI ignores `Accept`, `Content-Type`, `Authorization`)."""
+        handled = {"accept", "content-type", "authorization", "content-length", "host"}
+        handled |= {
+            (s.key_name or "").lower()
+            for s in self.spec.security_schemes.values()
+            if s.type == "apiKey" and s.key_in == "header"
+        }
+        out: list[HeaderParam] = []
+        for param in op.parameters:
+            if param.location_in != "header" or param.name.lower() in handled:
+                continue
+            sch = param.schema
+            kind = sch.type if sch.type in ("string", "integer", "number", "boolean") else "string"
+            out.append(
+                HeaderParam(
+                    param.name,
+                    kind,
+                    sch.format,
+                    list(sch.enum or []),
+                    param.required,
+                    sch.max_length,
+                    sch.min_length,
+                    sch.pattern,
+                    sch.minimum,
+                    sch.maximum,
+                )
+            )
+        return out
+
     def _bind_union(self, b: Binding, union: Schema) -> None:
         branches = union_branches(union)
         b.union, b.discriminator, b.one_of = union.name, union.discriminator, bool(union.one_of)
@@ -1678,6 +1759,15 @@ class _Inference:
                 b.set_field, b.set_value = fld.name, True
                 b.reasons.append(f"'{verb}' sets the boolean {entity.name}.{fld.name} to true")
                 return
+        for names, state in _states_of(verb_l):  # the state under another word: `done`
+            for fld in entity.fields:
+                if fld.type == "boolean" and fld.name in names and not fld.system:
+                    b.set_field, b.set_value = fld.name, state
+                    b.reasons.append(
+                        f"'{verb}' sets the boolean {entity.name}.{fld.name} to "
+                        + ("true" if state else "false")
+                    )
+                    return
         for fld in entity.fields:
             if fld.type == "enum":
                 for value in fld.enum_values:
@@ -2149,6 +2239,34 @@ def _describe_json(fld: Field, schema: Schema, path: tuple[str, ...]) -> None:
             item = Field(name=f"{fld.name}_item", api_name=fld.api_name, type="json", required=True)
             _describe_json(item, schema.items, path)
             fld.json_item = item
+
+
+_DONE = ("done", "completed", "complete", "finished", "is_done", "is_complete", "is_completed")
+_ACTIVE = ("active", "is_active", "enabled", "is_enabled")
+# verbs whose state an API keeps under another word (POST /tasks/{id}/complete sets `done`)
+_VERB_STATES: dict[str, tuple[tuple[str, ...], bool]] = {
+    "complete": (_DONE, True),
+    "finish": (_DONE, True),
+    "reopen": (_DONE + ("closed", "is_closed"), False),
+    "activate": (_ACTIVE, True),
+    "enable": (_ACTIVE, True),
+    "deactivate": (_ACTIVE, False),
+    "disable": (_ACTIVE, False),
+}
+
+
+def _states_of(verb: str) -> list[tuple[set[str], bool]]:
+    """The boolean fields a verb may set, with the value: its synonyms' state words, and
+    for `un<verb>` (unarchive, unpublish) the verb's own participle set to false."""
+    out: list[tuple[set[str], bool]] = []
+    if verb in _VERB_STATES:
+        names, state = _VERB_STATES[verb]
+        out.append((set(names), state))
+    if verb.startswith("un") and len(verb) > 4:
+        base = verb[2:]
+        participles = {base + "d", base + "ed", base.rstrip("e") + "ed", base}
+        out.append((participles | {"is_" + p for p in participles}, False))
+    return out
 
 
 def _formats_annotate(spec: ApiSpec) -> bool:

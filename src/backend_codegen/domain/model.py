@@ -353,6 +353,23 @@ class QueryParam:
 
 
 @dataclass
+class HeaderParam:
+    """A request header the contract declares (`X-Request-Id`, `If-Match`): its value is
+    checked as declared (a missing required header or a malformed one is 422)."""
+
+    name: str
+    type: str = "string"  # JSON type
+    format: str | None = None
+    enum: list[Any] = field(default_factory=list)
+    required: bool = False
+    max_length: int | None = None
+    min_length: int | None = None
+    pattern: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+
+@dataclass
 class Binding:
     """What one API operation does, in terms of the model."""
 
@@ -389,7 +406,9 @@ class Binding:
     list_meta: dict[str, str] = field(default_factory=dict)
     # Declared pagination parameters (OpenAPI input); None = the generator's own page/limit.
     page_params: list[PageParam] | None = None
-    unused_query: list[QueryParam] = field(default_factory=list)  # declared, not interpreted
+    unused_query: list[QueryParam] = field(default_factory=list)
+    # the request headers it declares, checked as declared (app/api/headers.py)
+    headers: list[HeaderParam] = field(default_factory=list)  # declared, not interpreted
     set_field: str | None = None  # set_field: which field
     set_value: Any = None
     set_from_body: bool = False  # set_field: the value comes from the request body

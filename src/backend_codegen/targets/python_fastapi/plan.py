@@ -12,8 +12,9 @@ from backend_codegen.domain.model import (
     Binding,
     DomainModel,
     Entity,
+    HeaderParam,
 )
-from backend_codegen.domain.samples import SEED_PASSWORD, sample_value
+from backend_codegen.domain.samples import SEED_PASSWORD, compile_pattern, sample_value
 from backend_codegen.errors import SpecError
 from backend_codegen.naming import Name
 from backend_codegen.sql.seed import build_seed
@@ -122,12 +123,14 @@ def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
         )
     if fld is not None and fld.type == "enum" and fld.enum_values and flt.op in ("eq", "in"):
         py_type = "Literal[" + ", ".join(repr(v) for v in fld.enum_values) + "]"
+    if fld is not None and fld.int_enum and flt.op in ("eq", "in"):
+        py_type = f"query_int_of({', '.join(map(str, fld.int_enum))})"
     if flt.op == "in":
         py_type = f"list[{py_type}]"
     name = py_name(Name.parse(flt.param).snake)
     alias = flt.param if flt.param != name else None
     test_value = row_value = ""
-    if fld is not None and flt.op in ("eq", "gte", "lte") and not fld.foreign_key:
+    if fld is not None and flt.op in ("eq", "in", "gte", "lte") and not fld.foreign_key:
         value = sample_value(fld, 0)
         test_value, row_value = json_value(fld, value), py_value(value)
     return FilterView(
@@ -219,6 +222,38 @@ def _unused_query(b: Binding) -> list[dict[str, str]]:
             }
         )
     return out
+
+
+_HEADER_FORMATS = {"uuid": "UUID", "date-time": "TextDateTime", "date": "TextDate"}
+
+
+def _header_type(h: HeaderParam) -> str:
+    """The type a declared request header's value is checked against (app/api/headers.py);
+    a header is text, so integers are read as a query's are (digits only)."""
+    bounds: list[str] = []
+    if h.type == "integer" and h.enum:
+        return f"query_int_of({', '.join(str(v) for v in h.enum if isinstance(v, int))})"
+    if h.enum:
+        return "Literal[" + ", ".join(repr(str(v)) for v in h.enum) + "]"
+    if h.type in ("integer", "number"):
+        base = "QueryInt" if h.type == "integer" else "float"
+        if h.minimum is not None:
+            bounds.append(f"ge={h.minimum!r}")
+        if h.maximum is not None:
+            bounds.append(f"le={h.maximum!r}")
+    elif h.type == "boolean":
+        base = "bool"
+    elif h.format in _HEADER_FORMATS:
+        base = _HEADER_FORMATS[h.format]
+    else:
+        base = "str"
+        if h.max_length is not None:
+            bounds.append(f"max_length={h.max_length}")
+        if h.min_length is not None:
+            bounds.append(f"min_length={h.min_length}")
+        if h.pattern and compile_pattern(h.pattern):
+            bounds.append(f"pattern={h.pattern!r}")
+    return f"Annotated[{base}, Field({', '.join(bounds)})]" if bounds else base
 
 
 def _single_valued(b: Binding) -> list[str]:
@@ -866,6 +901,11 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         "declared_py": repr(
             {b.function: tuple(sorted(b.declared)) for b in model.bindings if b.declared}
         ),
+        "headers": {
+            b.function: [(h.name, _header_type(h), h.required) for h in b.headers]
+            for b in model.bindings
+            if b.headers
+        },
         "error_shapes": bool(model.errors.shapes),
         "error_media_types": sorted(
             {v.media_type for v in model.errors.shapes.values()} | {"application/json"}
@@ -944,6 +984,8 @@ def generate(model: DomainModel, options: TargetOptions) -> list[GeneratedFile]:
         add(path, path.replace("/", "__") + ".jinja")
     if options.contract_text is not None:
         files.append(GeneratedFile(ctx["contract"], options.contract_text))
+    if ctx["headers"]:
+        add("app/api/headers.py", "app__api__headers.py.jinja")
     if model.auth.enabled or any(v.has_password for v in views.values()):
         add("app/core/security.py", "app__core__security.py.jinja")
     if model.auth.enabled and account is not None:

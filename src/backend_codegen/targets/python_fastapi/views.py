@@ -104,9 +104,9 @@ class ParamView:
         """The annotation of the value once read (services take plain types, not the
         readers of app.api.deps and app.schemas.common)."""
         return re.sub(
-            r"\b(?:Query|Text)(Int|DateTime|Date|Time)\b",
-            lambda m: {"Int": "int", "DateTime": "dt.datetime"}.get(
-                m.group(1), f"dt.{m.group(1).lower()}"
+            r"\bquery_int_of\([^)]*\)|\b(?:Query|Text)(Int|DateTime|Date|Time)\b",
+            lambda m: {None: "int", "Int": "int", "DateTime": "dt.datetime"}.get(
+                m.group(1), f"dt.{str(m.group(1)).lower()}"
             ),
             self.annotation,
         )

@@ -3,12 +3,12 @@
 
 import math
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
-from pydantic import BaseModel, BeforeValidator, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ValidationError, WithJsonSchema
 
 from app.core.config import settings
 from app.core.errors import NotFound, Unauthorized
@@ -19,6 +19,7 @@ from app.services.user import get_user
 
 __all__ = [
     "SessionDep",
+    "query_int_of",
     "PageParam",
     "LimitParam",
     "OffsetParam",
@@ -41,6 +42,22 @@ def _query_integer(value: object) -> object:
 # An integer query parameter (dates and times use app.schemas.common's TextDate & co., which
 # refuse a timestamp in a query string as in a body).
 QueryInt = Annotated[int, BeforeValidator(_query_integer)]
+
+
+def query_int_of(*allowed: int) -> Any:
+    """An integer query parameter with a closed set of values (`enum: [1, 2, 3]`)."""
+
+    def listed(value: int) -> int:
+        if value not in allowed:
+            raise ValueError("Input should be " + ", ".join(map(str, allowed)))
+        return value
+
+    schema = {"type": "integer", "enum": list(allowed)}
+    return Annotated[
+        int, BeforeValidator(_query_integer), AfterValidator(listed), WithJsonSchema(schema)
+    ]
+
+
 BodyT = TypeVar("BodyT", bound=BaseModel)
 PageParam = Annotated[int, Query(ge=1, description="Page number, from 1.")]
 OffsetParam = Annotated[int, Query(ge=0, description="Rows to skip.")]
