@@ -863,9 +863,7 @@ class _Inference:
             if schema.type == "integer":
                 start = max(0, int(schema.minimum)) if schema.minimum is not None else 0
             fld.default, fld.has_default, fld.nullable = start, True, False
-            reasons.append(
-                f"required in responses and not nullable: starts as {json.dumps(start)}"
-            )
+            reasons.append(f"required in responses and not nullable: starts as {json.dumps(start)}")
         if info.type == "string" and schema.max_length is None and not schema.logical:
             reasons.append(f"no max length given: VARCHAR({info.length})")
             fld.free_length = True

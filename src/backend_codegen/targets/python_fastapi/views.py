@@ -586,8 +586,10 @@ def _field_args(fld: Field, *, for_update: bool = False) -> list[str]:
             args.append(f"max_length={fld.length}")
         if fld.min_length:
             args.append(f"min_length={fld.min_length}")
-    if fld.type in INT_RANGES and not fld.int_enum and not (
-        fld.foreign_key and fld.minimum is None and fld.maximum is None
+    if (
+        fld.type in INT_RANGES
+        and not fld.int_enum
+        and not (fld.foreign_key and fld.minimum is None and fld.maximum is None)
     ):
         # Integers are also held to what their column can store (a reference beyond it
         # names no row: 409, as any reference to a missing row).
