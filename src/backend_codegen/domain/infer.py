@@ -843,6 +843,16 @@ class _Inference:
             reasons.append("required in responses and not nullable: defaults to ''")
         elif (
             prop.required_in_response
+            and fld.read_only
+            and fld.type == "datetime"
+            and not schema.nullable
+            and self.spec.source_format == "openapi"
+        ):
+            # a time the server keeps and always answers (`joined_at`): when the row was made
+            fld.stamped, fld.nullable = True, False
+            reasons.append("read-only and required in responses: the time the row is made")
+        elif (
+            prop.required_in_response
             and not fld.required
             and not fld.has_default
             and not schema.nullable

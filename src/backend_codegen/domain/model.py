@@ -124,6 +124,9 @@ class Field:
     pattern: str | None = None
     read_only: bool = False  # never accepted in requests (system fields, server-set values)
     write_only: bool = False  # never returned (passwords)
+    # the time the row is made, set by the server (a read-only time every answer requires:
+    # `joined_at`)
+    stamped: bool = False
     system: bool = False  # id, created_at, updated_at, deleted_at
     primary_key: bool = False
     foreign_key: str | None = None  # target entity name (pascal) when this is an FK column

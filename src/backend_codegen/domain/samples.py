@@ -182,7 +182,29 @@ def _string(fld: Field, n: int) -> str:
         ):
             if _matches(fld, _fit(candidate, fld)):
                 return _fit(candidate, fld)
+        made = _from_pattern(fld, n)
+        if made is not None:
+            return made
     return text
+
+
+def _from_pattern(fld: Field, n: int) -> str | None:
+    """A text the field's pattern matches, made from the pattern itself (rstr, seeded by
+    `n`: the same text on every run), within the field's length; None when Python cannot
+    read the pattern (`\\p{L}`) or no try fits."""
+    import random
+
+    import rstr
+
+    assert fld.pattern is not None
+    for attempt in range(8):
+        try:
+            text = rstr.Rstr(random.Random(n * 8 + attempt)).xeger(fld.pattern)
+        except Exception:  # a pattern Python's parser cannot read: left to the app
+            return None
+        if _fit(text, fld) == text and _matches(fld, text):
+            return text
+    return None
 
 
 def compile_pattern(pattern: str) -> Any:

@@ -510,6 +510,8 @@ def _column(fld: Field, model: DomainModel, entity: Entity, forward: bool) -> Co
         args.append("index=True")
     if fld.has_default and fld.default is not None:
         args.append(f"default={py_value(_typed_default(fld))}")
+    if fld.stamped:
+        args.append("default=utcnow")
     annotation = PY_TYPES[fld.type]
     nullable = fld.nullable and not fld.primary_key
     if nullable:
@@ -535,6 +537,8 @@ def _sqlmodel_column(
         args.append("primary_key=True")
     elif fld.has_default and fld.default is not None:
         args.append(f"default={py_value(_typed_default(fld))}")
+    elif fld.stamped:
+        args.append("default_factory=utcnow")
     elif fld.nullable:
         args.append("default=None")
     if fld.foreign_key:
@@ -1234,7 +1238,10 @@ def _absent_member(attr: str, empty: str = "None") -> SchemaFieldView:
     """A member of the entity's Create that one operation's body does not have: not read
     from that body (a same-named member is ignored), not written by it."""
     default = "default_factory=list, " if empty == "list" else "None, "
-    return SchemaFieldView(attr, "SkipJsonSchema[Any]", "", default + "exclude=True")
+    return SchemaFieldView(attr, ABSENT, "", default + "exclude=True")
+
+
+ABSENT = "SkipJsonSchema[Any]"  # the annotation of a member an operation's body has not
 
 
 def _body_variants(
@@ -1302,7 +1309,9 @@ def _body_variants(
             while name in taken:
                 name = f"{base}{len(view.body_variants) + 2}Body"
             key_value = ""
-            if any(o.attr == "id" and not o.default for o in overrides) and id_field:
+            if id_field and any(
+                o.attr == "id" and not o.default and o.annotation != ABSENT for o in overrides
+            ):
                 # a required id the server does not use: any the contract allows is sent
                 key_value = {"uuid": "str(uuid4())", "string": '"x"'}.get(
                     entity.id_type, str(max(1, int(id_field.minimum or 1)))
