@@ -1,8 +1,9 @@
 """An OpenAPI 3.1 design with closed bodies, string keys with a pattern, a problem+json
 error contract and server-kept times (tests/data/loans-api.yaml), whose generated project
 failed its own tests before: the tests sent an `id` in a body that allows none, a pattern
-(`isbn`) had no sample value that matched it, and `joined_at`, read-only and in every
-answer, was answered as null."""
+(`isbn`) had no sample value that matched it, `joined_at`, read-only and in every answer,
+was answered as null, the list answered our own page instead of the contract's
+`{"data": [...], "next_cursor": ...}` and ignored `?cursor=`, and `q` took any length."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 from backend_codegen import api
 from backend_codegen.domain.model import Field
 from backend_codegen.domain.samples import sample_value
+from backend_codegen.verify.runner import verify
 
 SPEC = Path(__file__).parent / "data" / "loans-api.yaml"
 
@@ -56,3 +58,38 @@ def test_a_pattern_gets_sample_values_it_matches(pattern: str) -> None:
 def test_a_pattern_python_cannot_read_is_left_to_the_app() -> None:
     fld = Field(name="title", api_name="title", type="string", length=20, pattern=r"^\p{L}+$")
     assert re.fullmatch(r"[A-Za-z]+", sample_value(fld, 0))
+
+
+def test_a_cursor_envelope_pages_by_key(files: dict[str, str]) -> None:
+    model = api.inspect([SPEC]).model
+    listing = next(b for b in model.bindings if b.operation_id == "listMembers")
+    assert (listing.list_shape, listing.response_key) == ("envelope", "data")
+    assert listing.list_meta == {"next_cursor": "cursor"}
+    assert [(p.role, p.name) for p in listing.page_params or []] == [
+        ("limit", "limit"),
+        ("cursor", "cursor"),
+    ]
+    assert listing.unused_query == []
+    routes = files["app/api/routes/member.py"]
+    assert "cursor: Annotated[str | None, Query(description=CURSOR_HELP)] = None" in routes
+    assert "after=cursor" in routes
+    assert "next_cursor=str(rows[-1].id) if rows and len(rows) == size else None" in routes
+    schema = files["app/schemas/member.py"]
+    assert "next_cursor: str | None = None" in schema
+    assert (
+        "async def test_list_members_pages_with_the_contracts_cursor("
+        in files["tests/test_member.py"]
+    )
+
+
+def test_a_filter_keeps_the_bounds_its_parameter_declares(files: dict[str, str]) -> None:
+    routes = files["app/api/routes/member.py"]
+    assert "q: Annotated[str | None, Query(max_length=50)] = None" in routes
+
+
+@pytest.mark.e2e
+def test_the_generated_project_passes_its_tests_and_conformance(tmp_path: Path) -> None:
+    result = api.generate([SPEC], tmp_path / "backend")
+    assert [w.message for w in result.warnings] == []
+    outcome = verify(result.project_dir)
+    assert outcome.ok, outcome.output[-4000:]

@@ -60,7 +60,18 @@ def test_unwrap_reads_wrappers_and_counted_envelopes() -> None:
             },
         )
     )
-    assert paged.is_list and paged.key is None  # other meta members: the generator's Page
+    # the next page's key: the contract's envelope, paged by key (`?page_token=`)
+    assert (paged.is_list, paged.key, paged.meta) == (True, "items", {"next_page_token": "cursor"})
+    other = unwrap(
+        Schema(
+            type="object",
+            properties={
+                "items": Schema(type="array", items=article),
+                "has_more": Schema(type="boolean"),
+            },
+        )
+    )
+    assert other.is_list and other.key is None  # other meta members: the generator's Page
 
 
 @needs_corpus

@@ -78,6 +78,17 @@ PERSON_ROLES = {
 PAGE_PARAMS = {"page", "page_number", "pagenumber"}
 LIMIT_PARAMS = {"limit", "size", "page_size", "pagesize", "per_page", "perpage", "top"}
 OFFSET_PARAMS = {"offset", "skip", "start"}
+# a keyset cursor in a query (`?cursor=`, `?starting_after=`) and its envelope member
+CURSOR_PARAMS = {"cursor", "after", "starting_after", "page_token", "pagetoken", "next_token"}
+CURSOR_MEMBERS = {
+    "nextcursor",
+    "cursor",
+    "next",
+    "nextpagetoken",
+    "nexttoken",
+    "endcursor",
+    "after",
+}
 SORT_PARAMS = {"sort", "order", "order_by", "orderby", "sort_by", "sortby", "direction"}
 SEARCH_PARAMS = {"q", "search", "query", "keyword", "keywords", "term", "text"}
 TIMESTAMP_ALIASES = {
@@ -194,10 +205,13 @@ _PAGE_ROLES: list[tuple[str, re.Pattern[str]]] = [
 
 
 def _page_role(name: str, schema: Schema) -> str | None:
-    """What a number beside the rows of a list envelope says: the total, the page index..."""
+    """What a member beside the rows of a list envelope says: the total, the page index...,
+    or the cursor of the next page (`next_cursor`: text, or an integer key)."""
+    low = name.lower().replace("_", "").replace("-", "")
+    if low in CURSOR_MEMBERS and schema.type in ("string", "integer"):
+        return "cursor" if schema.type == "string" else "cursor_int"
     if schema.type != "integer":
         return None
-    low = name.lower().replace("_", "").replace("-", "")
     return next((role for role, rx in _PAGE_ROLES if rx.search(low)), None)
 
 
@@ -1551,6 +1565,7 @@ class _Inference:
                 self._resolve_set_field(b, entity, item.shape.action or "")
             if b.action in ("list", "sub_list") and entity:
                 self._filters(b, entity, op)
+                self._filter_bounds(b, op)
                 if self.spec.source_format == "openapi" and b.page_params is None:
                     b.page_params = []  # the spec declares no pagination: none is offered
                 declared = _success(op)[1]
@@ -1808,13 +1823,16 @@ class _Inference:
                 continue
             snake = Name.parse(param.name).snake
             low = snake.replace("_", "")
-            role: Literal["page", "limit", "offset"] | None = (
+            role: Literal["page", "limit", "offset", "cursor"] | None = (
                 "page"
                 if snake in PAGE_PARAMS
                 else "limit"
                 if snake in LIMIT_PARAMS
                 else "offset"
                 if snake in OFFSET_PARAMS
+                else "cursor"
+                if snake in CURSOR_PARAMS
+                and any(r.startswith("cursor") for r in unwrap(_success(op)[1]).meta.values())
                 else None
             )
             if role is not None:
@@ -1994,6 +2012,28 @@ class _Inference:
                 param.location,
                 "name it after a field, or q/search for text search, or min_/max_<field>",
             )
+
+    @staticmethod
+    def _filter_bounds(b: Binding, op: Operation) -> None:
+        """Each filter keeps the bounds its query parameter declares (a `q` with
+        `maxLength: 50` refuses a longer text)."""
+        declared = {p.name: p.schema for p in op.parameters if p.location_in == "query"}
+        for flt in b.filters:
+            sch = declared.get(flt.param)
+            if sch is None:
+                continue
+            if sch.type == "array" and sch.items is not None:
+                continue  # bounds on each value: checked by the value's own type
+            pairs = (
+                ("max_length", sch.max_length),
+                ("min_length", sch.min_length),
+                ("pattern", sch.pattern),
+                ("ge", None if sch.exclusive_minimum else sch.minimum),
+                ("le", None if sch.exclusive_maximum else sch.maximum),
+                ("gt", sch.minimum if sch.exclusive_minimum else None),
+                ("lt", sch.maximum if sch.exclusive_maximum else None),
+            )
+            flt.bounds = {k: v for k, v in pairs if v is not None}
 
     def _linked_filter(
         self, entity: Entity, param: str, snake: str, schema: Schema

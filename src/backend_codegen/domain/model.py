@@ -325,13 +325,17 @@ class Filter:
     search_fields: list[str] = field(default_factory=list)  # for op == "search"
     related: str | None = None  # for op == "has": the many-to-many relation's target entity
     reasons: list[str] = field(default_factory=list)
+    # the bounds the contract puts on the query value (`maxLength`, `minimum`, ...), as
+    # pydantic's Query() arguments: max_length, min_length, pattern, ge, le
+    bounds: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class PageParam:
-    """A pagination query parameter as the spec declares it (role: page, limit or offset)."""
+    """A pagination query parameter as the spec declares it (role: page, limit, offset, or
+    cursor: the key of the previous page's last row, answered as the envelope's next cursor)."""
 
-    role: Literal["page", "limit", "offset"]
+    role: Literal["page", "limit", "offset", "cursor"]
     name: str  # as in the spec
     type: Literal["integer", "number", "string"] = "integer"
     minimum: float | None = None

@@ -130,6 +130,17 @@ def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
     name = py_name(Name.parse(flt.param).snake)
     alias = flt.param if flt.param != name else None
     test_value = row_value = ""
+    text_bounds = ("max_length", "min_length", "pattern")
+    kept = (
+        {k: v for k, v in flt.bounds.items() if k in text_bounds}
+        if py_type == "str"
+        else {k: v for k, v in flt.bounds.items() if k not in text_bounds}
+        if py_type in ("QueryInt", "float")
+        else {}
+    )
+    if "pattern" in kept and not compile_pattern(kept["pattern"]):
+        del kept["pattern"]
+    bounds = ", ".join(f"{k}={v!r}" for k, v in kept.items())
     if fld is not None and flt.op in ("eq", "in", "gte", "lte") and not fld.foreign_key:
         value = sample_value(fld, 0)
         test_value, row_value = json_value(fld, value), py_value(value)
@@ -141,15 +152,26 @@ def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
         test_value,
         fld.api_name if fld else flt.target,
         row_value,
+        bounds=bounds,
     )
 
 
-def _paging(b: Binding) -> list[dict[str, Any]] | None:
+def _paging(b: Binding, key: str = "int") -> list[dict[str, Any]] | None:
     """The declared pagination parameters as route arguments (None: the generator's own)."""
     if b.page_params is None:
         return None
     out = []
     for p in b.page_params:
+        if p.role == "cursor":  # the key of the previous page's last row
+            name = py_name(Name.parse(p.name).snake)
+            alias = f"alias={p.name!r}, " if name != p.name else ""
+            kind = {"int": "QueryInt", "UUID": "TextUuid"}.get(key, "str")
+            declaration = f"Annotated[{kind} | None, Query({alias}description=CURSOR_HELP)] = None"
+            out.append(
+                {"role": "cursor", "name": name, "api": p.name, "declaration": declaration}
+                | {"above_max": "", "max": 12, "number": "", "zero_based": ""}
+            )
+            continue
         if p.type not in ("integer", "number"):
             continue
         name = py_name(Name.parse(p.name).snake)
@@ -189,6 +211,10 @@ def _paging(b: Binding) -> list[dict[str, Any]] | None:
                 "max": min(12, int(p.maximum) - (1 if p.exclusive_maximum else 0))
                 if p.maximum is not None
                 else 12,
+                # a small page the contract allows (the cursor test reads pages of it)
+                "small": max(2, int(p.minimum) + (1 if p.exclusive_minimum else 0))
+                if p.minimum is not None
+                else 2,
                 "declaration": f"Annotated[{annotation}, Query({', '.join(args)})]{default}",
                 "number": "1" if p.type == "number" else "",
                 "zero_based": "1" if p.zero_based else "",
@@ -285,7 +311,7 @@ def _param_names(b: Binding, entity: Entity | None, model: DomainModel) -> dict[
 
 
 def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -> RouteView:
-    paging = _paging(b)
+    paging = _paging(b, key_annotation(entity) if entity is not None else "int")
     names = _param_names(b, entity, model)
     full = route_path(b.path, names)
     rel_path = full[len(prefix) :] if prefix and full.startswith(prefix) else full
@@ -685,6 +711,9 @@ def _wrap(route: RouteView, cls: str, bucket: list[dict[str, Any]], body: str | 
                 env["count_attr"],
             )
             route.meta_args = [(m["attr"], _meta_value(route, m["role"])) for m in env["meta"]]
+            route.next_key = next(
+                (m["api"] for m in env["meta"] if m["role"] in ("cursor", "cursor_int")), ""
+            )
         elif b.list_shape == "array":
             route.out_cls = f"list[{route.read_cls}]"
         else:
@@ -711,6 +740,9 @@ def _meta_value(route: RouteView, role: str) -> str:
         "pages": "(-(-total // size) if size else 0)",
         "offset": start,
         "returned": "len(rows)",
+        # the key of this page's last row, when the page is full (a shorter one is the last)
+        "cursor": "str(rows[-1].id) if rows and len(rows) == size else None",
+        "cursor_int": "rows[-1].id if rows and len(rows) == size else None",
     }[role]
 
 

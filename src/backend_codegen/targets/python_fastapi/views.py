@@ -127,6 +127,7 @@ class FilterView:
     link_source_col: str = ""
     link_target_col: str = ""
     link_module: str = ""
+    bounds: str = ""  # the bounds its query parameter declares, as Query() arguments
 
 
 @dataclass
@@ -177,6 +178,12 @@ class RouteView:
     int_params: list[str] = field(default_factory=list)  # path params the contract types integer
 
     @property
+    def keyset(self) -> str | None:
+        """The route's variable holding the key to read after (our own `cursor`, or the
+        contract's cursor parameter), if it pages by key."""
+        return "cursor" if self.cursor else self.paging_var("cursor")
+
+    @property
     def anonymous(self) -> bool:
         """An anonymous caller may use the route yet sees no private row (NOBODY)."""
         return "NOBODY" in self.viewer
@@ -219,6 +226,7 @@ class RouteView:
     key_api: str = "id"  # JSON name of the field the id parameter names
     feed: dict[str, Any] | None = None  # feeds: the account's join table and the owner column
     meta_args: list[tuple[str, str]] = field(default_factory=list)  # envelope page members
+    next_key: str = ""  # the envelope member answering the next page's cursor
     body_key_value: str = ""  # tests: an id the body must carry (checked, not used)
     grand_param: str | None = None  # the parameter above the parent (`{ownerId}`)
     grand_annotation: str = "int"
