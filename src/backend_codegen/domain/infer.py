@@ -1867,6 +1867,27 @@ class _Inference:
                     )
                 continue
             if low in {s.replace("_", "") for s in SORT_PARAMS}:
+                keys = _sort_keys(entity, param.schema)
+                if keys is not None:
+                    b.sort_param, b.sort_keys = param.name, keys
+                    default = param.schema.default
+                    b.sort_default = default if isinstance(default, str) else None
+                    b.reasons.append(
+                        f"'{param.name}' orders the rows by "
+                        + ", ".join(sorted({f for f, _ in keys.values()}))
+                    )
+                    continue
+                sch = param.schema
+                b.unused_query.append(
+                    QueryParam(param.name, sch.type or "string", None, list(sch.enum or []))
+                )
+                self.warnings.add(
+                    f"{op.key}: query parameter '{param.name}' orders the rows, but its values "
+                    f"are not listed as fields of {entity.name}; it is validated as declared "
+                    "and otherwise ignored",
+                    param.location,
+                    "declare `enum: [name, -name, ...]` with the fields it sorts by",
+                )
                 continue
             fld = entity.field(snake)
             if fld is None and param.schema.type == "array":
@@ -2234,8 +2255,10 @@ class _Inference:
 
 def _merge_key_members(entity: Entity) -> None:
     """A contract answering both a referenced object and its key (`head_repository` and
-    `head_repository_id`): one foreign key column, answered as both members. The key
-    member is read-only: a body names the row with the object, as for any object member."""
+    `head_repository_id`): one foreign key column, answered as both members. A body names
+    the row with the object, as for any object member, unless only the key is written
+    (`venue_id` in the create body, `venue` only in answers): then the body carries the
+    key."""
     refs = {f.name: f for f in entity.fields if f.object_ref}
     kept: list[Field] = []
     for fld in entity.fields:
@@ -2252,6 +2275,10 @@ def _merge_key_members(entity: Entity) -> None:
             ref.reasons.append(
                 f"'{fld.api_name}' is the same reference's key: answered from this column"
             )
+            if ref.read_only and not fld.read_only:
+                ref.key_in_body, ref.read_only = True, False
+                ref.required, ref.nullable = fld.required, fld.nullable and ref.nullable
+                ref.reasons.append(f"bodies name the row by '{fld.api_name}'")
             continue
         kept.append(fld)
     entity.fields = kept
@@ -2315,6 +2342,30 @@ def _states_of(verb: str) -> list[tuple[set[str], bool]]:
         participles = {base + "d", base + "ed", base.rstrip("e") + "ed", base}
         out.append((participles | {"is_" + p for p in participles}, False))
     return out
+
+
+def _sort_keys(entity: Entity, schema: Schema) -> dict[str, tuple[str, bool]] | None:
+    """What each value of a sort parameter means, (field, descending): `starts_at`,
+    `-starts_at`, `+title`, `title:desc`, `title_desc`; None unless the parameter lists its
+    values and each names a field."""
+    keys: dict[str, tuple[str, bool]] = {}
+    for value in schema.enum or []:
+        if not isinstance(value, str) or not value.strip():
+            return None
+        text, desc = value.strip(), False
+        if text[0] in "+-":
+            text, desc = text[1:], text[0] == "-"
+        for suffix, down in ((":desc", True), (":asc", False), ("_desc", True), ("_asc", False)):
+            if text.lower().endswith(suffix):
+                text, desc = text[: -len(suffix)], down
+                break
+        snake = Name.parse(text).snake
+        name = TIMESTAMP_ALIASES.get(snake.replace("_", ""), snake)
+        fld = entity.field(name) or entity.field(TIMESTAMP_ALIASES.get(snake, snake))
+        if fld is None or fld.type in ("json", "password"):
+            return None
+        keys[value] = (fld.name, desc)
+    return keys or None
 
 
 def _formats_annotate(spec: ApiSpec) -> bool:

@@ -114,6 +114,9 @@ class Field:
     # an object reference whose contract also has the key as its own member (`repository`
     # and `repository_id`): that member's name; answered from the same column
     id_member: str | None = None
+    # ... and bodies name the row with that key member rather than the object (the create
+    # body has `venue_id`, the answer `venue` too)
+    key_in_body: bool = False
     unique: bool = False
     index: bool = False
     default: Any = None
@@ -414,6 +417,11 @@ class Binding:
     # Declared pagination parameters (OpenAPI input); None = the generator's own page/limit.
     page_params: list[PageParam] | None = None
     unused_query: list[QueryParam] = field(default_factory=list)
+    # list: the query parameter choosing the order (`?sort=-starts_at`), its values with the
+    # field and direction each means, and the value used when none is sent
+    sort_param: str | None = None
+    sort_keys: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    sort_default: str | None = None
     # the request headers it declares, checked as declared (app/api/headers.py)
     headers: list[HeaderParam] = field(default_factory=list)  # declared, not interpreted
     set_field: str | None = None  # set_field: which field

@@ -78,7 +78,7 @@ QUERY_TYPES = {
 }
 
 
-def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
+def _filter_view(b: Binding, entity: Entity, flt: Any, model: DomainModel) -> FilterView:
     fld = entity.field(flt.target)
     # query values are text: integers and dates are read from their own notation only
     py_type = QUERY_TYPES.get(flt.type) or PY_TYPES.get(flt.type, "str")
@@ -105,6 +105,14 @@ def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
         )
     if flt.op in ("has", "has_any", "ref") and flt.related:
         target = Name.parse(flt.related)
+        related = model.find(flt.related)
+        key = related.field(flt.search_fields[0]) if related and flt.search_fields else None
+        # the linked row the test makes gets a value of its own (a name need not be unique)
+        unique = (
+            f"unique_text({'linked'!r}, {key.length or 255})"
+            if key is not None and key.type in ("string", "text") and not key.unique
+            else ""
+        )
         return FilterView(
             ParamView(
                 py_name(Name.parse(flt.param).snake),
@@ -120,6 +128,7 @@ def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
             "",
             related_cls=target.pascal,
             related_module=module_of(flt.related),
+            unique_key=unique,
         )
     if fld is not None and fld.type == "enum" and fld.enum_values and flt.op in ("eq", "in"):
         py_type = "Literal[" + ", ".join(repr(v) for v in fld.enum_values) + "]"
@@ -150,7 +159,9 @@ def _filter_view(b: Binding, entity: Entity, flt: Any) -> FilterView:
         flt.op,
         [py_name(s) for s in flt.search_fields],
         test_value,
-        fld.api_name if fld else flt.target,
+        (fld.id_member if fld.object_ref and fld.id_member else fld.api_name)
+        if fld
+        else flt.target,
         row_value,
         bounds=bounds,
     )
@@ -282,9 +293,63 @@ def _header_type(h: HeaderParam) -> str:
     return f"Annotated[{base}, Field({', '.join(bounds)})]" if bounds else base
 
 
+def _sort(b: Binding, entity: Entity) -> dict[str, Any] | None:
+    """The route argument choosing the order of a list, and the ordering each value means
+    (the primary key last, so that equal values keep one order)."""
+    if not b.sort_param or not b.sort_keys:
+        return None
+    name = py_name(Name.parse(b.sort_param).snake)
+    alias = f"alias={b.sort_param!r}" if name != b.sort_param else ""
+    literal = "Literal[" + ", ".join(repr(v) for v in b.sort_keys) + "]"
+    default = repr(b.sort_default) if b.sort_default in b.sort_keys else "None"
+    cls = Name.parse(entity.name).pascal
+    order = {
+        value: f"{cls}.{py_name(fname)}" + (".desc()" if desc else ".asc()")
+        for value, (fname, desc) in b.sort_keys.items()
+    }
+    return {
+        "name": name,
+        "api": b.sort_param,
+        "declaration": f"Annotated[{literal} | None, Query({alias})] = {default}",
+        "order": order,
+        "check": _sort_check(b, entity),
+    }
+
+
+def _sort_check(b: Binding, entity: Entity) -> dict[str, Any] | None:
+    """What the generated test sorts by: the first field it can give three distinct values
+    of its own and that orders the same in every database and in Python (a number or a time
+    every row has: text follows the database's collation, and NULLs sort first or last by
+    dialect), with the sort values asking for it ascending and descending."""
+    for fname in dict.fromkeys(f for f, _ in b.sort_keys.values()):
+        fld = entity.field(fname)
+        if fld is None or fld.foreign_key or fld.read_only or fld.system or fld.nullable:
+            continue
+        low = fld.minimum if fld.minimum is not None else 0
+        samples = {
+            "integer": [str(int(low) + k) for k in (2, 1, 3)],
+            "bigint": [str(int(low) + k) for k in (2, 1, 3)],
+            "float": [repr(float(low) + k) for k in (2, 1, 3)],
+            "datetime": [f"dt.datetime(2026, 1, {d}, 9, 30, tzinfo=dt.UTC)" for d in (2, 1, 3)],
+            "date": [f"dt.date(2026, 1, {d})" for d in (2, 1, 3)],
+        }.get(fld.type)
+        if samples is None or fld.int_enum or fld.maximum is not None:
+            continue
+        asc = next((v for v, (f, d) in b.sort_keys.items() if f == fname and not d), None)
+        desc = next((v for v, (f, d) in b.sort_keys.items() if f == fname and d), None)
+        return {
+            "attr": py_name(fname),
+            "api": fld.api_name,
+            "samples": samples,
+            "orders": [(v, d) for v, d in ((asc, False), (desc, True)) if v is not None],
+        }
+    return None
+
+
 def _single_valued(b: Binding) -> list[str]:
     """Query parameters that take one value: sending one twice is refused."""
     names = [p.name for p in b.page_params or []]
+    names += [b.sort_param] if b.sort_param and b.sort_keys else []
     names += [f.param for f in b.filters if f.op not in ("in", "has_any")]
     names += [q.name for q in b.unused_query if q.type != "array"]
     if b.page_params is None:
@@ -401,7 +466,8 @@ def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -
         parent_module=parent_mod,
         parent_attr=py_name(b.parent_field) if b.parent else "id",
         parent_fk_attr=py_name(b.parent_fk) if b.parent_fk else None,
-        filters=[_filter_view(b, entity, f) for f in b.filters] if entity else [],
+        filters=[_filter_view(b, entity, f, model) for f in b.filters] if entity else [],
+        sort=_sort(b, entity) if entity else None,
         pagination=b.pagination,
         list_shape=b.list_shape,
         set_attr=py_name(b.set_field) if b.set_field else None,

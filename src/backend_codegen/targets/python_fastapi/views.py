@@ -128,6 +128,7 @@ class FilterView:
     link_target_col: str = ""
     link_module: str = ""
     bounds: str = ""  # the bounds its query parameter declares, as Query() arguments
+    unique_key: str = ""  # op == "has": a value of its own for the linked row the tests make
 
 
 @dataclass
@@ -227,6 +228,9 @@ class RouteView:
     feed: dict[str, Any] | None = None  # feeds: the account's join table and the owner column
     meta_args: list[tuple[str, str]] = field(default_factory=list)  # envelope page members
     next_key: str = ""  # the envelope member answering the next page's cursor
+    # list: the parameter choosing the order ({name, declaration, order: value -> python
+    # ordering expressions}), see plan._sort
+    sort: dict[str, Any] | None = None
     body_key_value: str = ""  # tests: an id the body must carry (checked, not used)
     grand_param: str | None = None  # the parameter above the parent (`{ownerId}`)
     grand_annotation: str = "int"
@@ -819,6 +823,14 @@ def _json_model(cls: str, fld: Field, models: list[dict[str, Any]], model: Domai
     return with_changes(fld, json_model=name)
 
 
+def _as_sent(fld: Field) -> Field:
+    """The member as request bodies carry it: a reference whose bodies carry its key
+    member (`venue_id`) is that key, not the object its answers also hold."""
+    if fld.key_in_body and fld.id_member:
+        return with_changes(fld, object_ref=False, api_name=fld.id_member)
+    return fld
+
+
 def _writable(fld: Field) -> bool:
     return (
         not fld.system
@@ -1042,7 +1054,7 @@ def build_entity(model: DomainModel, entity: Entity, index: ModelIndex | None = 
     fk_checks = _fk_checks(model, entity)
     json_models: list[dict[str, Any]] = []
     writable = [
-        _json_model(ident.pascal + Name.parse(f.name).pascal, f, json_models, model)
+        _json_model(ident.pascal + Name.parse(f.name).pascal, _as_sent(f), json_models, model)
         for f in entity.fields
         if _writable(f)
     ]
@@ -1437,7 +1449,7 @@ def _fk_checks(model: DomainModel, entity: Entity) -> list[dict[str, str]]:
 
 
 def _test_data(model: DomainModel, entity: Entity, view: EntityView) -> None:
-    for fld in entity.fields:
+    for fld in map(_as_sent, entity.fields):
         if fld.system or fld.foreign_key:
             continue
         value = sample_value(fld, 0)
@@ -1490,7 +1502,7 @@ def _test_data(model: DomainModel, entity: Entity, view: EntityView) -> None:
             changed = _fit_text("Updated " + fld.name.replace("_", " "), fld)
         view.patch_field, view.patch_value = tf, repr(changed)
         break
-    for fld in entity.fields:
+    for fld in map(_as_sent, entity.fields):
         if not fld.foreign_key:
             continue
         needed = not fld.nullable
