@@ -75,7 +75,8 @@ def test_a_cursor_envelope_pages_by_key(files: dict[str, str]) -> None:
     assert "after=cursor" in routes
     assert "next_cursor=str(rows[-1].id) if rows and len(rows) == size else None" in routes
     schema = files["app/schemas/member.py"]
-    assert "next_cursor: str | None = None" in schema
+    # no next page: the member is left out (the contract does not require it)
+    assert "next_cursor: str | None = Field(None, exclude_if=lambda value: value is None)" in schema
     assert (
         "async def test_list_members_pages_with_the_contracts_cursor("
         in files["tests/test_member.py"]
@@ -93,3 +94,13 @@ def test_the_generated_project_passes_its_tests_and_conformance(tmp_path: Path) 
     assert [w.message for w in result.warnings] == []
     outcome = verify(result.project_dir)
     assert outcome.ok, outcome.output[-4000:]
+
+
+def test_a_cursor_the_envelope_requires_is_answered_as_null(tmp_path: Path) -> None:
+    spec = tmp_path / "required.yaml"
+    spec.write_text(SPEC.read_text().replace("required: [data]", "required: [data, next_cursor]"))
+    model = api.inspect([spec]).model
+    listing = next(b for b in model.bindings if b.operation_id == "listMembers")
+    assert listing.list_meta == {"next_cursor": "cursor_null"}
+    schema = {f.path: f.content for f in api.render(model)}["app/schemas/member.py"]
+    assert "    next_cursor: str | None = None\n" in schema

@@ -53,7 +53,7 @@ DEPENDENCIES = [
     "uvicorn[standard]>=0.30,<1",
     "sqlalchemy[asyncio]>=2.0.30,<2.2",
     "alembic>=1.13,<2",
-    "pydantic[email]>=2.7,<3",
+    "pydantic[email]>=2.12,<3",  # Field(exclude_if=...): a list's cursor left out at its end
     "pydantic-settings>=2.3,<3",
     "aiosqlite>=0.20,<1",
     "asyncpg>=0.29,<1",
@@ -167,7 +167,7 @@ def _filter_view(b: Binding, entity: Entity, flt: Any, model: DomainModel) -> Fi
     )
 
 
-def _paging(b: Binding, key: str = "int") -> list[dict[str, Any]] | None:
+def _paging(b: Binding) -> list[dict[str, Any]] | None:
     """The declared pagination parameters as route arguments (None: the generator's own)."""
     if b.page_params is None:
         return None
@@ -176,7 +176,8 @@ def _paging(b: Binding, key: str = "int") -> list[dict[str, Any]] | None:
         if p.role == "cursor":  # the key of the previous page's last row
             name = py_name(Name.parse(p.name).snake)
             alias = f"alias={p.name!r}, " if name != p.name else ""
-            kind = {"int": "QueryInt", "UUID": "TextUuid"}.get(key, "str")
+            # the contract's type: a text cursor that names no row is 404, as a key in a path
+            kind = "QueryInt" if p.type == "integer" else "str"
             declaration = f"Annotated[{kind} | None, Query({alias}description=CURSOR_HELP)] = None"
             out.append(
                 {"role": "cursor", "name": name, "api": p.name, "declaration": declaration}
@@ -376,7 +377,7 @@ def _param_names(b: Binding, entity: Entity | None, model: DomainModel) -> dict[
 
 
 def _route(b: Binding, entity: Entity | None, model: DomainModel, prefix: str) -> RouteView:
-    paging = _paging(b, key_annotation(entity) if entity is not None else "int")
+    paging = _paging(b)
     names = _param_names(b, entity, model)
     full = route_path(b.path, names)
     rel_path = full[len(prefix) :] if prefix and full.startswith(prefix) else full
@@ -778,7 +779,7 @@ def _wrap(route: RouteView, cls: str, bucket: list[dict[str, Any]], body: str | 
             )
             route.meta_args = [(m["attr"], _meta_value(route, m["role"])) for m in env["meta"]]
             route.next_key = next(
-                (m["api"] for m in env["meta"] if m["role"] in ("cursor", "cursor_int")), ""
+                (m["api"] for m in env["meta"] if m["role"].startswith("cursor")), ""
             )
         elif b.list_shape == "array":
             route.out_cls = f"list[{route.read_cls}]"
@@ -809,7 +810,7 @@ def _meta_value(route: RouteView, role: str) -> str:
         # the key of this page's last row, when the page is full (a shorter one is the last)
         "cursor": "str(rows[-1].id) if rows and len(rows) == size else None",
         "cursor_int": "rows[-1].id if rows and len(rows) == size else None",
-    }[role]
+    }[role.removesuffix("_null")]
 
 
 def _body_class(b: Binding, cls: str) -> str | None:
