@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
 from test_cli import assert_clean_failure, run
 
 from backend_codegen import api
@@ -120,6 +122,40 @@ def test_a_new_required_reference_needs_a_value() -> None:
     after = _tables(sa.Column("tag_id", sa.ForeignKey("tags.id"), nullable=False), extra=True)
     with pytest.raises(SpecError, match="has no value for the rows already there"):
         render_revision(before, after)
+
+
+def test_a_column_made_required_gets_its_nulls_filled_first() -> None:
+    """A read-only `done` every answer requires became NOT NULL with a default: rows holding
+    NULL there must get the default before the column is tightened (before: the upgrade
+    failed on such a row). A reference has no value to give, and is tightened as it is."""
+    before = _tables(
+        sa.Column("done", sa.Boolean, nullable=True),
+        sa.Column("tag_id", sa.ForeignKey("tags.id"), nullable=True),
+        extra=True,
+    )
+    after = _tables(
+        sa.Column("done", sa.Boolean, nullable=False, default=False),
+        sa.Column("tag_id", sa.ForeignKey("tags.id"), nullable=False),
+        extra=True,
+    )
+    up = render_revision(before, after).upgrade
+    assert ".where(sa.column('done').is_(None)).values({'done': False})" in up
+    assert "tag_id" not in up.split("op.execute")[1].split("batch_alter_table")[0]
+    assert up.index("op.execute") < up.rindex("alter_column('done'")
+    engine = sa.create_engine("sqlite://")
+    with engine.begin() as conn:
+        before.create_all(conn)
+        conn.execute(sa.text("INSERT INTO tags (id) VALUES (1)"))
+        conn.execute(sa.text("INSERT INTO items (id, done, tag_id) VALUES (1, NULL, 1)"))
+        namespace: dict[str, object] = {
+            "op": Operations(MigrationContext.configure(conn)),
+            "sa": sa,
+        }
+        exec(f"def upgrade():\n{up}\n", namespace)
+        namespace["upgrade"]()  # type: ignore[operator]
+        assert conn.execute(sa.text("SELECT done FROM items")).scalar() in (0, False)
+        columns = {c["name"]: c for c in sa.inspect(conn).get_columns("items")}
+        assert columns["done"]["nullable"] is False
 
 
 # -- regenerating from the CLI --------------------------------------------------------------

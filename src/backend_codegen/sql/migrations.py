@@ -221,10 +221,11 @@ def render_revision(
     for op_ in upgrade_ops.ops:
         _describe(op_, previous, revision)
         if isinstance(op_, ops.ModifyTableOps):
-            later = [_two_step(sub, fills, fields) for sub in op_.ops]
+            later = [_two_step(sub, fills, fields, current) for sub in op_.ops]
             alters = [a for a in later if a is not None]
             if alters:
                 tighten.append(ops.ModifyTableOps(op_.table_name, list(alters)))
+            op_.ops = [sub for sub in op_.ops if not _empty_alter(sub)]
     for op_ in downgrade_ops.ops:
         if isinstance(op_, ops.ModifyTableOps):
             for sub in op_.ops:
@@ -373,10 +374,40 @@ def _previous_type(sub: ops.MigrateOperation, previous: sa.MetaData, *, downgrad
 
 
 def _two_step(
-    sub: ops.MigrateOperation, fills: list[str], fields: dict[tuple[str, str], Field]
+    sub: ops.MigrateOperation,
+    fills: list[str],
+    fields: dict[tuple[str, str], Field],
+    current: sa.MetaData,
 ) -> ops.AlterColumnOp | None:
     """A NOT NULL column added without a server default: added as nullable here, filled
-    (a line in `fills`), and made NOT NULL by the returned operation."""
+    (a line in `fills`), and made NOT NULL by the returned operation. A column that becomes
+    NOT NULL gets the same: its NULLs are filled first (its default, else a neutral value;
+    a reference has none, and is tightened as it is)."""
+    if (
+        isinstance(sub, ops.AlterColumnOp)
+        and sub.modify_nullable is False
+        and sub.table_name in current.tables
+        and sub.column_name in current.tables[sub.table_name].c
+    ):
+        column = current.tables[sub.table_name].c[sub.column_name]
+        try:
+            value = _fill_value(column, fields.get((sub.table_name, sub.column_name)))
+        except SpecError:
+            return None
+        name = sub.column_name
+        fills.append(
+            f"op.execute(sa.table({sub.table_name!r}, {value[0]}).update()"
+            f".where(sa.column({name!r}).is_(None)).values({{{name!r}: {value[1]}}}))"
+            "  # NULLs get a value before the column is NOT NULL"
+        )
+        sub.modify_nullable = None
+        return ops.AlterColumnOp(
+            sub.table_name,
+            name,
+            existing_type=column.type,
+            existing_nullable=True,
+            modify_nullable=False,
+        )
     if not isinstance(sub, ops.AddColumnOp):
         return None
     column = sub.column
@@ -391,6 +422,18 @@ def _two_step(
     )
     return ops.AlterColumnOp(
         table, column.name, existing_type=column.type, existing_nullable=True, modify_nullable=False
+    )
+
+
+def _empty_alter(sub: ops.MigrateOperation) -> bool:
+    """An ALTER left with nothing to change (its nullability moved to a later step)."""
+    return (
+        isinstance(sub, ops.AlterColumnOp)
+        and sub.modify_nullable is None
+        and sub.modify_type is None
+        and sub.modify_name is None
+        and sub.modify_server_default is False
+        and sub.modify_comment is False
     )
 
 
