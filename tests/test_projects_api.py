@@ -48,7 +48,7 @@ def test_header_parameters_the_security_schemes_own_are_not_checked_twice(
     listing = next(b for b in model.bindings if b.operation_id == "listProjects")
     assert [(h.name, h.type, h.required) for h in listing.headers] == [("X-Trace", "integer", True)]
     headers = {f.path: f.content for f in api.render(model)}["app/api/headers.py"]
-    assert '("X-Trace", TypeAdapter(Annotated[QueryInt, Field(ge=1.0)]), True)' in headers
+    assert '("X-Trace", TypeAdapter(Annotated[QueryInt, Field(ge=1)]), True)' in headers
 
 
 def test_an_integer_enum_filter_takes_only_its_values(files: dict[str, str]) -> None:

@@ -844,7 +844,7 @@ class _Inference:
             item = type_of(schema.items, singular(snake))
             if item.type != "json":
                 fld.items, fld.item_enum = item.type, list(item.enum_values or [])
-                fld.item_field = _item_field(fld.items, schema.items)
+                fld.item_field = declared_bounds(fld.items, schema.items)
         if (
             prop.required_in_response
             and not fld.required
@@ -1661,11 +1661,7 @@ class _Inference:
                     sch.format,
                     list(sch.enum or []),
                     param.required,
-                    sch.max_length,
-                    sch.min_length,
-                    sch.pattern,
-                    sch.minimum,
-                    sch.maximum,
+                    declared_bounds(_JSON_KINDS.get(kind, "string"), sch),
                 )
             )
         return out
@@ -2048,16 +2044,7 @@ class _Inference:
                 continue
             if sch.type == "array" and sch.items is not None:
                 continue  # bounds on each value: checked by the value's own type
-            pairs = (
-                ("max_length", sch.max_length),
-                ("min_length", sch.min_length),
-                ("pattern", sch.pattern),
-                ("ge", None if sch.exclusive_minimum else sch.minimum),
-                ("le", None if sch.exclusive_maximum else sch.maximum),
-                ("gt", sch.minimum if sch.exclusive_minimum else None),
-                ("lt", sch.maximum if sch.exclusive_maximum else None),
-            )
-            flt.bounds = {k: v for k, v in pairs if v is not None}
+            flt.bounds = declared_bounds(_JSON_KINDS.get(sch.type, "string"), sch)
 
     def _linked_filter(
         self, entity: Entity, param: str, snake: str, schema: Schema
@@ -2312,7 +2299,7 @@ def _describe_json(fld: Field, schema: Schema, path: tuple[str, ...]) -> None:
             item_info = type_of(schema.items, singular(fld.name))
             if item_info.type != "json":  # each item checked as declared
                 fld.items, fld.item_enum = item_info.type, list(item_info.enum_values or [])
-                fld.item_field = _item_field(fld.items, schema.items)
+                fld.item_field = declared_bounds(fld.items, schema.items)
         if schema.items is not None and _is_object(schema.items):
             item = Field(name=f"{fld.name}_item", api_name=fld.api_name, type="json", required=True)
             _describe_json(item, schema.items, path)
@@ -2384,25 +2371,29 @@ def _formats_annotate(spec: ApiSpec) -> bool:
         return False
 
 
-def _item_field(kind: LogicalType, item: Schema) -> Field | None:
-    """One scalar item of an array with the bounds its schema declares (`maxLength`,
-    `minimum`, `pattern`, ...), or None when it declares none."""
+def declared_bounds(kind: LogicalType, schema: Schema) -> Field | None:
+    """A value of `kind` with the bounds its schema declares (`maxLength`, `minimum`,
+    `pattern`, ...), or None when it declares none: an array's item, a query value, a
+    header. Only the contract's bounds: no column holds the value."""
     bounded = Field(
-        name="item",
-        api_name="item",
+        name="value",
+        api_name="value",
         type=kind,
-        length=item.max_length,
-        min_length=item.min_length,
-        minimum=item.minimum,
-        maximum=item.maximum,
-        exclusive_minimum=item.exclusive_minimum,
-        exclusive_maximum=item.exclusive_maximum,
-        pattern=item.pattern,
+        length=schema.max_length,
+        min_length=schema.min_length,
+        minimum=schema.minimum,
+        maximum=schema.maximum,
+        exclusive_minimum=schema.exclusive_minimum,
+        exclusive_maximum=schema.exclusive_maximum,
+        pattern=schema.pattern,
         required=True,
         nullable=False,
     )
-    declared = (item.max_length, item.min_length, item.minimum, item.maximum, item.pattern)
-    return bounded if any(bound is not None for bound in declared) else None
+    declared = (schema.max_length, schema.min_length, schema.minimum, schema.maximum)
+    return bounded if schema.pattern or any(b is not None for b in declared) else None
+
+
+_JSON_KINDS: dict[str | None, LogicalType] = {"integer": "integer", "number": "float"}
 
 
 def _members_of(schema: Schema, path: tuple[str, ...] = ()) -> list[Field]:

@@ -328,9 +328,8 @@ class Filter:
     search_fields: list[str] = field(default_factory=list)  # for op == "search"
     related: str | None = None  # for op == "has": the many-to-many relation's target entity
     reasons: list[str] = field(default_factory=list)
-    # the bounds the contract puts on the query value (`maxLength`, `minimum`, ...), as
-    # pydantic's Query() arguments: max_length, min_length, pattern, ge, le
-    bounds: dict[str, Any] = field(default_factory=dict)
+    # the bounds the contract puts on the query value (`maxLength`, `minimum`, ...)
+    bounds: Field | None = None
 
 
 @dataclass
@@ -372,11 +371,7 @@ class HeaderParam:
     format: str | None = None
     enum: list[Any] = field(default_factory=list)
     required: bool = False
-    max_length: int | None = None
-    min_length: int | None = None
-    pattern: str | None = None
-    minimum: float | None = None
-    maximum: float | None = None
+    bounds: Field | None = None  # the bounds its schema declares (see Field.item_field)
 
 
 @dataclass

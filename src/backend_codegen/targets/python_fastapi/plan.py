@@ -14,7 +14,7 @@ from backend_codegen.domain.model import (
     Entity,
     HeaderParam,
 )
-from backend_codegen.domain.samples import SEED_PASSWORD, compile_pattern, sample_value
+from backend_codegen.domain.samples import SEED_PASSWORD, sample_value
 from backend_codegen.errors import SpecError
 from backend_codegen.naming import Name
 from backend_codegen.sql.seed import build_seed
@@ -39,6 +39,7 @@ from backend_codegen.targets.python_fastapi.views import (
     attr_of,
     build_entity,
     common_prefix,
+    declared_bound_args,
     json_value,
     module_of,
     py_value,
@@ -139,17 +140,9 @@ def _filter_view(b: Binding, entity: Entity, flt: Any, model: DomainModel) -> Fi
     name = py_name(Name.parse(flt.param).snake)
     alias = flt.param if flt.param != name else None
     test_value = row_value = ""
-    text_bounds = ("max_length", "min_length", "pattern")
-    kept = (
-        {k: v for k, v in flt.bounds.items() if k in text_bounds}
-        if py_type == "str"
-        else {k: v for k, v in flt.bounds.items() if k not in text_bounds}
-        if py_type in ("QueryInt", "float")
-        else {}
-    )
-    if "pattern" in kept and not compile_pattern(kept["pattern"]):
-        del kept["pattern"]
-    bounds = ", ".join(f"{k}={v!r}" for k, v in kept.items())
+    # the parameter's own bounds, where it is read as a plain text or number
+    plain = py_type in ("str", "QueryInt", "float")
+    bounds = ", ".join(declared_bound_args(flt.bounds)) if plain else ""
     if fld is not None and flt.op in ("eq", "in", "gte", "lte") and not fld.foreign_key:
         value = sample_value(fld, 0)
         test_value, row_value = json_value(fld, value), py_value(value)
@@ -268,29 +261,19 @@ _HEADER_FORMATS = {"uuid": "UUID", "date-time": "TextDateTime", "date": "TextDat
 def _header_type(h: HeaderParam) -> str:
     """The type a declared request header's value is checked against (app/api/headers.py);
     a header is text, so integers are read as a query's are (digits only)."""
-    bounds: list[str] = []
     if h.type == "integer" and h.enum:
         return f"query_int_of({', '.join(str(v) for v in h.enum if isinstance(v, int))})"
     if h.enum:
         return "Literal[" + ", ".join(repr(str(v)) for v in h.enum) + "]"
     if h.type in ("integer", "number"):
         base = "QueryInt" if h.type == "integer" else "float"
-        if h.minimum is not None:
-            bounds.append(f"ge={h.minimum!r}")
-        if h.maximum is not None:
-            bounds.append(f"le={h.maximum!r}")
     elif h.type == "boolean":
-        base = "bool"
+        return "bool"
     elif h.format in _HEADER_FORMATS:
-        base = _HEADER_FORMATS[h.format]
+        return _HEADER_FORMATS[h.format]
     else:
         base = "str"
-        if h.max_length is not None:
-            bounds.append(f"max_length={h.max_length}")
-        if h.min_length is not None:
-            bounds.append(f"min_length={h.min_length}")
-        if h.pattern and compile_pattern(h.pattern):
-            bounds.append(f"pattern={h.pattern!r}")
+    bounds = declared_bound_args(h.bounds)
     return f"Annotated[{base}, Field({', '.join(bounds)})]" if bounds else base
 
 

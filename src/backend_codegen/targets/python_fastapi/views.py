@@ -432,17 +432,20 @@ def _annotation(fld: Field, *, schema: bool) -> str:
             item = "Literal[" + ", ".join(repr(v) for v in fld.item_enum) + "]"
         else:
             item = JSON_ITEM_TYPES.get(fld.items, "Any")
-        bounds = _item_args(fld.item_field) if fld.item_field is not None else []
+        bounds = declared_bound_args(fld.item_field)
         if bounds:  # each item held to its schema's own bounds
             item = f"Annotated[{item}, Field({', '.join(bounds)})]"
         base = f"list[{item}]"
     return base
 
 
-def _item_args(item: Field) -> list[str]:
-    """pydantic's arguments for the bounds an array's item schema declares (no column
-    holds an item: only the contract's own bounds)."""
+def declared_bound_args(item: Field | None) -> list[str]:
+    """pydantic's arguments for the bounds a contract declares on a value no column holds
+    (an array's item, a query value, a header: infer.declared_bounds): text bounds for
+    text, a range for numbers."""
     args: list[str] = []
+    if item is None:
+        return args
     if item.type in ("string", "text", "email", "url", "password"):
         if item.length is not None:
             args.append(f"max_length={item.length}")

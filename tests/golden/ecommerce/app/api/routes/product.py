@@ -40,7 +40,7 @@ async def list_products(
     category_id: Annotated[QueryInt | None, Query()] = None,
     status: Annotated[Literal["draft", "active", "archived"] | None, Query()] = None,
     q: Annotated[str | None, Query()] = None,
-    min_price: Annotated[float | None, Query(ge=0)] = None,
+    min_price: Annotated[float | None, Query(ge=0.0)] = None,
     max_price: Annotated[float | None, Query()] = None,
 ) -> Page[ProductRead]:
     size = limit or settings.default_page_size
