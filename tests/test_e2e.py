@@ -171,6 +171,24 @@ def test_conforming_spec_passes_schemathesis_against_a_live_server(
     assert outcome.failures == 0
 
 
+# Everyday designs (tests/data), each of which once generated a project that failed its own
+# suite or schemathesis; the shapes each one covers are in its tests/test_<name>.py.
+DESIGNS = ["unicode-names", "member-shapes", "projects-api", "loans-api", "events-api"]
+
+
+@pytest.mark.parametrize("name", DESIGNS)
+def test_design_passes_its_own_tests_and_schemathesis_live(name: str, tmp_path: Path) -> None:
+    result = api.generate([ROOT / "tests" / "data" / f"{name}.yaml"], tmp_path / "backend")
+    outcome = verify(result.project_dir)
+    assert outcome.ok, outcome.output[-4000:]
+    assert "PydanticSerializationUnexpectedValue" not in outcome.output  # clean dumps
+    database_url = None
+    if PG_URL or IN_CI:
+        database_url, _ = fresh_postgres(f"design_{name.replace('-', '_')}")
+    live = api.conformance(result.project_dir, database_url=database_url, max_examples=30, seed=1)
+    assert live.ok, live.output[-6000:] + live.server_log[-3000:]
+
+
 def test_markdown_example_passes_schemathesis_against_its_own_openapi(
     projects: dict[str, Path],
 ) -> None:
